@@ -1,0 +1,328 @@
+"""Load corpus files (PDF, HTML, Markdown, plain text) into pages with document metadata.
+
+Every problem with a file becomes an :class:`IngestError` with a German reason a user can act on; the caller
+reports it and goes on with the other files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+SUPPORTED = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "markdown", ".txt": "text"}
+CATALOGUE = "documents.yaml"
+# Files in the corpus folder that describe the corpus rather than belong to it.
+NOT_DOCUMENTS = {CATALOGUE, "SOURCES.md", "README.md", "glossary.yaml"}
+RECONSTRUCTION_MARK = re.compile(r"Nachbildung.{0,200}?kein amtliches Dokument", re.S | re.I)
+
+
+class IngestError(Exception):
+    """A file that cannot be indexed; ``reason`` is German and shown to users as is."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    doc: str  # file name relative to the corpus folder: the document's id
+    title: str
+    type: str
+    stand: str
+    areas: tuple[str, ...]
+    district: str
+    audience: str
+    reconstruction: bool
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Page:
+    page_no: int  # physical page, 1-based
+    page_label: str  # printed page label (may differ: cover pages, roman numerals)
+    text: str
+
+
+@dataclass
+class Document:
+    meta: DocMeta
+    pages: list[Page]
+    headings: list[tuple[int, str]] = field(default_factory=list)  # (level, title) known from the file
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_catalogue(corpus_dir: Path) -> dict[str, dict]:
+    path = corpus_dir / CATALOGUE
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return dict(data.get("documents") or {})
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    """All candidate files below the corpus folder (hidden files and catalogue files excluded), sorted."""
+    return sorted(
+        p
+        for p in corpus_dir.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
+        and p.name not in NOT_DOCUMENTS
+    )
+
+
+def check_file(path: Path, max_mb: float) -> str:
+    """Cheap checks before parsing; returns the loader kind or raises IngestError."""
+    kind = SUPPORTED.get(path.suffix.lower())
+    if kind is None:
+        raise IngestError(
+            f"Dateityp „{path.suffix or '(ohne Endung)'}“ wird nicht unterstützt "
+            "(unterstützt: PDF, HTML, Markdown, TXT)."
+        )
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError("Die Datei ist leer (0 Byte).")
+    if size > max_mb * 1024 * 1024:
+        raise IngestError(
+            f"Die Datei ist zu groß ({size / 1024 / 1024:.1f} MB; Grenze {max_mb:g} MB, "
+            "einstellbar über GI_MAX_FILE_MB)."
+        )
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    is_pdf = head.lstrip()[:5] == b"%PDF-"
+    if kind == "pdf" and not is_pdf:
+        raise IngestError("Die Datei endet auf .pdf, ist aber kein PDF (falsche Dateiendung oder beschädigt).")
+    if kind != "pdf" and is_pdf:
+        raise IngestError(f"Die Datei ist ein PDF, endet aber auf „{path.suffix}“. Bitte in .pdf umbenennen.")
+    return kind
+
+
+def load(path: Path, corpus_dir: Path, catalogue: dict[str, dict], max_mb: float = 50.0) -> Document:
+    kind = check_file(path, max_mb)
+    loader = {"pdf": _load_pdf, "html": _load_html, "markdown": _load_markdown, "text": _load_text}[kind]
+    pages, headings, found_title = loader(path)
+    if not any(p.text.strip() for p in pages):
+        if kind == "pdf":
+            raise IngestError(
+                "Das PDF enthält keinen auslesbaren Text (vermutlich ein Scan). "
+                "Texterkennung (OCR) wird nicht unterstützt."
+            )
+        raise IngestError("Die Datei enthält keinen Text.")
+    rel = path.relative_to(corpus_dir).as_posix()
+    meta = _metadata(rel, path, kind, pages, headings, found_title, catalogue.get(rel, {}))
+    return Document(meta=meta, pages=pages, headings=headings)
+
+
+def _metadata(
+    rel: str,
+    path: Path,
+    kind: str,
+    pages: list[Page],
+    headings: list[tuple[int, str]],
+    found_title: str | None,
+    entry: dict,
+) -> DocMeta:
+    """Catalogue entry first; otherwise what the file itself says."""
+    first_text = " ".join(p.text for p in pages[:2])
+    title = entry.get("title") or found_title or (headings[0][1] if headings else path.stem)
+    areas = entry.get("areas") or []
+    if isinstance(areas, str):
+        areas = [areas]
+    return DocMeta(
+        doc=rel,
+        title=str(title).strip(),
+        type=str(entry.get("type") or ("Webseite" if kind == "html" else "Dokument")),
+        stand=str(entry.get("stand") or "ohne Angabe"),
+        areas=tuple(str(a) for a in areas),
+        district=str(entry.get("district") or ""),
+        audience=str(entry.get("audience") or "alle"),
+        reconstruction=bool(entry.get("reconstruction", bool(RECONSTRUCTION_MARK.search(first_text)))),
+        sha256=sha256_file(path),
+    )
+
+
+# ---------------------------------------------------------------- PDF
+
+_SOFT_HYPHEN_BREAK = re.compile(r"(\w)-\n(\w+)")
+_KEEP_HYPHEN_BEFORE = {"und", "oder", "bzw", "sowie", "bis", "als", "noch", "wie"}
+_PAGE_NUMBER_LINE = re.compile(r"^\s*(?:Seite\s+)?[-–]?\s*[0-9ivxlcdm]+\s*(?:/\s*\d+|von\s+\d+)?\s*[-–]?\s*$", re.I)
+
+
+def rejoin_hyphenation(text: str) -> str:
+    """Rejoin words split by a line-end hyphen, but keep real compounds.
+
+    "Schlüssel-\\nmaßnahmen" becomes "Schlüsselmaßnahmen"; "Marzahn-\\nHellersdorf" (capital after the hyphen) and
+    "Kinder-\\nund Jugend" (coordination ellipsis) keep their hyphen. pypdf offers no such step, so it is here.
+    """
+    text = text.replace("\u00ad\n", "").replace("\u00ad", "")
+
+    def join(m: re.Match[str]) -> str:
+        left, right = m.group(1), m.group(2)
+        if right[0].isupper() or right[0].isdigit() or right.lower() in _KEEP_HYPHEN_BEFORE:
+            return f"{left}-{right}" if right[0].isupper() or right[0].isdigit() else f"{left}- {right}"
+        return f"{left}{right}"
+
+    return _SOFT_HYPHEN_BREAK.sub(join, text)
+
+
+def _norm_furniture(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip().lower())
+
+
+def strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Remove running headers/footers: first/last lines that recur (digits ignored) on most pages,
+    and bare page numbers at the top or bottom of a page."""
+    if len(pages) >= 3:
+        edges: Counter[str] = Counter()
+        for lines in pages:
+            seen = {_norm_furniture(x) for x in lines[:2] + lines[-2:] if x.strip()}
+            edges.update(seen)
+        threshold = max(2, int(0.5 * len(pages)))
+        furniture = {line for line, n in edges.items() if n >= threshold}
+    else:
+        furniture = set()
+    cleaned = []
+    for lines in pages:
+        out = list(lines)
+        for _ in range(2):  # up to two furniture lines at each edge
+            if out and (_norm_furniture(out[0]) in furniture or _PAGE_NUMBER_LINE.match(out[0])):
+                out.pop(0)
+            if out and (_norm_furniture(out[-1]) in furniture or _PAGE_NUMBER_LINE.match(out[-1])):
+                out.pop()
+        cleaned.append(out)
+    return cleaned
+
+
+def _load_pdf(path: Path) -> tuple[list[Page], list[tuple[int, str]], str | None]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")  # many PDFs are "encrypted" with an empty user password
+            except Exception:  # noqa: BLE001 - unsupported crypto is just another encrypted case
+                ok = 0
+            if not ok:
+                raise IngestError("Das PDF ist passwortgeschützt und kann nicht gelesen werden.")
+        raw_pages = [(page.extract_text() or "") for page in reader.pages]
+        labels = list(reader.page_labels) if reader.page_labels else []
+        headings = _pdf_outline(reader)
+        title = (reader.metadata or {}).get("/Title") if reader.metadata else None
+    except IngestError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
+            RecursionError, AssertionError, ZeroDivisionError) as exc:
+        raise IngestError(f"Das PDF ist beschädigt und kann nicht gelesen werden ({type(exc).__name__}).") from exc
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on malformed input; never crash ingest
+        raise IngestError(f"Das PDF ist beschädigt und kann nicht gelesen werden ({type(exc).__name__}).") from exc
+    line_pages = strip_running_lines([[ln for ln in t.splitlines()] for t in raw_pages])
+    pages = []
+    for i, lines in enumerate(line_pages):
+        label = labels[i] if i < len(labels) else str(i + 1)
+        text = rejoin_hyphenation("\n".join(lines)).strip()
+        pages.append(Page(page_no=i + 1, page_label=str(label), text=text))
+    return pages, headings, (str(title).strip() or None) if title else None
+
+
+def _pdf_outline(reader) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+
+    def walk(items, level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                title = getattr(item, "title", None)
+                if title:
+                    out.append((level, str(title).strip()))
+
+    try:
+        walk(reader.outline, 1)
+    except Exception:  # noqa: BLE001 - a broken outline only costs us section names
+        return []
+    return out
+
+
+# ---------------------------------------------------------------- HTML
+
+def _load_html(path: Path) -> tuple[list[Page], list[tuple[int, str]], str | None]:
+    from bs4 import BeautifulSoup
+
+    raw = _read_text(path)
+    soup = BeautifulSoup(raw, "html.parser")
+    title = soup.title.get_text(" ", strip=True) if soup.title else None
+    for tag in soup(["script", "style", "noscript", "template", "nav", "header", "footer", "form", "iframe"]):
+        tag.decompose()
+    root = soup.find("main") or soup.find("article") or soup.body or soup
+    lines: list[str] = []
+    headings: list[tuple[int, str]] = []
+    for el in root.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "blockquote", "dt", "dd"]):
+        if el.name == "blockquote":
+            continue  # its <p> children are visited on their own
+        if el.name == "tr":
+            text = " | ".join(c.get_text(" ", strip=True) for c in el.find_all(["td", "th"]))
+        elif el.name == "li" and el.find(["p", "ul", "ol"]):
+            text = el.find(string=True, recursive=False) or ""
+            text = str(text).strip()
+        else:
+            text = el.get_text(" ", strip=True)
+        text = re.sub(r"\s+", " ", text).strip()
+        if not text:
+            continue
+        if el.name[0] == "h" and el.name[1:].isdigit():
+            headings.append((int(el.name[1]), text))
+        elif el.name == "li":
+            text = f"- {text}"
+        lines.append(text)
+    return [Page(1, "1", "\n".join(lines))], headings, title
+
+
+# ---------------------------------------------------------------- Markdown / text
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            f"Die Textdatei ist nicht UTF-8-kodiert (ungültiges Byte an Position {exc.start}). "
+            "Bitte als UTF-8 speichern."
+        ) from exc
+
+
+def _load_markdown(path: Path) -> tuple[list[Page], list[tuple[int, str]], str | None]:
+    lines: list[str] = []
+    headings: list[tuple[int, str]] = []
+    for line in _read_text(path).splitlines():
+        m = re.match(r"^(#{1,6})\s+(.*)$", line)
+        if m:
+            text = m.group(2).replace("**", "").strip()
+            headings.append((len(m.group(1)), text))
+            lines.append(text)
+            continue
+        if re.match(r"^\s*\|?\s*:?-{3,}", line):
+            continue  # table separator row
+        line = line.replace("**", "").lstrip("> ").strip()
+        if line.startswith("|"):
+            line = " | ".join(c.strip() for c in line.strip("|").split("|"))
+        lines.append(line)
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return [Page(1, "1", text)], headings, None
+
+
+def _load_text(path: Path) -> tuple[list[Page], list[tuple[int, str]], str | None]:
+    return [Page(1, "1", _read_text(path).strip())], [], None

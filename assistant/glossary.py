@@ -1,0 +1,52 @@
+"""The corpus glossary (``corpus/glossary.yaml``): abbreviations, contacts for refusals, known areas."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+GLOSSARY = "glossary.yaml"
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    purpose: str
+
+
+@dataclass(frozen=True)
+class Glossary:
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    contacts: tuple[Contact, ...] = ()
+    areas: tuple[str, ...] = ()
+
+    @classmethod
+    def load(cls, corpus_dir: Path) -> Glossary:
+        path = corpus_dir / GLOSSARY
+        if not path.exists():
+            return cls()
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        contacts = tuple(Contact(str(c.get("name", "")), str(c.get("for", ""))) for c in data.get("contacts") or [])
+        return cls(
+            abbreviations={str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()},
+            contacts=contacts,
+            areas=tuple(str(a) for a in data.get("areas") or []),
+        )
+
+    def expand(self, question: str) -> str:
+        """Append the long form of every abbreviation the question uses (case-sensitive for short ones,
+        so "BA" matches but "ba" in a word does not)."""
+        extra: list[str] = []
+        for short, long in sorted(self.abbreviations.items(), key=lambda kv: -len(kv[0])):
+            flags = 0 if len(short) <= 3 and short.isupper() else re.I
+            if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", question, flags) and long.lower() not in \
+                    question.lower():
+                extra.append(long)
+        return question if not extra else f"{question} ({'; '.join(extra)})"
+
+    def areas_in(self, text: str) -> list[str]:
+        low = text.lower().replace(" ", "-")
+        return [a for a in self.areas if a.lower() in low]

@@ -1,0 +1,236 @@
+"""Incremental, crash-safe ingestion: corpus folder -> chunks -> chroma (dense) + BM25 (lexical).
+
+Order of writes, so that a kill at any moment leaves a usable index:
+1. a changed file's new chunks are upserted under new ids (the ids carry the content hash), then its old
+   chunks are deleted, then the manifest (written atomically) records the new hash;
+2. BM25 is rebuilt from the chunks chroma holds and swapped in atomically at the end.
+A run killed in between leaves chroma with whole chunks; the retriever notices that BM25's chunk set differs
+from chroma's and rebuilds BM25 in memory (see :func:`assistant.index.open_index`), and the next ingest redoes
+the files whose manifest entry is missing or stale.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from assistant.chunking import chunk_document
+from assistant.documents import (
+    Document,
+    IngestError,
+    check_file,
+    corpus_files,
+    load,
+    load_catalogue,
+    sha256_file,
+)
+from assistant.embeddings import Embedder
+from assistant.lexical import LexicalIndex
+from assistant.settings import Settings
+from assistant.store import FileRecord, Manifest, VectorStore
+
+BM25_DIR = "bm25"
+
+
+class IngestFailed(Exception):
+    """Ingestion had to stop (index not writable, disk full …); the previous index still serves."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0  # documents in the index after the run
+    pages: int = 0
+    chunks: int = 0
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, German reason)
+    embedded_chunks: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        lines = [
+            f"Index: {self.documents} Dokumente, {self.pages} Seiten, {self.chunks} Abschnitte "
+            f"({self.embedded_chunks} neu eingebettet) in {self.seconds:.1f} s.",
+            f"Neu: {len(self.added)}, geändert: {len(self.updated)}, unverändert: {len(self.unchanged)}, "
+            f"entfernt: {len(self.removed)}, übersprungen: {len(self.skipped)}.",
+        ]
+        for name, reason in self.skipped:
+            lines.append(f"  Übersprungen: {name}: {reason}")
+        return "\n".join(lines)
+
+
+def _reset_index(settings: Settings) -> None:
+    """--rebuild: throw the old index away (also works when it is too damaged to open)."""
+    if settings.chroma_url:
+        from assistant.store import make_client
+
+        client = make_client(settings.index_dir, settings.chroma_url)
+        try:
+            client.delete_collection(settings.collection)
+        except Exception:  # noqa: BLE001 - nothing to delete
+            pass
+    else:
+        shutil.rmtree(settings.index_dir / "chroma", ignore_errors=True)
+    shutil.rmtree(settings.index_dir / BM25_DIR, ignore_errors=True)
+    (settings.index_dir / "manifest.json").unlink(missing_ok=True)
+
+
+def ingest(
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    rebuild: bool = False,
+    progress: bool = True,
+    log: Callable[[str], None] = print,
+) -> IngestReport:
+    t0 = time.perf_counter()
+    corpus_dir, index_dir = settings.corpus_dir, settings.index_dir
+    if not corpus_dir.is_dir():
+        raise IngestFailed(f"Der Korpus-Ordner {corpus_dir} existiert nicht.")
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IngestFailed(f"Der Index-Ordner {index_dir} kann nicht angelegt werden ({exc.strerror}).") from exc
+
+    manifest = Manifest.load(index_dir)
+    params_changed = manifest.files and (
+        manifest.embedding_model != embedder.name
+        or (manifest.chunk_size, manifest.chunk_overlap) != (settings.chunk_size, settings.chunk_overlap)
+    )
+    if params_changed and not rebuild:
+        log("Einbettungsmodell oder Abschnittsgröße hat sich geändert: der Index wird neu aufgebaut.")
+        rebuild = True
+    if rebuild:
+        _reset_index(settings)
+        manifest = Manifest()
+    manifest.embedding_model = embedder.name
+    manifest.chunk_size, manifest.chunk_overlap = settings.chunk_size, settings.chunk_overlap
+
+    store = VectorStore(index_dir, settings.chroma_url, settings.collection, embedder)
+    report = IngestReport()
+    catalogue = load_catalogue(corpus_dir)
+
+    # 1. Which files are new, changed, unchanged, duplicates or unreadable?
+    pending: list[tuple[Path, str, str]] = []  # (path, rel, sha)
+    seen_sha: dict[str, str] = {}
+    present: set[str] = set()
+    for path in corpus_files(corpus_dir):
+        rel = path.relative_to(corpus_dir).as_posix()
+        try:
+            check_file(path, settings.max_file_mb)
+            stat = path.stat()
+            old = manifest.files.get(rel)
+            if old and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns:
+                sha = old.sha256  # unchanged by size and time: no need to read it
+            else:
+                sha = sha256_file(path)
+        except IngestError as err:
+            report.skipped.append((rel, err.reason))
+            if rel in manifest.files:
+                present.add(rel)  # keep what was indexed before; the file is broken now, not gone
+            continue
+        if sha in seen_sha:
+            report.skipped.append((rel, f"Gleicher Inhalt wie „{seen_sha[sha]}“; das Dokument wird nur einmal "
+                                        "indexiert."))
+            continue
+        seen_sha[sha] = rel
+        present.add(rel)
+        old = manifest.files.get(rel)
+        if old and old.sha256 == sha:
+            if old.mtime_ns != stat.st_mtime_ns:
+                old.mtime_ns, old.size = stat.st_mtime_ns, stat.st_size
+            report.unchanged.append(rel)
+        else:
+            pending.append((path, rel, sha))
+
+    try:
+        # 2. Files that disappeared leave both indexes.
+        for rel in sorted(set(manifest.files) - present):
+            store.delete_doc(rel)
+            del manifest.files[rel]
+            manifest.save(index_dir)
+            report.removed.append(rel)
+
+        # 3. Parse and chunk what is new or changed (fast), then embed with a progress bar (slow).
+        loaded: list[tuple[Document, list, str, Path]] = []
+        for path, rel, sha in pending:
+            try:
+                doc = load(path, corpus_dir, catalogue, settings.max_file_mb)
+            except IngestError as err:
+                report.skipped.append((rel, err.reason))
+                continue
+            chunks = chunk_document(doc, settings.chunk_size, settings.chunk_overlap)
+            if not chunks:
+                report.skipped.append((rel, "Die Datei enthält keinen verwertbaren Text."))
+                continue
+            loaded.append((doc, chunks, sha, path))
+
+        total = sum(len(c) for _, c, _, _ in loaded)
+        bar = tqdm(total=total, desc="Einbetten", unit="Abschnitt", disable=not progress or total == 0)
+        batch = settings.embedding_batch_size
+        for doc, chunks, sha, path in loaded:
+            rel = doc.meta.doc
+            for i in range(0, len(chunks), batch):
+                part = chunks[i : i + batch]
+                vectors = embedder.embed_passages([c.embedding_text() for c in part])
+                # ids carry the content hash, so a changed file's new chunks never overwrite the old ones
+                part = [_with_version(c, sha) for c in part]
+                store.add(part, sha, vectors)
+                bar.update(len(part))
+                report.embedded_chunks += len(part)
+            store.delete_doc(rel, keep_sha=sha)
+            stat = path.stat()
+            (report.updated if rel in manifest.files else report.added).append(rel)
+            manifest.files[rel] = FileRecord(sha, stat.st_size, stat.st_mtime_ns, doc.meta.title,
+                                             len(doc.pages), len(chunks))
+            manifest.save(index_dir)
+        bar.close()
+
+        # 4. BM25 from exactly the chunk set chroma holds.
+        rows = store.all_chunks()
+        lexical_dir = index_dir / BM25_DIR
+        if report.added or report.updated or report.removed or not (lexical_dir / "ids.json").exists():
+            LexicalIndex([r[0] for r in rows], [r[2] for r in rows]).save(lexical_dir)
+        else:
+            manifest.save(index_dir)  # refreshed mtimes
+    except OSError as exc:
+        raise IngestFailed(
+            f"Der Index in {index_dir} konnte nicht geschrieben werden ({exc.strerror or exc}). "
+            "Der bisherige Index bleibt nutzbar; bitte Speicherplatz und Schreibrechte prüfen."
+        ) from exc
+    except Exception as exc:
+        if _is_write_failure(exc):
+            raise IngestFailed(
+                f"Der Index in {index_dir} konnte nicht geschrieben werden ({exc}). "
+                "Der bisherige Index bleibt nutzbar; bitte Speicherplatz und Schreibrechte prüfen."
+            ) from exc
+        raise
+
+    report.documents = len({r[1]["doc"] for r in rows})
+    report.chunks = len(rows)
+    report.pages = sum(rec.pages for rec in manifest.files.values())
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _with_version(chunk, sha: str):
+    from dataclasses import replace
+
+    return replace(chunk, id=f"{chunk.doc}::{sha[:10]}::{chunk.id.rsplit('::', 1)[-1]}")
+
+
+def _is_write_failure(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return any(s in text for s in ("readonly", "read-only", "read only", "disk is full", "no space", "disk full",
+                                   "permission denied", "database or disk is full"))

