@@ -99,14 +99,14 @@ def chunk_document(doc: Document, chunk_size: int = 900, chunk_overlap: int = 12
     # Sections: [start, end) with their heading path.
     sections: list[tuple[int, int, str]] = []
     stack: list[tuple[int, str]] = []
-    bounds = [(0, 0, "")] + headings
+    bounds = [(0, 0, ""), *headings]
     for idx, (start, level, title) in enumerate(bounds):
         end = bounds[idx + 1][0] if idx + 1 < len(bounds) else len(full)
         if title:
             # The document title (top outline level) is not a section of itself.
             while stack and stack[-1][0] >= level:
                 stack.pop()
-            if _norm(title) != _norm(doc.meta.title) and level > 1 or not stack and level > 1:
+            if (_norm(title) != _norm(doc.meta.title) and level > 1) or (not stack and level > 1):
                 stack.append((level, title))
             elif level == 1:
                 stack = []

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.answer import (
+    Answer,
+    compose,
+    confidence,
+    normalise_audience,
+    refusal_text,
+    rewrite_followup,
+)
 from assistant.embeddings import Embedder, load_embedder
 from assistant.glossary import Glossary
 from assistant.ingest import BM25_DIR, IngestReport, ingest
@@ -52,16 +62,37 @@ def open_index(settings: Settings, embedder: Embedder, glossary: Glossary) -> Op
     if lexical is None or set(lexical.ids) != set(chunks):
         log.warning("BM25 index missing or out of step with chroma; rebuilding it from chroma's chunks")
         lexical = LexicalIndex([r[0] for r in rows], [r[2] for r in rows])
-        try:
+        with contextlib.suppress(OSError):  # read-only index folder: the in-memory copy serves
             lexical.save(lexical_dir)
-        except OSError:
-            pass  # read-only index folder: the in-memory copy serves
     retriever = Retriever(
         store, lexical, chunks, embedder, glossary,
         candidates=settings.candidates, rrf_k=settings.rrf_k,
         bm25_weight=settings.bm25_weight, dense_weight=settings.dense_weight,
     )
     return OpenIndex(store, retriever, len(chunks))
+
+
+class InvalidQuestion(ValueError):
+    """The question cannot be answered as given; the message is German, for users."""
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def validate_question(question: str, max_chars: int) -> str:
+    if not isinstance(question, str):
+        raise InvalidQuestion("Bitte eine Frage als Text eingeben.")
+    cleaned = _CONTROL.sub(" ", question).strip()
+    if not cleaned:
+        raise InvalidQuestion("Bitte eine Frage eingeben.")
+    if len(cleaned) > max_chars:
+        raise InvalidQuestion(
+            f"Die Frage ist zu lang ({len(cleaned):,} Zeichen; höchstens {max_chars:,}). Bitte kürzer fassen."
+            .replace(",", ".")
+        )
+    if not re.search(r"\w", cleaned):
+        raise InvalidQuestion("Die Frage enthält keine Wörter. Bitte eine Frage in Worten stellen.")
+    return cleaned
 
 
 class Assistant:
@@ -115,6 +146,46 @@ class Assistant:
         except StoreUnavailable as exc:
             self.reset()  # reconnect on the next call (e.g. after a chroma server restart)
             raise IndexNotReady(exc.reason) from exc
+
+    def ask(self, question: str, history: list | None = None, audience: str = "general",
+            filters: Filters | dict | None = None) -> Answer:
+        """Answer a question from the documents, with citations; refuses when they do not say."""
+        t0 = time.perf_counter()
+        audience = normalise_audience(audience)
+        question = validate_question(question, self.settings.max_question_chars)
+        query = rewrite_followup(question, history, self.glossary)
+        passages = self.search(query, self.settings.top_k, filters)
+        t1 = time.perf_counter()
+        index = self.index()
+        lexical = index.retriever.lexical
+        conf = confidence(query, passages, lexical, self.glossary)
+        if not passages or conf < self.settings.refusal_threshold:
+            text, citations = refusal_text(self.glossary, passages, audience)
+            refused = True
+        else:
+            text, citations = compose(query, passages, lexical, self.glossary, audience, index.retriever.chunks)
+            refused = not text
+            if refused:
+                text, citations = refusal_text(self.glossary, passages, audience)
+        answer = Answer(question=question, text=text, refused=refused, citations=citations, audience=audience,
+                        search_query=query)
+        if not refused and self.settings.answerer == "llm" and self.settings.llm_base_url:
+            from assistant.llm import llm_answer
+
+            answer = llm_answer(self.settings, answer, passages)
+        t2 = time.perf_counter()
+        answer.timings = {"retrieval_ms": round((t1 - t0) * 1000, 1), "answer_ms": round((t2 - t1) * 1000, 1),
+                          "total_ms": round((t2 - t0) * 1000, 1), "confidence": round(conf, 3)}
+        if self.settings.log_questions:
+            log.info("question=%r refused=%s", question, refused)
+        return answer
+
+    def describe(self) -> dict:
+        """The configuration an answer was produced with (stored with feedback, shown in reports)."""
+        s = self.settings
+        return {"embedding_model": s.embedding_model, "fusion": s.fusion, "bm25_weight": s.bm25_weight,
+                "dense_weight": s.dense_weight, "top_k": s.top_k, "chunk_size": s.chunk_size,
+                "refusal_threshold": s.refusal_threshold, "answerer": s.answerer}
 
     def documents(self) -> list[dict]:
         return self.index().retriever.documents()

@@ -187,7 +187,8 @@ def strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
     if len(pages) >= 3:
         edges: Counter[str] = Counter()
         for lines in pages:
-            seen = {_norm_furniture(x) for x in lines[:2] + lines[-2:] if x.strip()}
+            text_lines = [x for x in lines if x.strip()]
+            seen = {_norm_furniture(x) for x in text_lines[:2] + text_lines[-2:]}
             edges.update(seen)
         threshold = max(2, int(0.5 * len(pages)))
         furniture = {line for line, n in edges.items() if n >= threshold}
@@ -197,12 +198,82 @@ def strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
     for lines in pages:
         out = list(lines)
         for _ in range(2):  # up to two furniture lines at each edge
+            while out and not out[0].strip():
+                out.pop(0)
+            while out and not out[-1].strip():
+                out.pop()
             if out and (_norm_furniture(out[0]) in furniture or _PAGE_NUMBER_LINE.match(out[0])):
                 out.pop(0)
             if out and (_norm_furniture(out[-1]) in furniture or _PAGE_NUMBER_LINE.match(out[-1])):
                 out.pop()
         cleaned.append(out)
     return cleaned
+
+
+_LIST_START = re.compile(r"^\s*(?:[•\-–*▪]|\d{1,2}[.)]\s|\d{1,2}(?:\.\d{1,2})+\s)")
+_GAP = re.compile(r"\S(?:.*?\S)?(?=\s{3,}|$)")
+
+
+def _segments(line: str) -> list[tuple[int, str]]:
+    """Text runs of a layout line separated by 3+ spaces: [(column, text)]."""
+    return [(m.start(), m.group(0)) for m in _GAP.finditer(line) if m.group(0).strip()]
+
+
+def _table_rows(lines: list[str]) -> list[str]:
+    """Rebuild table rows from layout-mode lines: columns from the header line, a new row wherever every
+    column has text (cells are top-aligned), wrapped cell lines appended to their cell."""
+    cols = [c for c, _ in _segments(lines[0])]
+    rows: list[list[str]] = []
+    for line in lines:
+        cells = [""] * len(cols)
+        for pos, text in _segments(line):
+            idx = max([i for i, c in enumerate(cols) if c <= pos + 2] or [0])
+            cells[idx] = f"{cells[idx]} {text}".strip()
+        if not rows or all(cells) or (len(cells) > 2 and cells[0] and cells[1]):
+            rows.append(cells)
+        else:
+            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
+    return [" | ".join(r) for r in rows]
+
+
+def _heading_key(line: str) -> str:
+    return re.sub(r"\W+", " ", line).strip().lower()
+
+
+def layout_to_text(lines: list[str], headings: set[str] | frozenset[str] = frozenset()) -> str:
+    """Turn pypdf's layout-mode lines into logical lines: paragraphs and list items joined, tables as
+    "cell | cell" rows, a known heading (from the PDF outline) always on a line of its own. Blocks are
+    separated by blank lines in layout mode."""
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            blocks[-1].append(line.rstrip())
+        elif blocks[-1]:
+            blocks.append([])
+    out: list[str] = []
+    for block in blocks:
+        if not block:
+            continue
+        indent = min(len(x) - len(x.lstrip()) for x in block)
+        block = [x[indent:] for x in block]
+        if len(block) >= 2 and len(_segments(block[0])) >= 2 and not _LIST_START.match(block[0]):
+            out.extend(_table_rows(block))
+            continue
+        logical: list[str] = []
+        after_heading = False
+        for line in block:
+            stripped = line.strip()
+            is_heading = _heading_key(stripped) in headings
+            starts_item = bool(_LIST_START.match(stripped)) or is_heading or after_heading
+            after_heading = is_heading
+            if logical and not starts_item and not logical[-1].endswith(":"):
+                logical[-1] = f"{logical[-1]}\n{stripped}"  # joined after hyphenation repair
+            elif logical and not starts_item and line.startswith(" "):
+                logical[-1] = f"{logical[-1]}\n{stripped}"
+            else:
+                logical.append(stripped)
+        out.extend(re.sub(r"\s*\n\s*", " ", rejoin_hyphenation(x)) for x in logical)
+    return "\n".join(out)
 
 
 def _load_pdf(path: Path) -> tuple[list[Page], list[tuple[int, str]], str | None]:
@@ -214,11 +285,11 @@ def _load_pdf(path: Path) -> tuple[list[Page], list[tuple[int, str]], str | None
         if reader.is_encrypted:
             try:
                 ok = reader.decrypt("")  # many PDFs are "encrypted" with an empty user password
-            except Exception:  # noqa: BLE001 - unsupported crypto is just another encrypted case
+            except Exception:
                 ok = 0
             if not ok:
                 raise IngestError("Das PDF ist passwortgeschützt und kann nicht gelesen werden.")
-        raw_pages = [(page.extract_text() or "") for page in reader.pages]
+        raw_pages = [_page_lines(page) for page in reader.pages]
         labels = list(reader.page_labels) if reader.page_labels else []
         headings = _pdf_outline(reader)
         title = (reader.metadata or {}).get("/Title") if reader.metadata else None
@@ -227,15 +298,30 @@ def _load_pdf(path: Path) -> tuple[list[Page], list[tuple[int, str]], str | None
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
             RecursionError, AssertionError, ZeroDivisionError) as exc:
         raise IngestError(f"Das PDF ist beschädigt und kann nicht gelesen werden ({type(exc).__name__}).") from exc
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on malformed input; never crash ingest
+    except Exception as exc:
         raise IngestError(f"Das PDF ist beschädigt und kann nicht gelesen werden ({type(exc).__name__}).") from exc
-    line_pages = strip_running_lines([[ln for ln in t.splitlines()] for t in raw_pages])
+    line_pages = strip_running_lines(raw_pages)
+    heading_keys = {_heading_key(t) for _, t in headings}
     pages = []
     for i, lines in enumerate(line_pages):
         label = labels[i] if i < len(labels) else str(i + 1)
-        text = rejoin_hyphenation("\n".join(lines)).strip()
+        text = layout_to_text(lines, heading_keys).strip()
         pages.append(Page(page_no=i + 1, page_label=str(label), text=text))
     return pages, headings, (str(title).strip() or None) if title else None
+
+
+def _page_lines(page) -> list[str]:
+    """Layout mode keeps blank lines between blocks and table columns; fall back to plain mode."""
+    try:
+        text = page.extract_text(extraction_mode="layout") or ""
+    except Exception:
+        text = page.extract_text() or ""
+    lines = text.splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
 
 
 def _pdf_outline(reader) -> list[tuple[int, str]]:
@@ -252,7 +338,7 @@ def _pdf_outline(reader) -> list[tuple[int, str]]:
 
     try:
         walk(reader.outline, 1)
-    except Exception:  # noqa: BLE001 - a broken outline only costs us section names
+    except Exception:
         return []
     return out
 

@@ -22,6 +22,7 @@ class Glossary:
     abbreviations: dict[str, str] = field(default_factory=dict)
     contacts: tuple[Contact, ...] = ()
     areas: tuple[str, ...] = ()
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, corpus_dir: Path) -> Glossary:
@@ -34,12 +35,18 @@ class Glossary:
             abbreviations={str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()},
             contacts=contacts,
             areas=tuple(str(a) for a in data.get("areas") or []),
+            synonyms={str(k): tuple(str(x) for x in (v if isinstance(v, list) else [v]))
+                      for k, v in (data.get("synonyms") or {}).items()},
         )
 
     def expand(self, question: str) -> str:
         """Append the long form of every abbreviation the question uses (case-sensitive for short ones,
         so "BA" matches but "ba" in a word does not)."""
         extra: list[str] = []
+        lowered = question.lower()
+        for word, alternatives in self.synonyms.items():
+            if re.search(rf"\b{re.escape(word.lower())}", lowered):
+                extra.extend(a for a in alternatives if a.lower() not in lowered)
         for short, long in sorted(self.abbreviations.items(), key=lambda kv: -len(kv[0])):
             flags = 0 if len(short) <= 3 and short.isupper() else re.I
             if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", question, flags) and long.lower() not in \

@@ -11,6 +11,7 @@ the files whose manifest entry is missing or stale.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 from collections.abc import Callable
@@ -76,10 +77,8 @@ def _reset_index(settings: Settings) -> None:
         from assistant.store import make_client
 
         client = make_client(settings.index_dir, settings.chroma_url)
-        try:
+        with contextlib.suppress(Exception):  # nothing to delete
             client.delete_collection(settings.collection)
-        except Exception:  # noqa: BLE001 - nothing to delete
-            pass
     else:
         shutil.rmtree(settings.index_dir / "chroma", ignore_errors=True)
     shutil.rmtree(settings.index_dir / BM25_DIR, ignore_errors=True)

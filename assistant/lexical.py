@@ -17,15 +17,16 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import Stemmer
-from bm25s.stopwords import STOPWORDS_GERMAN
+from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN
 
 _TOKEN = re.compile(r"[0-9A-Za-zÄÖÜäöüß]+(?:-[0-9A-Za-zÄÖÜäöüß]+)*")
 _STEMMER = Stemmer.Stemmer("german")
 # bm25s's German list lacks question words, which every question carries and no passage answers with.
-_STOP = frozenset(STOPWORDS_GERMAN) | {
+_STOP = frozenset(STOPWORDS_GERMAN) | frozenset(STOPWORDS_EN) - {"die", "also", "war", "will", "an", "in"} | {
     "gibt", "gab", "wurde", "wurden", "steht", "stehen", "bitte", "wer", "wie", "was", "wann", "wo", "wozu",
     "welche", "welcher", "welches", "welchen", "wieso", "warum", "weshalb", "viele", "viel", "genau", "eigentlich",
-    "mal", "denn", "kann", "koennen", "können", "muss", "müssen", "soll", "sollen", "ich", "mir", "mich",
+    "mal", "denn", "nennt", "nennen", "genannt", "kann", "koennen", "können", "muss", "müssen", "soll", "sollen",
+    "ich", "mir", "mich",
 }
 _LINKERS = ("s", "es", "n", "en", "e", "")
 # URLs (with a line-wrapped tail) are no words: "kinderarmut-in-marzahn" in a link is not about Kinderarmut.
@@ -112,14 +113,15 @@ class LexicalIndex:
     """A BM25 index over chunk ids; persisted as a folder (bm25s arrays + ids + vocabulary)."""
 
     def __init__(self, ids: list[str], texts: Sequence[str] | None = None, *, _retriever=None,
-                 _vocab: list[str] | None = None) -> None:
+                 _vocab: list[str] | None = None, _df: dict[str, int] | None = None) -> None:
         self.ids = list(ids)
         self._pos = {cid: i for i, cid in enumerate(self.ids)}
         if _retriever is not None:
             self.vocabulary = _vocab or []
             self.analyzer = Analyzer(self.vocabulary)
             self._bm25 = _retriever
-            self._term_set = set(_retriever.vocab_dict) if getattr(_retriever, "vocab_dict", None) else set()
+            self.df = dict(_df or {})
+            self._term_set = set(self.df)
             return
         texts = list(texts or [])
         self.vocabulary = vocabulary_of(texts)
@@ -128,7 +130,16 @@ class LexicalIndex:
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
         if corpus_terms:
             self._bm25.index(corpus_terms, show_progress=False)
-        self._term_set = {t for ts in corpus_terms for t in ts}
+        self.df: dict[str, int] = {}
+        for ts in corpus_terms:
+            for t in set(ts):
+                self.df[t] = self.df.get(t, 0) + 1
+        self._term_set = set(self.df)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency over chunks (unknown terms count as rare)."""
+        n = max(1, len(self.ids))
+        return float(np.log(1 + (n - self.df.get(term, 0) + 0.5) / (self.df.get(term, 0) + 0.5)))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -168,7 +179,7 @@ class LexicalIndex:
         try:
             if self.ids:
                 self._bm25.save(str(tmp), show_progress=False)
-            (tmp / "ids.json").write_text(json.dumps({"ids": self.ids, "vocabulary": self.vocabulary}),
+            (tmp / "ids.json").write_text(json.dumps({"ids": self.ids, "vocabulary": self.vocabulary, "df": self.df}),
                                           encoding="utf-8")
             old = folder.with_name(folder.name + ".old")
             if old.exists():
@@ -186,4 +197,4 @@ class LexicalIndex:
         if not meta["ids"]:
             return cls([], [])
         retriever = bm25s.BM25.load(str(folder), show_progress=False)
-        return cls(meta["ids"], _retriever=retriever, _vocab=meta.get("vocabulary", []))
+        return cls(meta["ids"], _retriever=retriever, _vocab=meta.get("vocabulary", []), _df=meta.get("df", {}))

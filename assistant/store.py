@@ -95,7 +95,7 @@ class VectorStore:
                 embedding_function=EmbedderAdapter(embedder),
                 collection_metadata={"hnsw:space": "cosine", "embedding_model": embedder.name},
             )
-        except Exception as exc:  # noqa: BLE001 - chromadb raises many kinds for an unreachable/damaged store
+        except Exception as exc:
             raise StoreUnavailable(_reason(exc, chroma_url)) from exc
         self.chroma_url = chroma_url
 
@@ -130,7 +130,7 @@ class VectorStore:
                     break
                 out.extend(zip(ids, got["metadatas"], got["documents"], strict=True))
                 offset += len(ids)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise StoreUnavailable(_reason(exc, self.chroma_url)) from exc
         return out
 
@@ -149,7 +149,7 @@ class VectorStore:
             res = self.collection.query(
                 query_embeddings=[list(map(float, vector))], n_results=k, where=where, include=["distances"]
             )
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise StoreUnavailable(_reason(exc, self.chroma_url)) from exc
         ids = res["ids"][0] if res["ids"] else []
         dists = res["distances"][0] if res.get("distances") else []

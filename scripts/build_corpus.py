@@ -230,6 +230,7 @@ def _table(pdf: FPDF, rows: list[list[str]], size: float) -> None:
         line_height=4.6,
         headings_style=FontFace(emphasis="BOLD", fill_color=(225, 225, 225)),
         col_widths=tuple([1] * ncols),
+        v_align="TOP",
     ) as table:
         for r in rows:
             cells = table.row()

@@ -1,0 +1,122 @@
+"""Citation records, sentence splitting and the check that a sentence is backed by the passage it cites.
+
+Support check (used for LLM answers and for the eval's citation validity): a sentence is supported by a passage
+when at least ``SUPPORT_MIN`` of its content terms (stemmed, stop words removed, numbers kept) occur in the
+passage. Extractive sentences are copied from their passage and so score 1.0.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from urllib.parse import quote
+
+from sentencex import segment
+
+from assistant.lexical import Analyzer
+from assistant.retrieval import Passage
+
+SUPPORT_MIN = 0.6
+_ANALYZER = Analyzer()
+_MARKER = re.compile(r"\s*\[(\d{1,2})\]")
+RECONSTRUCTION_NOTICE = "Nachbildung – kein amtliches Dokument"
+
+
+@dataclass
+class Citation:
+    n: int
+    doc: str
+    title: str
+    type: str
+    stand: str
+    page: int
+    page_label: str
+    section: str
+    text: str
+    score: float
+    reconstruction: bool
+    highlights: list[str] = field(default_factory=list)  # the sentences of the passage the answer uses
+    url: str = ""
+
+    @classmethod
+    def from_passage(cls, n: int, p: Passage, highlights: list[str] | None = None) -> Citation:
+        return cls(
+            n=n, doc=p.doc, title=p.title, type=p.type, stand=p.stand, page=p.page, page_label=p.page_label,
+            section=p.section, text=p.text, score=round(p.score, 5), reconstruction=p.reconstruction,
+            highlights=list(highlights or []), url=document_url(p.doc, p.page),
+        )
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def notice(self) -> str:
+        return RECONSTRUCTION_NOTICE if self.reconstruction else ""
+
+
+def document_url(doc: str, page: int) -> str:
+    """Where the app serves the file; PDF viewers open ``#page=N``."""
+    url = f"/dokumente/{quote(doc)}"
+    return f"{url}#page={page}" if doc.lower().endswith(".pdf") else url
+
+
+_BULLET = re.compile(r"^[•▪*–-]\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """Answer units of a passage: lines first (list items, table rows), then sentencex within a line. A run of
+    short list items ("• Klimawandel") becomes one unit, so a list can answer "Welche Themen …?"."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            out.append("; ".join(run) if len(run) > 1 else run[0])
+            run.clear()
+
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if _BULLET.match(line) and len(line) <= 80:
+            run.append(_BULLET.sub("", line).rstrip(";,"))
+            continue
+        flush()
+        for s in segment("de", _BULLET.sub("", line)):
+            s = s.strip()
+            if s:
+                out.append(s)
+    flush()
+    return out
+
+
+def claims(answer_text: str) -> list[tuple[str, list[int]]]:
+    """The answer's statements with the source numbers they cite: a statement is the text up to a group of
+    markers ("… [1] [2]"); text after the last group is a statement that cites nothing."""
+    out: list[tuple[str, list[int]]] = []
+    pos = 0
+    for m in re.finditer(r"(?:\s*\[\d{1,2}\])+", answer_text):
+        out.append((answer_text[pos : m.start()].strip(), cited_numbers(m.group(0))))
+        pos = m.end()
+    out.append((answer_text[pos:].strip(), []))
+    cleaned = [(re.sub(r"^[-*•]\s*(\[ \]\s*)?", "", text).strip(), nums) for text, nums in out]
+    return [(text, nums) for text, nums in cleaned if re.search(r"\w", text)]
+
+
+def content_terms(text: str) -> set[str]:
+    return set(_ANALYZER.terms(_MARKER.sub(" ", text)))
+
+
+def support(sentence: str, passage_text: str) -> float:
+    terms = content_terms(sentence)
+    if not terms:
+        return 0.0
+    return len(terms & content_terms(passage_text)) / len(terms)
+
+
+def cited_numbers(sentence: str) -> list[int]:
+    return [int(m) for m in _MARKER.findall(sentence)]
+
+
+def strip_markers(text: str) -> str:
+    return _MARKER.sub("", text).strip()

@@ -1,0 +1,135 @@
+"""Command line: ``python -m assistant ingest|ask|search|eval|bench|serve``. A thin layer over ``Assistant``;
+errors are printed as German sentences (no stack traces) with exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from assistant.settings import Settings
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corpus", type=Path, help="Korpus-Ordner (Standard: corpus/, oder GI_CORPUS_DIR)")
+    p.add_argument("--index", type=Path, help="Index-Ordner (Standard: index/, oder GI_INDEX_DIR)")
+
+
+def _filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--doc", action="append", default=[], help="nur dieses Dokument (Dateiname), mehrfach möglich")
+    p.add_argument("--type", action="append", default=[], help="nur dieser Dokumenttyp, z. B. Leitfaden")
+    p.add_argument("--area", action="append", default=[], help="nur dieser Handlungsraum, z. B. Marzahn-Nord")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description="GI-Assistent")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="Dokumente indexieren (nur neue oder geänderte Dateien)")
+    _common(p)
+    p.add_argument("--rebuild", action="store_true", help="Index verwerfen und neu aufbauen")
+    p.add_argument("--quiet", action="store_true", help="ohne Fortschrittsbalken")
+
+    p = sub.add_parser("ask", help="eine Frage beantworten")
+    _common(p)
+    _filters(p)
+    p.add_argument("question")
+    p.add_argument("--audience", default="general", help="general | staff | citizen")
+    p.add_argument("--json", action="store_true", help="Antwort als JSON ausgeben")
+
+    p = sub.add_parser("search", help="nur suchen: die besten Abschnitte zeigen")
+    _common(p)
+    _filters(p)
+    p.add_argument("question")
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--mode", choices=["hybrid", "bm25", "dense"])
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("eval", help="Fragenkatalog auswerten; Berichte nach evals/reports/")
+    _common(p)
+    p.add_argument("--questions", type=Path, default=Path("evals/questions.jsonl"))
+    p.add_argument("--out", type=Path, default=Path("evals/reports"))
+    p.add_argument("--skip-germanquad", action="store_true")
+    p.add_argument("--skip-scale", action="store_true")
+    p.add_argument("--scale-sizes", default="10000,100000")
+
+    p = sub.add_parser("bench", help="Ingest- und Antwortzeiten messen; Berichte nach evals/reports/")
+    p.add_argument("--out", type=Path, default=Path("evals/reports"))
+
+    p = sub.add_parser("serve", help="Web-App starten (wie python app.py)")
+    _common(p)
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    overrides = {"corpus_dir": getattr(args, "corpus", None), "index_dir": getattr(args, "index", None)}
+    from assistant.answer import UnsupportedAudience
+    from assistant.core import Assistant, IndexNotReady, InvalidQuestion
+    from assistant.ingest import IngestFailed
+
+    try:
+        settings = Settings.load(**overrides)
+        if args.command == "ingest":
+            assistant = Assistant(settings)
+            report = assistant.ingest(rebuild=args.rebuild, progress=not args.quiet)
+            print(report.summary())
+            return 0
+        if args.command in ("ask", "search"):
+            assistant = Assistant(settings)
+            filters = {"docs": args.doc, "types": args.type, "areas": args.area}
+            if args.command == "search":
+                passages = assistant.search(args.question, args.k, filters, args.mode)
+                if args.json:
+                    print(json.dumps([p.__dict__ for p in passages], ensure_ascii=False, indent=1))
+                for i, p in enumerate(passages, start=1):
+                    if not args.json:
+                        print(f"[{i}] {p.title} – S. {p.page_label} – {p.section} (score {p.score:.4f})")
+                        print("    " + p.text[:300].replace("\n", " "))
+                return 0
+            answer = assistant.ask(args.question, audience=args.audience, filters=filters)
+            if args.json:
+                print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
+            else:
+                print(answer.text)
+                if answer.notice:
+                    print(f"\nHinweis: {answer.notice}")
+                if answer.citations:
+                    print("\nQuellen:")
+                for c in answer.citations:
+                    mark = " (Nachbildung – kein amtliches Dokument)" if c.reconstruction else ""
+                    print(f"[{c.n}] {c.title}{mark}, {c.type}, Stand {c.stand}, S. {c.page_label} "
+                          f"(PDF-Seite {c.page}), {c.section or '–'}")
+            return 0
+        if args.command == "eval":
+            from assistant.eval_runner import run_all
+
+            run_all(settings, args.questions, args.out, germanquad=not args.skip_germanquad,
+                    scale=not args.skip_scale, scale_sizes=[int(x) for x in args.scale_sizes.split(",") if x])
+            return 0
+        if args.command == "bench":
+            from assistant.bench import run_benchmarks
+
+            run_benchmarks(args.out)
+            return 0
+        if args.command == "serve":
+            from assistant.ui import serve
+
+            serve(settings, host=args.host, port=args.port)
+            return 0
+    except (IndexNotReady, IngestFailed, InvalidQuestion, UnsupportedAudience) as exc:
+        print(f"Fehler: {getattr(exc, 'reason', None) or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Abgebrochen.", file=sys.stderr)
+        return 130
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
