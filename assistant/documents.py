@@ -182,30 +182,38 @@ def _norm_furniture(line: str) -> str:
 
 
 def strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
-    """Remove running headers/footers: first/last lines that recur (digits ignored) on most pages,
-    and bare page numbers at the top or bottom of a page."""
+    """Remove running headers/footers: a line is furniture when the same text (digits ignored) stands at the
+    same edge position (first, second, last, second-to-last text line) on at least half of the pages (three
+    pages or more). Bare page numbers at the edges go too. Stripping works outside-in and never empties a page."""
+    def text_lines(lines: list[str]) -> list[str]:
+        return [x for x in lines if x.strip()]
+
+    furniture: set[tuple[int, str]] = set()
     if len(pages) >= 3:
-        edges: Counter[str] = Counter()
+        seen: Counter[tuple[int, str]] = Counter()
         for lines in pages:
-            text_lines = [x for x in lines if x.strip()]
-            seen = {_norm_furniture(x) for x in text_lines[:2] + text_lines[-2:]}
-            edges.update(seen)
-        threshold = max(2, int(0.5 * len(pages)))
-        furniture = {line for line, n in edges.items() if n >= threshold}
-    else:
-        furniture = set()
+            tl = text_lines(lines)
+            for pos in (0, 1, -1, -2):
+                if -len(tl) <= pos < len(tl):
+                    seen[(pos, _norm_furniture(tl[pos]))] += 1
+        threshold = max(2, (len(pages) + 1) // 2)
+        furniture = {key for key, n in seen.items() if n >= threshold}
+
     cleaned = []
     for lines in pages:
         out = list(lines)
-        for _ in range(2):  # up to two furniture lines at each edge
-            while out and not out[0].strip():
-                out.pop(0)
-            while out and not out[-1].strip():
-                out.pop()
-            if out and (_norm_furniture(out[0]) in furniture or _PAGE_NUMBER_LINE.match(out[0])):
-                out.pop(0)
-            if out and (_norm_furniture(out[-1]) in furniture or _PAGE_NUMBER_LINE.match(out[-1])):
-                out.pop()
+        for edge in (0, -1):
+            for depth in (0, 1):
+                while out and not out[edge].strip():
+                    out.pop(edge)
+                if not out:
+                    break
+                pos = depth if edge == 0 else -1 - depth
+                line = out[edge]
+                is_furniture = (pos, _norm_furniture(line)) in furniture or bool(_PAGE_NUMBER_LINE.match(line))
+                if not is_furniture or len(text_lines(out)) <= 1:
+                    break
+                out.pop(edge)
         cleaned.append(out)
     return cleaned
 

@@ -72,14 +72,20 @@ class IngestReport:
 
 
 def _reset_index(settings: Settings) -> None:
-    """--rebuild: throw the old index away (also works when it is too damaged to open)."""
-    if settings.chroma_url:
-        from assistant.store import make_client
+    """--rebuild: throw the old index away. A healthy store drops its collection (other clients in this
+    process stay valid); a store too damaged to open is deleted from disk."""
+    from chromadb.api.client import SharedSystemClient
 
+    from assistant.store import make_client
+
+    try:
         client = make_client(settings.index_dir, settings.chroma_url)
-        with contextlib.suppress(Exception):  # nothing to delete
+        with contextlib.suppress(ValueError, KeyError):  # no such collection yet
             client.delete_collection(settings.collection)
-    else:
+    except Exception:  # noqa: BLE001 - damaged beyond opening
+        if settings.chroma_url:
+            raise
+        SharedSystemClient.clear_system_cache()
         shutil.rmtree(settings.index_dir / "chroma", ignore_errors=True)
     shutil.rmtree(settings.index_dir / BM25_DIR, ignore_errors=True)
     (settings.index_dir / "manifest.json").unlink(missing_ok=True)

@@ -1,0 +1,52 @@
+# GI-Assistent. On a fresh machine:  make run   (build everything, start the app)   |   make test
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run ingest serve test test-fast eval bench lint corpus browser clean-index
+
+# torch first and alone: pip finds the CPU wheel on local disk; otherwise it pulls a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+ingest: setup
+	$(PY) -m assistant ingest
+
+serve: setup
+	$(PY) app.py
+
+run: ingest serve
+
+# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; }
+
+test: setup browser
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not slow and not browser"
+
+eval: setup
+	$(PY) -m assistant eval
+
+bench: setup
+	$(PY) -m assistant bench
+
+lint: setup
+	$(VENV)/bin/ruff check assistant tests scripts evals app.py
+
+corpus: setup
+	$(PY) scripts/build_corpus.py
+
+clean-index:
+	rm -rf index/chroma index/bm25 index/manifest.json

@@ -1,0 +1,35 @@
+from assistant.lexical import Analyzer, LexicalIndex, fold, stem
+
+TEXTS = [
+    "Die Schlüsselmaßnahmen bilden den Kern des Konzepts.",
+    "Jede Maßnahme wird in einem Steckbrief beschrieben.",
+    "Die mobile Sprechstunde fand auf dem Alice-Salomon-Platz statt.",
+    "Das Quartiersmanagement endete nach über 20 Jahren.",
+]
+
+
+def test_umlaut_and_sharp_s_variants_meet():
+    assert stem("Maßnahme") == stem("Massnahme") == stem("Maßnahmen")
+    assert fold("Schlüssel") == fold("Schluessel")
+    assert stem("Straße") == stem("Strasse")
+
+
+def test_compounds_are_split_against_the_corpus_vocabulary():
+    analyzer = Analyzer(["Maßnahmen", "Schlüssel", "Konzept"])
+    assert analyzer.split_compound("Schlüsselmaßnahmen") == ("schlussel", "massnahmen")
+    assert stem("Maßnahme") in analyzer.terms("Schlüsselmaßnahmen")
+    assert analyzer.split_compound("Marzahn") == ()
+
+
+def test_search_finds_compound_parts_typos_and_filters(tmp_path):
+    ids = [f"c{i}" for i in range(len(TEXTS))]
+    index = LexicalIndex(ids, TEXTS)
+    assert index.search("Massnahme", 2)[0][0] in {"c0", "c1"}
+    assert index.search("Sprechstunde Alice Salomon", 1)[0][0] == "c2"
+    assert index.search("Sprechstnde", 1)[0][0] == "c2"  # typo mapped to the corpus word
+    assert index.search("Sprechstunde", 3, allowed={"c3"}) == []
+    assert index.search("Wetter morgen", 3) == []
+    index.save(tmp_path / "bm25")
+    again = LexicalIndex.load(tmp_path / "bm25")
+    assert again.search("Quartiersmanagement", 1) == index.search("Quartiersmanagement", 1)
+    assert again.idf("quartiersmanag") == index.idf("quartiersmanag")
