@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from assistant.citations import Citation, content_terms, sentences
+from assistant.citations import LEGEND, Citation, content_terms, sentences
 from assistant.glossary import Glossary
 from assistant.lexical import LexicalIndex
 from assistant.retrieval import Passage
@@ -287,11 +287,15 @@ def _checklist(question: str, passages: list[Passage], chunks: dict[str, dict]) 
     items: list[tuple[str, str]] = []  # (item, chunk id)
     seen: set[str] = set()
     for cid, m in same:
+        previous_was_row = False
         for line in str(m.get("text", "")).split("\n"):
             line = line.strip()
+            is_row = " | " in line
+            table_header = is_row and not previous_was_row  # a table's first row names its columns
+            previous_was_row = is_row
             is_item = line.startswith(("•", "-", "▪")) or line.startswith(("Inhalt", "Gliederungsvorschlag",
                                                                           "Mögliche Datenquellen"))
-            if not is_item:
+            if not (is_item or is_row) or table_header:
                 continue
             item = re.sub(r"^[•▪-]\s*", "", line)
             item = re.sub(r"\s*Tipps \[Praxis\]:\s*$", "", item)
@@ -306,13 +310,11 @@ def _checklist(question: str, passages: list[Passage], chunks: dict[str, dict]) 
     numbers: dict[str, int] = {}
     highlights: dict[str, list[str]] = {}
     lines = [f"Laut Leitfaden gehört in das Kapitel „{heading}“ Folgendes:"]
-    for item, cid in items[:12]:
+    for item, cid in items[:16]:
         n = numbers.setdefault(cid, len(numbers) + 1)
         highlights.setdefault(cid, []).append(item)
         lines.append(f"- [ ] {item} [{n}]")
-    lines.append("\n[GI] = für die Berliner GI belegt; [Praxis] = allgemeine gute Praxis, keine verbindliche Vorgabe.")
-    first_n = numbers[items[0][1]]
-    lines[0] = f"{lines[0]} [{first_n}]"
+    lines.append(f"\n{LEGEND}")
     citations = []
     for cid, n in numbers.items():
         p = Passage.from_meta(cid, chunks[cid])

@@ -20,6 +20,7 @@ SUPPORT_MIN = 0.6
 _ANALYZER = Analyzer()
 _MARKER = re.compile(r"\s*\[(\d{1,2})\]")
 RECONSTRUCTION_NOTICE = "Nachbildung – kein amtliches Dokument"
+LEGEND = "[GI] = für die Berliner GI belegt; [Praxis] = allgemeine gute Praxis, keine verbindliche Vorgabe."
 
 
 @dataclass
@@ -100,7 +101,9 @@ def claims(answer_text: str) -> list[tuple[str, list[int]]]:
         pos = m.end()
     out.append((answer_text[pos:].strip(), []))
     cleaned = [(re.sub(r"^[-*•]\s*(\[ \]\s*)?", "", text).strip(), nums) for text, nums in out]
-    return [(text, nums) for text, nums in cleaned if re.search(r"\w", text)]
+    # A list's introduction ("… Folgendes:") and the tag legend are framing, not statements.
+    return [(text, nums) for text, nums in cleaned
+            if re.search(r"\w", text) and not text.endswith(":") and not text.startswith(LEGEND[:8])]
 
 
 def content_terms(text: str) -> set[str]:

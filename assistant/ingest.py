@@ -82,7 +82,7 @@ def _reset_index(settings: Settings) -> None:
         client = make_client(settings.index_dir, settings.chroma_url)
         with contextlib.suppress(ValueError, KeyError):  # no such collection yet
             client.delete_collection(settings.collection)
-    except Exception:  # noqa: BLE001 - damaged beyond opening
+    except Exception:
         if settings.chroma_url:
             raise
         SharedSystemClient.clear_system_cache()

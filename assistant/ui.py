@@ -5,7 +5,6 @@ Everything shown comes from documents and is escaped: document text can never in
 requests to remote hosts into the page.
 """
 
-from __future__ import annotations
 
 import html
 import logging

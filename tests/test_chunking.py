@@ -32,7 +32,7 @@ def test_spans_pages_and_sizes_are_consistent():
 
 
 def test_numbered_lines_are_headings_when_the_file_has_no_outline(tmp_path):
-    from assistant.documents import Document, DocMeta, Page
+    from assistant.documents import DocMeta, Document, Page
 
     text = "1. Einleitung\nDas ist der Anfang.\n2. Finanzierung\nDas Geld kommt vom Land."
     meta = DocMeta("x.txt", "X", "Dokument", "", (), "", "alle", False, "0")

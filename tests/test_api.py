@@ -1,0 +1,78 @@
+"""The HTTP API and document serving, through FastAPI's test client on the real app."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant import Assistant
+from assistant.ui import create_app
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def client(shipped):
+    return TestClient(create_app(assistant=shipped))
+
+
+def test_ask_returns_the_answer_as_json(client):
+    r = client.post("/api/ask", json={"question": "Was ist die Gemeinschaftsinitiative?", "audience": "citizen"})
+    assert r.status_code == 200
+    data = r.json()
+    assert set(data) >= {"text", "refused", "citations", "timings"}
+    assert not data["refused"] and "[1]" in data["text"]
+    c = data["citations"][0]
+    assert set(c) >= {"n", "doc", "title", "page", "page_label", "section", "text", "score"}
+
+
+def test_ask_with_history_and_filters(client):
+    r = client.post("/api/ask", json={
+        "question": "Und in Marzahn-Nord?",
+        "history": [{"role": "user", "content": "Wie viele Minderjährige in Hellersdorf-Nord leben in "
+                                                "SGB-II-Bedarfsgemeinschaften?"}],
+        "filters": {"docs": ["ihk-marzahn-nord-2020.pdf"]}})
+    assert r.status_code == 200
+    assert {c["doc"] for c in r.json()["citations"]} == {"ihk-marzahn-nord-2020.pdf"}
+
+
+@pytest.mark.parametrize(("body", "status", "message"), [
+    ({"question": ""}, 400, "Bitte eine Frage eingeben."),
+    ({"question": "x" * 20000}, 400, "zu lang"),
+    ({"question": "🙂🙂🙂"}, 400, "keine Wörter"),
+    ({"question": "Was ist die GI?", "audience": "robots"}, 400, "Unbekannte Zielgruppe"),
+    ({"frage": "falsches Feld"}, 422, ""),
+])
+def test_bad_requests_get_4xx_with_a_message(client, body, status, message):
+    r = client.post("/api/ask", json=body)
+    assert r.status_code == status
+    assert message in r.text
+
+
+def test_documents_are_served_and_nothing_else(client):
+    r = client.get("/dokumente/leitfaden-gi-ihk.pdf")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF")
+    html = client.get("/dokumente/marzahn-hellersdorf-spk.html")
+    assert "sandbox" in html.headers["content-security-policy"]
+    for bad in ("/dokumente/../pyproject.toml", "/dokumente/%2e%2e/pyproject.toml", "/dokumente/fehlt.pdf",
+                "/dokumente/documents.yaml"):
+        assert client.get(bad).status_code == 404, bad
+
+
+def test_health_and_gradio_page(client):
+    assert client.get("/api/health").json()["chunks"] > 100
+    assert client.get("/").status_code == 200
+
+
+def test_login_protects_ui_and_api(shipped):
+    guarded = Assistant.from_settings(corpus_dir=shipped.settings.corpus_dir, index_dir=shipped.settings.index_dir,
+                                      auth_user="amt", auth_password="geheim")
+    c = TestClient(create_app(assistant=guarded))
+    assert c.post("/api/ask", json={"question": "Was ist die GI?"}).status_code == 401
+    token = base64.b64encode(b"amt:geheim").decode()
+    ok = c.post("/api/ask", json={"question": "Was ist die GI?"}, headers={"Authorization": f"Basic {token}"})
+    assert ok.status_code == 200
+    assert c.get("/dokumente/leitfaden-gi-ihk.pdf").status_code == 401
