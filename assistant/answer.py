@@ -202,6 +202,8 @@ def _title_like(sentence: str, p: Passage) -> bool:
     if norm in re.sub(r"\W+", " ", f"{p.title} {p.section}").lower() or "nachbildung auf grundlage" in norm:
         return True
     words = sentence.split()
+    if len([w for w in words if re.search(r"[A-Za-zÄÖÜäöüß]{2}", w)]) < 3 or " · " in sentence:
+        return True  # fragments and cover lines ("Konzept · Stand: 2020")
     if sentence.rstrip().endswith((".", "!", "?", ";")) or "|" in sentence or len(words) >= 15:
         return False
     capitalised = sum(1 for w in words if w[:1].isupper())

