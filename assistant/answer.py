@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from assistant.citations import LEGEND, Citation, content_terms, sentences
+from assistant.documents import RECONSTRUCTION_MARK
 from assistant.glossary import Glossary
 from assistant.lexical import LexicalIndex
 from assistant.retrieval import Passage
@@ -32,6 +33,18 @@ _HOWTO = re.compile(
 _FOLLOWUP_START = re.compile(r"^\s*(und|aber|and|what about|und was ist mit|was ist mit|wie ist es (mit|in)|"
                              r"auch|dort|da)\b", re.I)
 _TAGS = re.compile(r"\s*\[(GI|Praxis|GI-Umfeld)\]\s*")
+# Sentences in which a document says that it does not know something ("Datum nicht belegt", "lag nicht vor").
+_NOT_DOCUMENTED = re.compile(
+    r"nicht (belegt|bekannt|genannt|benannt|aufgeführt|ermittelt|veröffentlicht|beschrieben)|"
+    r"nicht in den ausgewerteten Quellen|(lag|lagen|liegen|liegt) (uns )?(hier )?nicht vor|"
+    r"geht aus .{0,60} nicht (eindeutig )?hervor|ließ sich .{0,80} nicht ermitteln|nicht ermitteln|"
+    r"ist öffentlich nicht bekannt|sind in den ausgewerteten Quellen \*?\*?nicht",
+    re.I,
+)
+
+
+def says_not_documented(sentence: str) -> bool:
+    return bool(_NOT_DOCUMENTED.search(sentence))
 
 
 class UnsupportedAudience(ValueError):
@@ -202,7 +215,7 @@ def _title_like(sentence: str, p: Passage) -> bool:
     if norm in re.sub(r"\W+", " ", f"{p.title} {p.section}").lower() or "nachbildung auf grundlage" in norm:
         return True
     words = sentence.split()
-    if len([w for w in words if re.search(r"[A-Za-zÄÖÜäöüß]{2}", w)]) < 3 or " · " in sentence:
+    if " · " in sentence or ("|" not in sentence and len([w for w in words if re.search(r"[^\W\d_]{2}", w)]) < 3):
         return True  # fragments and cover lines ("Konzept · Stand: 2020")
     if sentence.rstrip().endswith((".", "!", "?", ";")) or "|" in sentence or len(words) >= 15:
         return False
@@ -220,7 +233,9 @@ def _candidates(question: str, passages: list[Passage], lexical: LexicalIndex, a
         # Terms of the section heading and title count partly: "Wann …?" finds the row in "Zeitplan".
         head_terms = content_terms(heading)
         title_terms = content_terms(p.title) | set(t for a in p.areas for t in content_terms(a))
-        for pos, raw in enumerate(sentences(p.text)):
+        # The reconstruction notice is shown as a badge with every citation; it never answers a question.
+        body = "\n".join(line for line in p.text.split("\n") if not RECONSTRUCTION_MARK.search(line))
+        for pos, raw in enumerate(sentences(body)):
             s = _clean(raw, audience)
             if len(s) < 12 or (s.endswith(":") and len(s) < 60) or "http" in s or _title_like(s, p):
                 continue
@@ -239,18 +254,30 @@ def _near_duplicate(a: set[str], b: set[str]) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) > 0.6
 
 
+@dataclass
+class Composition:
+    text: str
+    citations: list[Citation]
+    # set when the best sentence is a document saying it does not know: (sentence, passage)
+    not_documented: tuple[str, Passage] | None = None
+
+
 def compose(question: str, passages: list[Passage], lexical: LexicalIndex, glossary: Glossary,
-            audience: str = "general", chunks: dict[str, dict] | None = None) -> tuple[str, list[Citation]]:
+            audience: str = "general", chunks: dict[str, dict] | None = None) -> Composition:
     """The extractive answer: a direct first sentence, then the most relevant others, each with [n]."""
     if audience == "staff" and chunks is not None and _HOWTO.search(question):
         checklist = _checklist(question, passages, chunks)
         if checklist:
-            return checklist
+            return Composition(*checklist)
     cands = _candidates(question, passages, lexical, audience, glossary)
     if not cands:
-        return "", []
+        return Composition("", [])
     cands.sort(key=lambda c: -c.score)
     best = cands[0]
+    # When the best sentence is the document saying the asked-for fact is not documented, that is the honest
+    # answer. (Measured on evals/dev.jsonl: looking beyond the best sentence refuses answerable questions.)
+    if says_not_documented(best.sentence):
+        return Composition("", [], (best.sentence, passages[best.passage_rank]))
     chosen = [best]
     limit = MAX_SENTENCES[audience]
     for c in cands[1:]:
@@ -274,7 +301,7 @@ def compose(question: str, passages: list[Passage], lexical: LexicalIndex, gloss
         parts.append(f"{sentence} [{n}]")
     citations = [Citation.from_passage(n, passages[rank], highlights[rank]) for rank, n in numbers.items()]
     joiner = "\n\n" if audience == "citizen" else " "
-    return joiner.join(parts), citations
+    return Composition(joiner.join(parts), citations)
 
 
 def _checklist(question: str, passages: list[Passage], chunks: dict[str, dict]) -> tuple[str, list[Citation]] | None:
@@ -325,8 +352,16 @@ def _checklist(question: str, passages: list[Passage], chunks: dict[str, dict]) 
     return "\n".join(lines), citations
 
 
-def refusal_text(glossary: Glossary, passages: list[Passage], audience: str) -> tuple[str, list[Citation]]:
+def refusal_text(glossary: Glossary, passages: list[Passage], audience: str,
+                 note: tuple[str, Passage] | None = None) -> tuple[str, list[Citation]]:
+    """The honest "not in the documents" answer: where to ask, and the closest documents. ``note`` is a
+    sentence in which a document itself says the information is not documented; it is quoted as [1]."""
     lines = [REFUSAL]
+    citations: list[Citation] = []
+    if note:
+        sentence, passage = note
+        lines[0] += f" Die Unterlagen vermerken dazu ausdrücklich: „{sentence.rstrip('.')}.“ [1]"
+        citations.append(Citation.from_passage(1, passage, [sentence]))
     if glossary.contacts:
         c = glossary.contacts[0]
         lines.append(f"Fragen Sie am besten bei dieser Stelle nach: {c.name}" + (f" ({c.purpose})." if c.purpose
@@ -334,14 +369,13 @@ def refusal_text(glossary: Glossary, passages: list[Passage], audience: str) -> 
         if audience != "citizen" and len(glossary.contacts) > 1:
             others = "; ".join(x.name for x in glossary.contacts[1:])
             lines.append(f"Weitere Ansprechstellen laut Unterlagen: {others}.")
-    citations: list[Citation] = []
-    seen: set[str] = set()
+    seen: set[str] = {c.doc for c in citations}
     for p in passages:
         if p.doc in seen:
             continue
         seen.add(p.doc)
         citations.append(Citation.from_passage(len(citations) + 1, p))
-        if len(citations) == 3:
+        if len(citations) >= 3:
             break
     if citations:
         lines.append("Am nächsten kommen diese Dokumente: " + "; ".join(f"„{c.title}“" for c in citations) + ".")

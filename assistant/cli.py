@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     overrides = {"corpus_dir": getattr(args, "corpus", None), "index_dir": getattr(args, "index", None)}
     from assistant.answer import UnsupportedAudience
     from assistant.core import Assistant, IndexNotReady, InvalidQuestion

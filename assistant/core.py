@@ -57,7 +57,7 @@ def open_index(settings: Settings, embedder: Embedder, glossary: Glossary) -> Op
     lexical: LexicalIndex | None = None
     try:
         lexical = LexicalIndex.load(lexical_dir)
-    except (OSError, ValueError, KeyError):
+    except Exception:
         lexical = None
     if lexical is None or set(lexical.ids) != set(chunks):
         log.warning("BM25 index missing or out of step with chroma; rebuilding it from chroma's chunks")
@@ -163,10 +163,10 @@ class Assistant:
             text, citations = refusal_text(self.glossary, passages, audience)
             refused = True
         else:
-            text, citations = compose(query, passages, lexical, self.glossary, audience, index.retriever.chunks)
-            refused = not text
+            composed = compose(query, passages, lexical, self.glossary, audience, index.retriever.chunks)
+            text, citations, refused = composed.text, composed.citations, not composed.text
             if refused:
-                text, citations = refusal_text(self.glossary, passages, audience)
+                text, citations = refusal_text(self.glossary, passages, audience, composed.not_documented)
         answer = Answer(question=question, text=text, refused=refused, citations=citations, audience=audience,
                         search_query=query)
         if not refused and self.settings.answerer == "llm" and self.settings.llm_base_url:

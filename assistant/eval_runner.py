@@ -96,10 +96,11 @@ def evaluate_questions(settings: Settings, questions_path: Path, out: Path) -> d
         print(f"  {name}: " + ", ".join(f"{m}={_fmt(summaries[name][m], m)}" for m in METRICS[:8]))
 
     default = summaries["hybrid (default)"]
+    shown = questions_path.relative_to(PROJECT_ROOT) if questions_path.is_absolute() else questions_path
     lines = [
         "# Evaluation on the project's question set",
         "",
-        f"Question set: `{questions_path.relative_to(PROJECT_ROOT) if questions_path.is_absolute() else questions_path}`"
+        f"Question set: `{shown}`"
         f" ({default['n']} questions: {default['answerable']} answerable, {default['unanswerable']} not in the "
         "corpus). Regenerate with `make eval`. Machine: " + machine() + ".",
         "",

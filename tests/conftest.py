@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import matplotlib
@@ -60,11 +63,41 @@ def shipped(tmp_path_factory) -> Assistant:
     return assistant
 
 
+TOPICS = {
+    "sprechstunde.pdf": "Die mobile Sprechstunde fand am 29.03.2022 auf dem Alice-Salomon-Platz statt.",
+    "barnimplatz.pdf": "Am Barnimplatz soll ein neues Stadtteilhaus mit Bibliothek entstehen.",
+    "finanzierung.pdf": "Das Programm Soziale Infrastrukturmaßnahmen stellte 25 Mio. Euro bereit.",
+}
+
+
+def make_corpus(root: Path, topics: dict[str, str] = TOPICS) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, sentence in topics.items():
+        make_pdf(root / name, [sentence, f"Weitere Angaben: {sentence}"], title=name[:-4].title())
+    return root
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.fixture
-def corpus_copy(tmp_path) -> Path:
-    """A writable copy of two small shipped documents plus the glossary."""
-    target = tmp_path / "corpus"
-    target.mkdir()
-    for name in ("flyer-ideen-fuer-hellersdorf.pdf", "documents.yaml", "glossary.yaml"):
-        shutil.copy(CORPUS / name, target / name)
-    return target
+def chroma_server(tmp_path):
+    port = _free_port()
+    chroma = Path(sys.executable).parent / "chroma"
+    proc = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("chroma server did not start")
+    yield f"http://127.0.0.1:{port}", proc
+    proc.terminate()
+    proc.wait(timeout=20)

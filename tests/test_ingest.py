@@ -5,35 +5,19 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from assistant import Assistant
 from assistant.core import open_index
 from assistant.embeddings import load_embedder
-from tests.conftest import ROOT, make_pdf
+from tests.conftest import ROOT, TOPICS, make_corpus, make_pdf
 from tests.test_documents import BAD_FILES
 
 pytestmark = pytest.mark.slow
-
-TOPICS = {
-    "sprechstunde.pdf": "Die mobile Sprechstunde fand am 29.03.2022 auf dem Alice-Salomon-Platz statt.",
-    "barnimplatz.pdf": "Am Barnimplatz soll ein neues Stadtteilhaus mit Bibliothek entstehen.",
-    "finanzierung.pdf": "Das Programm Soziale Infrastrukturmaßnahmen stellte 25 Mio. Euro bereit.",
-}
-
-
-def _corpus(root: Path, topics: dict[str, str] = TOPICS) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    for name, sentence in topics.items():
-        make_pdf(root / name, [sentence, f"Weitere Angaben: {sentence}"], title=name[:-4].title())
-    return root
-
 
 def _ids(assistant: Assistant) -> tuple[set[str], set[str]]:
     index = assistant.index()
@@ -41,7 +25,7 @@ def _ids(assistant: Assistant) -> tuple[set[str], set[str]]:
 
 
 def test_incremental_ingest_update_delete_and_rebuild(tmp_path):
-    corpus = _corpus(tmp_path / "corpus")
+    corpus = make_corpus(tmp_path / "corpus")
     a = Assistant.from_settings(corpus_dir=corpus, index_dir=tmp_path / "index")
     first = a.ingest(progress=False)
     assert sorted(first.added) == sorted(TOPICS) and first.documents == 3 and first.embedded_chunks > 0
@@ -68,7 +52,7 @@ def test_incremental_ingest_update_delete_and_rebuild(tmp_path):
 
 
 def test_bad_files_are_reported_and_the_rest_indexed(tmp_path):
-    corpus = _corpus(tmp_path / "corpus", {"gut.pdf": TOPICS["sprechstunde.pdf"]})
+    corpus = make_corpus(tmp_path / "corpus", {"gut.pdf": TOPICS["sprechstunde.pdf"]})
     for name, (make, _) in BAD_FILES.items():
         make(corpus / name)
     shutil.copy(corpus / "gut.pdf", corpus / "gut-kopie.pdf")
@@ -87,7 +71,7 @@ def test_bad_files_are_reported_and_the_rest_indexed(tmp_path):
 
 
 def test_a_file_that_breaks_keeps_its_indexed_version(tmp_path):
-    corpus = _corpus(tmp_path / "corpus", {"gut.pdf": TOPICS["barnimplatz.pdf"]})
+    corpus = make_corpus(tmp_path / "corpus", {"gut.pdf": TOPICS["barnimplatz.pdf"]})
     a = Assistant.from_settings(corpus_dir=corpus, index_dir=tmp_path / "index")
     a.ingest(progress=False)
     before = _ids(a)
@@ -101,7 +85,7 @@ def test_a_file_that_breaks_keeps_its_indexed_version(tmp_path):
 def test_kill_during_ingest_leaves_a_consistent_index_and_the_next_run_completes(tmp_path):
     topics = {f"dokument-{i}.pdf": f"Thema {i}: " + " ".join(f"Satz {j} über Quartier {i} und Maßnahme {j}."
                                                              for j in range(60)) for i in range(6)}
-    corpus = _corpus(tmp_path / "corpus", topics)
+    corpus = make_corpus(tmp_path / "corpus", topics)
     index = tmp_path / "index"
     env = {**os.environ, "GI_CORPUS_DIR": str(corpus), "GI_INDEX_DIR": str(index)}
     proc = subprocess.Popen([sys.executable, "-m", "assistant", "ingest", "--quiet"], cwd=ROOT, env=env,
@@ -126,35 +110,9 @@ def test_kill_during_ingest_leaves_a_consistent_index_and_the_next_run_completes
     assert dense == lexical
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def chroma_server(tmp_path):
-    port = _free_port()
-    chroma = Path(sys.executable).parent / "chroma"
-    proc = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("chroma server did not start")
-    yield f"http://127.0.0.1:{port}", proc
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
 def test_chroma_server_mode(tmp_path, chroma_server):
     url, _ = chroma_server
-    corpus = _corpus(tmp_path / "corpus")
+    corpus = make_corpus(tmp_path / "corpus")
     a = Assistant.from_settings(corpus_dir=corpus, index_dir=tmp_path / "index", chroma_url=url)
     report = a.ingest(progress=False)
     assert report.documents == 3
