@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.answer import UnsupportedAudience
     from assistant.core import Assistant, IndexNotReady, InvalidQuestion
     from assistant.ingest import IngestFailed
+    from assistant.store import StoreUnavailable
 
     try:
         settings = Settings.load(**overrides)
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
 
             serve(settings, host=args.host, port=args.port)
             return 0
-    except (IndexNotReady, IngestFailed, InvalidQuestion, UnsupportedAudience) as exc:
+    except (IndexNotReady, IngestFailed, InvalidQuestion, UnsupportedAudience, StoreUnavailable) as exc:
         print(f"Fehler: {getattr(exc, 'reason', None) or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

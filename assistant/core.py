@@ -24,7 +24,7 @@ from assistant.ingest import BM25_DIR, IngestReport, ingest
 from assistant.lexical import LexicalIndex
 from assistant.retrieval import Filters, Mode, Passage, Retriever
 from assistant.settings import Settings
-from assistant.store import StoreUnavailable, VectorStore
+from assistant.store import StoreUnavailable, VectorStore, release_cached_client
 
 log = logging.getLogger("assistant")
 
@@ -121,6 +121,7 @@ class Assistant:
                 try:
                     self._index = open_index(self.settings, self.embedder, self.glossary)
                 except StoreUnavailable as exc:
+                    release_cached_client(self.settings.index_dir)
                     raise IndexNotReady(exc.reason) from exc
             return self._index
 
@@ -144,7 +145,8 @@ class Assistant:
             return index.retriever.search(question, k or self.settings.top_k, filters,
                                           mode or self.settings.fusion)
         except StoreUnavailable as exc:
-            self.reset()  # reconnect on the next call (e.g. after a chroma server restart)
+            self.reset()  # reconnect on the next call (e.g. after a chroma server restart or a rebuild)
+            release_cached_client(self.settings.index_dir)
             raise IndexNotReady(exc.reason) from exc
 
     def ask(self, question: str, history: list | None = None, audience: str = "general",

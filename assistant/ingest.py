@@ -12,6 +12,7 @@ the files whose manifest entry is missing or stale.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from assistant.documents import (
 from assistant.embeddings import Embedder
 from assistant.lexical import LexicalIndex
 from assistant.settings import Settings
-from assistant.store import FileRecord, Manifest, VectorStore
+from assistant.store import FileRecord, Manifest, StoreUnavailable, VectorStore
 
 BM25_DIR = "bm25"
 
@@ -74,9 +75,7 @@ class IngestReport:
 def _reset_index(settings: Settings) -> None:
     """--rebuild: throw the old index away. A healthy store drops its collection (other clients in this
     process stay valid); a store too damaged to open is deleted from disk."""
-    from chromadb.api.client import SharedSystemClient
-
-    from assistant.store import make_client
+    from assistant.store import make_client, release_cached_client
 
     try:
         client = make_client(settings.index_dir, settings.chroma_url)
@@ -85,7 +84,7 @@ def _reset_index(settings: Settings) -> None:
     except Exception:
         if settings.chroma_url:
             raise
-        SharedSystemClient.clear_system_cache()
+        release_cached_client(settings.index_dir)
         shutil.rmtree(settings.index_dir / "chroma", ignore_errors=True)
     shutil.rmtree(settings.index_dir / BM25_DIR, ignore_errors=True)
     (settings.index_dir / "manifest.json").unlink(missing_ok=True)
@@ -105,8 +104,14 @@ def ingest(
         raise IngestFailed(f"Der Korpus-Ordner {corpus_dir} existiert nicht.")
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
+        probe = index_dir / f".schreibtest-{os.getpid()}"
+        probe.write_bytes(b"")  # a read-only folder or full disk shows here, before anything is touched
+        probe.unlink()
     except OSError as exc:
-        raise IngestFailed(f"Der Index-Ordner {index_dir} kann nicht angelegt werden ({exc.strerror}).") from exc
+        raise IngestFailed(
+            f"Der Index in {index_dir} konnte nicht geschrieben werden ({exc.strerror or exc}). "
+            "Der bisherige Index bleibt nutzbar; bitte Speicherplatz und Schreibrechte prüfen."
+        ) from exc
 
     manifest = Manifest.load(index_dir)
     params_changed = manifest.files and (
@@ -122,7 +127,10 @@ def ingest(
     manifest.embedding_model = embedder.name
     manifest.chunk_size, manifest.chunk_overlap = settings.chunk_size, settings.chunk_overlap
 
-    store = VectorStore(index_dir, settings.chroma_url, settings.collection, embedder)
+    try:
+        store = VectorStore(index_dir, settings.chroma_url, settings.collection, embedder)
+    except StoreUnavailable as exc:
+        raise IngestFailed(exc.reason) from exc
     report = IngestReport()
     catalogue = load_catalogue(corpus_dir)
 
@@ -238,4 +246,5 @@ def _with_version(chunk, sha: str):
 def _is_write_failure(exc: Exception) -> bool:
     text = str(exc).lower()
     return any(s in text for s in ("readonly", "read-only", "read only", "disk is full", "no space", "disk full",
-                                   "permission denied", "database or disk is full"))
+                                   "permission denied", "database or disk is full", "disk i/o error",
+                                   "file too large", "input/output error"))

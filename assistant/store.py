@@ -82,6 +82,18 @@ def make_client(index_dir: Path, chroma_url: str | None):
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
+def release_cached_client(index_dir: Path) -> None:
+    """chromadb keeps one client system per path for the whole process. After the files under it changed behind
+    its back (a rebuild by another process, damage), that system serves stale handles; dropping it lets the next
+    open start fresh. Existing client objects keep working."""
+    from chromadb.api.client import SharedSystemClient
+
+    path = str(index_dir / "chroma")
+    for key in [k for k in SharedSystemClient._identifier_to_system if k == path]:
+        SharedSystemClient._identifier_to_system.pop(key, None)
+        SharedSystemClient._identifier_to_refcount.pop(key, None)
+
+
 class VectorStore:
     def __init__(self, index_dir: Path, chroma_url: str | None, collection: str, embedder: Embedder) -> None:
         from langchain_chroma import Chroma
