@@ -61,7 +61,7 @@ def document_url(doc: str, page: int) -> str:
     return f"{url}#page={page}" if doc.lower().endswith(".pdf") else url
 
 
-_BULLET = re.compile(r"^[•▪*–-]\s+")
+_BULLET = re.compile(r"^(?:[•▪*–-]|\d{1,2}\.)\s+")
 
 
 def sentences(text: str) -> list[str]:
@@ -79,7 +79,7 @@ def sentences(text: str) -> list[str]:
         line = line.strip()
         if not line:
             continue
-        if _BULLET.match(line) and len(line) <= 80:
+        if _BULLET.match(line) and len(line) <= 100:
             run.append(_BULLET.sub("", line).rstrip(";,"))
             continue
         flush()
