@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from assistant.citations import LEGEND, Citation, content_terms, sentences
 from assistant.documents import RECONSTRUCTION_MARK
+from assistant.errors import UserFacingError
 from assistant.glossary import Glossary
 from assistant.lexical import LexicalIndex
 from assistant.retrieval import Passage
@@ -47,8 +48,8 @@ def says_not_documented(sentence: str) -> bool:
     return bool(_NOT_DOCUMENTED.search(sentence))
 
 
-class UnsupportedAudience(ValueError):
-    pass
+class UnsupportedAudience(UserFacingError, ValueError):
+    """An audience name the assistant does not know."""
 
 
 def normalise_audience(audience: str | None) -> str:

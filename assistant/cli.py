@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("evals/reports"))
     p.add_argument("--skip-germanquad", action="store_true")
     p.add_argument("--skip-scale", action="store_true")
+    p.add_argument("--skip-tuning", action="store_true", help="ohne Messung von Abschnittsgröße und Gewichten")
     p.add_argument("--scale-sizes", default="10000,100000")
 
     p = sub.add_parser("bench", help="Ingest- und Antwortzeiten messen; Berichte nach evals/reports/")
@@ -70,10 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     overrides = {"corpus_dir": getattr(args, "corpus", None), "index_dir": getattr(args, "index", None)}
-    from assistant.answer import UnsupportedAudience
-    from assistant.core import Assistant, IndexNotReady, InvalidQuestion
-    from assistant.ingest import IngestFailed
-    from assistant.store import StoreUnavailable
+    from assistant.core import Assistant
+    from assistant.errors import UserFacingError
 
     try:
         settings = Settings.load(**overrides)
@@ -112,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             from assistant.eval_runner import run_all
 
             run_all(settings, args.questions, args.out, germanquad=not args.skip_germanquad,
-                    scale=not args.skip_scale, scale_sizes=[int(x) for x in args.scale_sizes.split(",") if x])
+                    scale=not args.skip_scale, scale_sizes=[int(x) for x in args.scale_sizes.split(",") if x],
+                    tuning=not args.skip_tuning)
             return 0
         if args.command == "bench":
             from assistant.bench import run_benchmarks
@@ -124,8 +124,8 @@ def main(argv: list[str] | None = None) -> int:
 
             serve(settings, host=args.host, port=args.port)
             return 0
-    except (IndexNotReady, IngestFailed, InvalidQuestion, UnsupportedAudience, StoreUnavailable) as exc:
-        print(f"Fehler: {getattr(exc, 'reason', None) or exc}", file=sys.stderr)
+    except UserFacingError as exc:
+        print(f"Fehler: {exc.reason}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("Abgebrochen.", file=sys.stderr)

@@ -19,6 +19,7 @@ from assistant.answer import (
     rewrite_followup,
 )
 from assistant.embeddings import Embedder, load_embedder
+from assistant.errors import UserFacingError
 from assistant.glossary import Glossary
 from assistant.ingest import BM25_DIR, IngestReport, ingest
 from assistant.lexical import LexicalIndex
@@ -29,12 +30,8 @@ from assistant.store import StoreUnavailable, VectorStore, release_cached_client
 log = logging.getLogger("assistant")
 
 
-class IndexNotReady(Exception):
-    """No usable index; ``reason`` is German, for users."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class IndexNotReady(UserFacingError):
+    """No usable index (empty, damaged, or the chroma server is unreachable)."""
 
 
 @dataclass
@@ -72,8 +69,8 @@ def open_index(settings: Settings, embedder: Embedder, glossary: Glossary) -> Op
     return OpenIndex(store, retriever, len(chunks))
 
 
-class InvalidQuestion(ValueError):
-    """The question cannot be answered as given; the message is German, for users."""
+class InvalidQuestion(UserFacingError, ValueError):
+    """The question cannot be answered as given (empty, too long, no words)."""
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from assistant.errors import UserFacingError
+
 SUPPORTED = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "markdown", ".txt": "text"}
 CATALOGUE = "documents.yaml"
 # Files in the corpus folder that describe the corpus rather than belong to it.
@@ -21,12 +23,8 @@ NOT_DOCUMENTS = {CATALOGUE, "SOURCES.md", "README.md", "glossary.yaml"}
 RECONSTRUCTION_MARK = re.compile(r"Nachbildung.{0,200}?kein amtliches Dokument", re.S | re.I)
 
 
-class IngestError(Exception):
-    """A file that cannot be indexed; ``reason`` is German and shown to users as is."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class IngestError(UserFacingError):
+    """A file that cannot be indexed (reported by name, the other files are indexed)."""
 
 
 @dataclass(frozen=True)

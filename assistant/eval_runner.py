@@ -367,13 +367,82 @@ def evaluate_scale(settings: Settings, out: Path, sizes: list[int]) -> list[dict
     return rows
 
 
+# ---------------------------------------------------------------- tuning on the development questions
+
+def evaluate_tuning(settings: Settings, dev_path: Path, out: Path, chunk_sizes: tuple[int, ...] = (600, 900, 1200),
+                    weights: tuple[tuple[float, float], ...] = ((1, 1), (0.5, 1), (1, 0.5), (1.5, 1), (1, 1.5))
+                    ) -> None:
+    """How the defaults were chosen: chunk size and fusion weights, measured on evals/dev.jsonl only."""
+    from assistant.core import Assistant
+
+    dev = load_questions(dev_path)
+    rows = []
+    for size in chunk_sizes:
+        with tempfile.TemporaryDirectory(prefix="gi-chunks-") as tmp:
+            s = settings.model_copy(update={"chunk_size": size, "index_dir": Path(tmp)})
+            a = Assistant(s)
+            t = time.perf_counter()
+            report = a.ingest(progress=False, log=lambda _m: None)
+            seconds = time.perf_counter() - t
+            summary = summarise(run_questions(a, dev))
+            rows.append((size, report.chunks, seconds, summary))
+            print(f"  chunk size {size}: hit@3={summary['hit@3']:.3f} answer_hit={summary['answer_hit']:.3f}")
+    weight_rows = []
+    for bm25_w, dense_w in weights:
+        a = Assistant(settings.model_copy(update={"bm25_weight": bm25_w, "dense_weight": dense_w}))
+        summary = summarise(run_questions(a, dev))
+        weight_rows.append((bm25_w, dense_w, summary))
+        print(f"  weights bm25={bm25_w} dense={dense_w}: hit@3={summary['hit@3']:.3f}")
+    threshold_rows = []
+    for threshold in (0.25, 0.30, 0.35, 0.40, 0.45):
+        a = Assistant(settings.model_copy(update={"refusal_threshold": threshold}))
+        summary = summarise(run_questions(a, dev))
+        threshold_rows.append((threshold, summary))
+    lines = [
+        "# How the defaults were chosen (development questions only)",
+        "",
+        f"Measured on `{dev_path.name}` ({len(dev)} questions, none of them in the evaluation set). "
+        f"Machine: {machine()}.",
+        "",
+        "## Chunk size (characters, overlap 120)",
+        "",
+        "| chunk size | chunks | ingest (s) | hit@1 | hit@3 | MRR | answer hit | refusal rate | false refusals |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for size, chunks, seconds, m in rows:
+        mark = " (default)" if size == settings.chunk_size else ""
+        lines.append(f"| {size}{mark} | {chunks} | {seconds:.0f} | {m['hit@1']:.3f} | {m['hit@3']:.3f} | "
+                     f"{m['mrr']:.3f} | {m['answer_hit']:.3f} | {m['refusal_rate']:.3f} | "
+                     f"{m['false_refusal_rate']:.3f} |")
+    lines += ["", "## Fusion weights (reciprocal-rank fusion, k = 60)", "",
+              "| BM25 weight | dense weight | hit@1 | hit@3 | MRR | answer hit | refusal rate | false refusals |",
+              "|---|---|---|---|---|---|---|---|"]
+    for bm25_w, dense_w, m in weight_rows:
+        mark = " (default)" if (bm25_w, dense_w) == (settings.bm25_weight, settings.dense_weight) else ""
+        lines.append(f"| {bm25_w}{mark} | {dense_w} | {m['hit@1']:.3f} | {m['hit@3']:.3f} | {m['mrr']:.3f} | "
+                     f"{m['answer_hit']:.3f} | {m['refusal_rate']:.3f} | {m['false_refusal_rate']:.3f} |")
+    lines += ["", "## Refusal threshold (confidence below it: „Dazu steht in den vorliegenden Unterlagen nichts.“)", "",
+              "| threshold | refusal rate (unanswerable) | false refusals (answerable) | answer hit |",
+              "|---|---|---|---|"]
+    for threshold, m in threshold_rows:
+        mark = " (default)" if threshold == settings.refusal_threshold else ""
+        lines.append(f"| {threshold:.2f}{mark} | {m['refusal_rate']:.3f} | {m['false_refusal_rate']:.3f} | "
+                     f"{m['answer_hit']:.3f} |")
+    lines += ["", "The confidence blends the share of the question's (IDF-weighted) concepts found in the best "
+              "sentence with the top dense similarity; see `assistant/answer.py:confidence`.", ""]
+    (out / "tuning.md").write_text("\n".join(lines), encoding="utf-8")
+
+
 def run_all(settings: Settings, questions: Path, out: Path, *, germanquad: bool = True, scale: bool = True,
-            scale_sizes: list[int] | None = None) -> None:
+            scale_sizes: list[int] | None = None, tuning: bool = True) -> None:
     from assistant.core import Assistant
 
     out.mkdir(parents=True, exist_ok=True)
     print("Index prüfen (nur neue oder geänderte Dateien werden eingebettet) …")
     print(Assistant(settings).ingest(progress=True).summary())
+    if tuning:
+        print("Abstimmung auf den Entwicklungsfragen …")
+        evaluate_tuning(settings, PROJECT_ROOT / "evals" / "dev.jsonl", out)
     print("Fragenkatalog …")
     evaluate_questions(settings, questions, out)
     if germanquad:

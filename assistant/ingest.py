@@ -32,6 +32,7 @@ from assistant.documents import (
     sha256_file,
 )
 from assistant.embeddings import Embedder
+from assistant.errors import UserFacingError
 from assistant.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.store import FileRecord, Manifest, StoreUnavailable, VectorStore
@@ -39,12 +40,8 @@ from assistant.store import FileRecord, Manifest, StoreUnavailable, VectorStore
 BM25_DIR = "bm25"
 
 
-class IngestFailed(Exception):
+class IngestFailed(UserFacingError):
     """Ingestion had to stop (index not writable, disk full …); the previous index still serves."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass

@@ -19,16 +19,13 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.chunking import Chunk
 from assistant.embeddings import Embedder
+from assistant.errors import UserFacingError
 
 MANIFEST = "manifest.json"
 
 
-class StoreUnavailable(Exception):
-    """The vector store cannot be reached or read; ``reason`` is German, for users."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class StoreUnavailable(UserFacingError):
+    """The vector store cannot be reached or read."""
 
 
 class EmbedderAdapter(Embeddings):

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from assistant import feedback
 from assistant.answer import Answer, UnsupportedAudience
 from assistant.core import Assistant, IndexNotReady, InvalidQuestion
+from assistant.errors import UserFacingError
 from assistant.settings import Settings
 
 log = logging.getLogger("assistant.ui")
@@ -146,8 +147,8 @@ def build_blocks(assistant: Assistant):
             answers.append({"question": message, "answer": answer.to_dict(),
                             "settings": {"audience": audience, "filters": filters, **assistant.describe()}})
             panel = sources_html(answer)
-        except (InvalidQuestion, IndexNotReady, UnsupportedAudience) as exc:
-            reply = f"⚠️ {safe_markdown(getattr(exc, 'reason', None) or str(exc))}"
+        except UserFacingError as exc:
+            reply = f"⚠️ {safe_markdown(exc.reason)}"
             answers.append(None)
             panel = sources_html(None)
         except Exception:
