@@ -251,6 +251,14 @@ def _candidates(question: str, passages: list[Passage], lexical: LexicalIndex, a
     return out
 
 
+def _as_prose(sentence: str) -> str:
+    """A table row reads as "Vor Ort: mobile Sprechstunde …; …" in an answer (the quote keeps the row)."""
+    cells = [c.strip() for c in sentence.split(" | ") if c.strip()]
+    if len(cells) < 2:
+        return sentence
+    return f"{cells[0]}: " + "; ".join(cells[1:])
+
+
 def _near_duplicate(a: set[str], b: set[str]) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) > 0.6
 
@@ -297,8 +305,9 @@ def compose(question: str, passages: list[Passage], lexical: LexicalIndex, gloss
     parts: list[str] = []
     for c in ordered:
         n = numbers.setdefault(c.passage_rank, len(numbers) + 1)
-        highlights.setdefault(c.passage_rank, []).append(c.sentence)
-        sentence = c.sentence if c.sentence.endswith((".", "!", "?", ":", ")", "“")) else c.sentence + "."
+        highlights.setdefault(c.passage_rank, []).append(c.sentence)  # verbatim, to mark it in the quote
+        sentence = _as_prose(c.sentence)
+        sentence = sentence if sentence.endswith((".", "!", "?", ":", ")", "“")) else sentence + "."
         parts.append(f"{sentence} [{n}]")
     citations = [Citation.from_passage(n, passages[rank], highlights[rank]) for rank, n in numbers.items()]
     joiner = "\n\n" if audience == "citizen" else " "
