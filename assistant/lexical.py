@@ -81,9 +81,11 @@ class Analyzer:
         for cut in range(4, len(w) - 4):
             head, mod = w[cut:], w[:cut]
             if head in self.vocab or stem(head) in self.vocab:
+                # Drop a linking element (Handlung-s-konzept) only when the shorter form is a corpus word.
                 for link in _LINKERS:
-                    if link and mod.endswith(link) and len(mod) - len(link) >= 4:
-                        mod = mod[: -len(link)]
+                    base = mod[: -len(link)] if link and mod.endswith(link) else mod
+                    if len(base) >= 4 and (base in self.vocab or not link):
+                        mod = base
                         break
                 parts = (mod, head)
                 break
@@ -107,6 +109,10 @@ def vocabulary_of(texts: Sequence[str]) -> list[str]:
     for t in texts:
         vocab.update(w for w in words(_URLISH.sub(" ", t)) if len(w) >= 4)
     return sorted(vocab)
+
+
+# Bump when the analysis changes: a saved index with another version is rebuilt from chroma on open.
+ANALYZER_VERSION = 2
 
 
 class LexicalIndex:
@@ -179,8 +185,8 @@ class LexicalIndex:
         try:
             if self.ids:
                 self._bm25.save(str(tmp), show_progress=False)
-            (tmp / "ids.json").write_text(json.dumps({"ids": self.ids, "vocabulary": self.vocabulary, "df": self.df}),
-                                          encoding="utf-8")
+            meta = {"version": ANALYZER_VERSION, "ids": self.ids, "vocabulary": self.vocabulary, "df": self.df}
+            (tmp / "ids.json").write_text(json.dumps(meta), encoding="utf-8")
             old = folder.with_name(folder.name + ".old")
             if old.exists():
                 shutil.rmtree(old)
@@ -194,6 +200,8 @@ class LexicalIndex:
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
         meta = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+        if meta.get("version") != ANALYZER_VERSION:
+            raise ValueError("BM25 index was built by another analyzer version")
         if not meta["ids"]:
             return cls([], [])
         retriever = bm25s.BM25.load(str(folder), show_progress=False)

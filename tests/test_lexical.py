@@ -1,3 +1,5 @@
+import pytest
+
 from assistant.lexical import Analyzer, LexicalIndex, fold, stem
 
 TEXTS = [
@@ -33,3 +35,15 @@ def test_search_finds_compound_parts_typos_and_filters(tmp_path):
     again = LexicalIndex.load(tmp_path / "bm25")
     assert again.search("Quartiersmanagement", 1) == index.search("Quartiersmanagement", 1)
     assert again.idf("quartiersmanag") == index.idf("quartiersmanag")
+
+
+def test_an_index_from_another_analyzer_version_is_not_loaded(tmp_path):
+    import json
+
+    LexicalIndex(["c0"], TEXTS[:1]).save(tmp_path / "bm25")
+    meta_path = tmp_path / "bm25" / "ids.json"
+    meta = json.loads(meta_path.read_text())
+    meta["version"] = -1
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match="another analyzer version"):
+        LexicalIndex.load(tmp_path / "bm25")
