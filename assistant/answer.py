@@ -220,6 +220,8 @@ def _title_like(sentence: str, p: Passage) -> bool:
         return True  # fragments and cover lines ("Konzept · Stand: 2020")
     if sentence.rstrip().endswith((".", "!", "?", ";")) or "|" in sentence or len(words) >= 15:
         return False
+    if p.page == 1 and p.page_label != "1":
+        return True  # an unpunctuated short line on a cover page is a title or subtitle
     capitalised = sum(1 for w in words if w[:1].isupper())
     return capitalised / len(words) > 0.6
 

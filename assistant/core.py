@@ -153,7 +153,7 @@ class Assistant:
         audience = normalise_audience(audience)
         question = validate_question(question, self.settings.max_question_chars)
         query = rewrite_followup(question, history, self.glossary)
-        passages = self.search(query, self.settings.top_k, filters)
+        passages = self.search(query, self.settings.answer_passages, filters)
         t1 = time.perf_counter()
         index = self.index()
         lexical = index.retriever.lexical

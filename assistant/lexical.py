@@ -166,7 +166,8 @@ class LexicalIndex:
     def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         if not self.ids:
             return []
-        terms = [t for t in self.query_terms(query) if t in self._term_set]
+        # each term once: "Beschlussnummer … Senatsbeschluss" must not count "beschluss" twice
+        terms = list(dict.fromkeys(t for t in self.query_terms(query) if t in self._term_set))
         if not terms:
             return []
         mask = None

@@ -45,7 +45,8 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(default=50.0, gt=0)
 
     # Retrieval
-    top_k: int = Field(default=5, ge=1, le=50)
+    top_k: int = Field(default=5, ge=1, le=50)  # passages returned by search
+    answer_passages: int = Field(default=8, ge=1, le=50)  # passages the answer composer reads
     candidates: int = Field(default=30, ge=5)
     fusion: Literal["hybrid", "bm25", "dense"] = "hybrid"
     bm25_weight: float = Field(default=1.0, ge=0)
