@@ -318,9 +318,12 @@ def compose(question: str, passages: list[Passage], lexical: LexicalIndex, gloss
 
 def _checklist(question: str, passages: list[Passage], chunks: dict[str, dict]) -> tuple[str, list[Citation]] | None:
     """Staff asking how to write a chapter: the guideline section's requirements as a cited checklist."""
-    guide = next((p for p in passages[:3] if p.type == "Leitfaden" and p.section), None)
-    if guide is None:
+    guides = [p for p in passages[:5] if p.type == "Leitfaden" and p.section]
+    if not guides:
         return None
+    # The chapter the question names ("Kapitel Bestandsaufnahme") beats retrieval order.
+    asked = content_terms(question)
+    guide = max(guides, key=lambda p: (len(asked & content_terms(p.section.split(" > ")[-1])), -guides.index(p)))
     same = sorted(
         ((cid, m) for cid, m in chunks.items() if m["doc"] == guide.doc and m.get("section") == guide.section),
         key=lambda x: int(x[1].get("start", 0)),
