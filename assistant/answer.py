@@ -187,7 +187,7 @@ def coverage(cs: list[Concept], terms: set[str]) -> float:
     return 0.0 if total <= 0 else sum(c.weight for c in cs if c.found_in(terms)) / total
 
 
-def confidence(question: str, passages: list[Passage], lexical: LexicalIndex, glossary: Glossary) -> float:
+def confidence(question: str, cs: list[Concept], passages: list[Passage]) -> float:
     """How well the best passages carry the question: the share of the question's concepts (IDF-weighted)
     found in the best single sentence of the top passages, blended with the top dense similarity (rescaled:
     e5 similarities of unrelated German texts sit around 0.75, close paraphrases above 0.9). For English
@@ -199,7 +199,6 @@ def confidence(question: str, passages: list[Passage], lexical: LexicalIndex, gl
         # cross-lingual similarities run lower than German-German ones
         return min(1.0, max(0.0, (dense - 0.75) / (0.85 - 0.75)))
     dense_part = min(1.0, max(0.0, (dense - 0.78) / (0.92 - 0.78)))
-    cs = concepts(question, lexical, glossary)
     best = 0.0
     for p in passages[:3]:
         context = content_terms(p.section) | content_terms(p.title)
@@ -226,9 +225,7 @@ def _title_like(sentence: str, p: Passage) -> bool:
     return capitalised / len(words) > 0.6
 
 
-def _candidates(question: str, passages: list[Passage], lexical: LexicalIndex, audience: str,
-                glossary: Glossary) -> list[_Candidate]:
-    cs = concepts(question, lexical, glossary)
+def _candidates(cs: list[Concept], passages: list[Passage], audience: str) -> list[_Candidate]:
     top = passages[0].score if passages else 1.0
     out: list[_Candidate] = []
     for rank, p in enumerate(passages):
@@ -273,14 +270,14 @@ class Composition:
     not_documented: tuple[str, Passage] | None = None
 
 
-def compose(question: str, passages: list[Passage], lexical: LexicalIndex, glossary: Glossary,
-            audience: str = "general", chunks: dict[str, dict] | None = None) -> Composition:
+def compose(question: str, cs: list[Concept], passages: list[Passage], audience: str = "general",
+            chunks: dict[str, dict] | None = None) -> Composition:
     """The extractive answer: a direct first sentence, then the most relevant others, each with [n]."""
     if audience == "staff" and chunks is not None and _HOWTO.search(question):
         checklist = _checklist(question, passages, chunks)
         if checklist:
             return Composition(*checklist)
-    cands = _candidates(question, passages, lexical, audience, glossary)
+    cands = _candidates(cs, passages, audience)
     if not cands:
         return Composition("", [])
     cands.sort(key=lambda c: -c.score)

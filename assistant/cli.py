@@ -17,10 +17,16 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--index", type=Path, help="Index-Ordner (Standard: index/, oder GI_INDEX_DIR)")
 
 
-def _filters(p: argparse.ArgumentParser) -> None:
+def _question_command(sub, name: str, help_text: str) -> argparse.ArgumentParser:
+    """ask and search share folders, filters, the question and JSON output."""
+    p = sub.add_parser(name, help=help_text)
+    _common(p)
     p.add_argument("--doc", action="append", default=[], help="nur dieses Dokument (Dateiname), mehrfach möglich")
     p.add_argument("--type", action="append", default=[], help="nur dieser Dokumenttyp, z. B. Leitfaden")
     p.add_argument("--area", action="append", default=[], help="nur dieser Handlungsraum, z. B. Marzahn-Nord")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="Ergebnis als JSON ausgeben")
+    return p
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,20 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="Index verwerfen und neu aufbauen")
     p.add_argument("--quiet", action="store_true", help="ohne Fortschrittsbalken")
 
-    p = sub.add_parser("ask", help="eine Frage beantworten")
-    _common(p)
-    _filters(p)
-    p.add_argument("question")
+    p = _question_command(sub, "ask", "eine Frage beantworten")
     p.add_argument("--audience", default="general", help="general | staff | citizen")
-    p.add_argument("--json", action="store_true", help="Antwort als JSON ausgeben")
 
-    p = sub.add_parser("search", help="nur suchen: die besten Abschnitte zeigen")
-    _common(p)
-    _filters(p)
-    p.add_argument("question")
+    p = _question_command(sub, "search", "nur suchen: die besten Abschnitte zeigen")
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--mode", choices=["hybrid", "bm25", "dense"])
-    p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("eval", help="Fragenkatalog auswerten; Berichte nach evals/reports/")
     _common(p)

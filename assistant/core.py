@@ -8,11 +8,11 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from assistant.answer import (
     Answer,
     compose,
+    concepts,
     confidence,
     normalise_audience,
     refusal_text,
@@ -157,12 +157,14 @@ class Assistant:
         t1 = time.perf_counter()
         index = self.index()
         lexical = index.retriever.lexical
-        conf = confidence(query, passages, lexical, self.glossary)
+        # the question's concepts (fuzzy term matching is the costly part) serve both the judgement and the answer
+        asked = concepts(query, lexical, self.glossary)
+        conf = confidence(query, asked, passages)
         if not passages or conf < self.settings.refusal_threshold:
             text, citations = refusal_text(self.glossary, passages, audience)
             refused = True
         else:
-            composed = compose(query, passages, lexical, self.glossary, audience, index.retriever.chunks)
+            composed = compose(query, asked, passages, audience, index.retriever.chunks)
             text, citations, refused = composed.text, composed.citations, not composed.text
             if refused:
                 text, citations = refusal_text(self.glossary, passages, audience, composed.not_documented)
@@ -194,7 +196,3 @@ class Assistant:
         self.index()
         self.embedder.embed_query("Aufwärmen")
         return time.perf_counter() - t
-
-    @property
-    def index_dir(self) -> Path:
-        return self.settings.index_dir
