@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run ingest serve test test-fast eval bench lint corpus browser clean-index
+.PHONY: setup run ingest serve test test-fast eval bench lint corpus browser ocr office office-pdfs clean-index
 
 # torch first and alone: pip finds the CPU wheel on local disk; otherwise it pulls a multi-GB CUDA build.
 $(STAMP): pyproject.toml
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) ocr
 
 ingest: setup
 	$(PY) -m assistant ingest
@@ -30,13 +30,26 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; }
 
-test: setup browser
+# Tesseract with its German model reads scanned PDF pages (OCR); poppler's pdftoppm renders pages in tests.
+ocr:
+	@{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx deu \
+	  && command -v pdftoppm >/dev/null 2>&1; } || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr-deu poppler-utils >/dev/null; }
+
+# LibreOffice (headless) with German hyphenation and the Libertine fonts builds the office-made PDFs
+# (tests/data/office, the XQuAD two-column PDFs of `make eval`).
+office:
+	@{ command -v soffice >/dev/null 2>&1 && dpkg -s hyphen-de fonts-linuxlibertine >/dev/null 2>&1; } || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	  libreoffice-writer-nogui hyphen-de fonts-linuxlibertine >/dev/null; }
+
+test: setup browser office
 	$(PY) -m pytest
 
 test-fast: setup
 	$(PY) -m pytest -m "not slow and not browser"
 
-eval: setup
+eval: setup office
 	$(PY) -m assistant eval
 
 bench: setup
@@ -47,6 +60,9 @@ lint: setup
 
 corpus: setup
 	$(PY) scripts/build_corpus.py
+
+office-pdfs: setup office
+	$(PY) scripts/office_pdfs.py --out tests/data/office
 
 clean-index:
 	rm -rf index/chroma index/bm25 index/manifest.json

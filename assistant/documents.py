@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from assistant.errors import UserFacingError
 SUPPORTED = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "markdown", ".txt": "text"}
 CATALOGUE = "documents.yaml"
 # Files in the corpus folder that describe the corpus rather than belong to it.
-NOT_DOCUMENTS = {CATALOGUE, "SOURCES.md", "README.md", "glossary.yaml"}
+NOT_DOCUMENTS = {CATALOGUE, "SOURCES.md", "README.md", "glossary.yaml", "cues.yaml"}
 RECONSTRUCTION_MARK = re.compile(r"Nachbildung.{0,200}?kein amtliches Dokument", re.S | re.I)
 
 
@@ -45,6 +44,13 @@ class Page:
     page_no: int  # physical page, 1-based
     page_label: str  # printed page label (may differ: cover pages, roman numerals)
     text: str
+    ocr: bool = False  # text from optical character recognition (the wording may differ from the page)
+
+
+@dataclass(frozen=True)
+class PageProblem:
+    page_no: int
+    reason: str  # German, shown in the ingest summary
 
 
 @dataclass
@@ -52,6 +58,7 @@ class Document:
     meta: DocMeta
     pages: list[Page]
     headings: list[tuple[int, str]] = field(default_factory=list)  # (level, title) known from the file
+    problems: list[PageProblem] = field(default_factory=list)  # pages that could not be read, for the summary
 
 
 def sha256_file(path: Path) -> str:
@@ -109,18 +116,33 @@ def check_file(path: Path, max_mb: float) -> str:
 
 def load(path: Path, corpus_dir: Path, catalogue: dict[str, dict], max_mb: float = 50.0) -> Document:
     kind = check_file(path, max_mb)
-    loader = {"pdf": _load_pdf, "html": _load_html, "markdown": _load_markdown, "text": _load_text}[kind]
-    pages, headings, found_title = loader(path)
+    problems: list[PageProblem] = []
+    if kind == "pdf":
+        pages, headings, found_title, problems = _read_pdf(path)
+    else:
+        loader = {"html": _load_html, "markdown": _load_markdown, "text": _load_text}[kind]
+        pages, headings, found_title = loader(path)
     if not any(p.text.strip() for p in pages):
         if kind == "pdf":
-            raise IngestError(
-                "Das PDF enthält keinen auslesbaren Text (vermutlich ein Scan). "
-                "Texterkennung (OCR) wird nicht unterstützt."
-            )
+            raise IngestError(_no_text_reason(problems))
         raise IngestError("Die Datei enthält keinen Text.")
     rel = path.relative_to(corpus_dir).as_posix()
     meta = _metadata(rel, path, kind, pages, headings, found_title, catalogue.get(rel, {}))
-    return Document(meta=meta, pages=pages, headings=headings)
+    return Document(meta=meta, pages=pages, headings=headings, problems=problems)
+
+
+def _no_text_reason(problems: list[PageProblem]) -> str:
+    from assistant import ocr
+
+    if problems and all("Bild ohne Textebene" in p.reason for p in problems):
+        if ocr.available():
+            return "Das PDF enthält nur Bilder (Scan); die Texterkennung (OCR) fand darin keinen Text."
+        return ("Das PDF enthält nur Bilder (vermutlich ein Scan). Für die Texterkennung (OCR) bitte Tesseract "
+                "mit deutschem Sprachpaket installieren (Debian: tesseract-ocr-deu; „make setup“ erledigt das).")
+    if problems:
+        return ("Der Text des PDFs ist nicht lesbar (Zeichen ohne Zuordnung zu Buchstaben, z. B. Seite "
+                f"{problems[0].page_no}). Bitte eine Fassung mit echtem Text ablegen.")
+    return "Das PDF enthält keinen Text."
 
 
 def _metadata(
@@ -152,182 +174,153 @@ def _metadata(
 
 
 # ---------------------------------------------------------------- PDF
+# pypdf reads what it does well: encryption, metadata, outline, page labels. The text comes from PDFium through
+# assistant.pdf_text (reading order, tables, furniture, footnotes); pages without a text layer go to OCR.
 
-_SOFT_HYPHEN_BREAK = re.compile(r"(\w)-\n(\w+)")
-_KEEP_HYPHEN_BEFORE = {"und", "oder", "bzw", "sowie", "bis", "als", "noch", "wie"}
-_PAGE_NUMBER_LINE = re.compile(r"^\s*(?:Seite\s+)?[-–]?\s*[0-9ivxlcdm]+\s*(?:/\s*\d+|von\s+\d+)?\s*[-–]?\s*$", re.I)
-
-
-def rejoin_hyphenation(text: str) -> str:
-    """Rejoin words split by a line-end hyphen, but keep real compounds.
-
-    "Schlüssel-\\nmaßnahmen" becomes "Schlüsselmaßnahmen"; "Marzahn-\\nHellersdorf" (capital after the hyphen) and
-    "Kinder-\\nund Jugend" (coordination ellipsis) keep their hyphen. pypdf offers no such step, so it is here.
-    """
-    text = text.replace("\u00ad\n", "").replace("\u00ad", "")
-
-    def join(m: re.Match[str]) -> str:
-        left, right = m.group(1), m.group(2)
-        if right[0].isupper() or right[0].isdigit() or right.lower() in _KEEP_HYPHEN_BEFORE:
-            return f"{left}-{right}" if right[0].isupper() or right[0].isdigit() else f"{left}- {right}"
-        return f"{left}{right}"
-
-    return _SOFT_HYPHEN_BREAK.sub(join, text)
+_JUNK_TITLE = re.compile(
+    r"^(microsoft (word|powerpoint|excel) - |untitled|unbenannt|dokument\d*$|document\d*$|titel$|title$)|"
+    r"\.(docx?|odt|rtf|pdf|indd|pptx?|xlsx?)$|[\x00-\x1f\ufffd]",
+    re.I,
+)
 
 
-def _norm_furniture(line: str) -> str:
-    return re.sub(r"\d+", "#", line.strip().lower())
+def usable_title(title: object, path: Path) -> str | None:
+    """A metadata title worth showing: not empty, not the authoring program's file name ("Microsoft Word -
+    Bericht.docx"), not the file's own name, no control characters."""
+    if not title:
+        return None
+    text = re.sub(r"\s+", " ", str(title)).strip()
+    if not text or _JUNK_TITLE.search(text) or len(text) < 3:
+        return None
+    if re.sub(r"\W+", "", text).lower() == re.sub(r"\W+", "", path.stem).lower():
+        return None
+    return text
 
 
-def strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
-    """Remove running headers/footers: a line is furniture when the same text (digits ignored) stands at the
-    same edge position (first, second, last, second-to-last text line) on at least half of the pages (three
-    pages or more). Bare page numbers at the edges go too. Stripping works outside-in and never empties a page."""
-    def text_lines(lines: list[str]) -> list[str]:
-        return [x for x in lines if x.strip()]
-
-    furniture: set[tuple[int, str]] = set()
-    if len(pages) >= 3:
-        seen: Counter[tuple[int, str]] = Counter()
-        for lines in pages:
-            tl = text_lines(lines)
-            for pos in (0, 1, -1, -2):
-                if -len(tl) <= pos < len(tl):
-                    seen[(pos, _norm_furniture(tl[pos]))] += 1
-        threshold = max(2, (len(pages) + 1) // 2)
-        furniture = {key for key, n in seen.items() if n >= threshold}
-
-    cleaned = []
-    for lines in pages:
-        out = list(lines)
-        for edge in (0, -1):
-            for depth in (0, 1):
-                while out and not out[edge].strip():
-                    out.pop(edge)
-                if not out:
-                    break
-                pos = depth if edge == 0 else -1 - depth
-                line = out[edge]
-                is_furniture = (pos, _norm_furniture(line)) in furniture or bool(_PAGE_NUMBER_LINE.match(line))
-                if not is_furniture or len(text_lines(out)) <= 1:
-                    break
-                out.pop(edge)
-        cleaned.append(out)
-    return cleaned
+def pdf_page_texts(path: Path) -> list[str]:
+    """The text the product indexes for each page of a PDF (used by the extraction benchmark)."""
+    return [p.text for p in _read_pdf(path)[0]]
 
 
-_LIST_START = re.compile(r"^\s*(?:[•\-–*▪]|\d{1,2}[.)]\s|\d{1,2}(?:\.\d{1,2})+\s)")
-_GAP = re.compile(r"\S(?:.*?\S)?(?=\s{3,}|$)")
-
-
-def _segments(line: str) -> list[tuple[int, str]]:
-    """Text runs of a layout line separated by 3+ spaces: [(column, text)]."""
-    return [(m.start(), m.group(0)) for m in _GAP.finditer(line) if m.group(0).strip()]
-
-
-def _table_rows(lines: list[str]) -> list[str]:
-    """Rebuild table rows from layout-mode lines: columns from the header line, a new row wherever every
-    column has text (cells are top-aligned), wrapped cell lines appended to their cell."""
-    cols = [c for c, _ in _segments(lines[0])]
-    rows: list[list[str]] = []
-    for line in lines:
-        cells = [""] * len(cols)
-        for pos, text in _segments(line):
-            idx = max([i for i, c in enumerate(cols) if c <= pos + 2] or [0])
-            cells[idx] = f"{cells[idx]} {text}".strip()
-        if not rows or all(cells) or (len(cells) > 2 and cells[0] and cells[1]):
-            rows.append(cells)
-        else:
-            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
-    return [" | ".join(r) for r in rows]
-
-
-def _heading_key(line: str) -> str:
-    return re.sub(r"\W+", " ", line).strip().lower()
-
-
-def layout_to_text(lines: list[str], headings: set[str] | frozenset[str] = frozenset()) -> str:
-    """Turn pypdf's layout-mode lines into logical lines: paragraphs and list items joined, tables as
-    "cell | cell" rows, a known heading (from the PDF outline) always on a line of its own. Blocks are
-    separated by blank lines in layout mode."""
-    blocks: list[list[str]] = [[]]
-    for line in lines:
-        if line.strip():
-            blocks[-1].append(line.rstrip())
-        elif blocks[-1]:
-            blocks.append([])
-    out: list[str] = []
-    for block in blocks:
-        if not block:
-            continue
-        indent = min(len(x) - len(x.lstrip()) for x in block)
-        block = [x[indent:] for x in block]
-        if len(block) >= 2 and len(_segments(block[0])) >= 2 and not _LIST_START.match(block[0]):
-            out.extend(_table_rows(block))
-            continue
-        logical: list[str] = []
-        after_heading = False
-        for line in block:
-            stripped = line.strip()
-            is_heading = _heading_key(stripped) in headings
-            starts_item = bool(_LIST_START.match(stripped)) or is_heading or after_heading
-            after_heading = is_heading
-            if logical and not starts_item and not logical[-1].endswith(":"):
-                logical[-1] = f"{logical[-1]}\n{stripped}"  # joined after hyphenation repair
-            elif logical and not starts_item and line.startswith(" "):
-                logical[-1] = f"{logical[-1]}\n{stripped}"
-            else:
-                logical.append(stripped)
-        out.extend(re.sub(r"\s*\n\s*", " ", rejoin_hyphenation(x)) for x in logical)
-    return "\n".join(out)
-
-
-def _load_pdf(path: Path) -> tuple[list[Page], list[tuple[int, str]], str | None]:
+def _open_pypdf(path: Path):
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
             try:
                 ok = reader.decrypt("")  # many PDFs are "encrypted" with an empty user password
-            except Exception:
+            except DependencyError as exc:
+                raise IngestError(
+                    "Das PDF ist verschlüsselt (AES); dafür fehlt das Paket „cryptography“. Bitte „make setup“ "
+                    "ausführen."
+                ) from exc
+            except (FileNotDecryptedError, PdfReadError, ValueError, NotImplementedError):
                 ok = 0
             if not ok:
-                raise IngestError("Das PDF ist passwortgeschützt und kann nicht gelesen werden.")
-        raw_pages = [_page_lines(page) for page in reader.pages]
-        labels = list(reader.page_labels) if reader.page_labels else []
-        headings = _pdf_outline(reader)
-        title = (reader.metadata or {}).get("/Title") if reader.metadata else None
+                raise IngestError(
+                    "Das PDF ist passwortgeschützt und kann ohne Passwort nicht gelesen werden. Bitte eine "
+                    "ungeschützte Fassung ablegen."
+                )
+        return reader
     except IngestError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
-            RecursionError, AssertionError, ZeroDivisionError) as exc:
-        raise IngestError(f"Das PDF ist beschädigt und kann nicht gelesen werden ({type(exc).__name__}).") from exc
     except Exception as exc:
         raise IngestError(f"Das PDF ist beschädigt und kann nicht gelesen werden ({type(exc).__name__}).") from exc
-    line_pages = strip_running_lines(raw_pages)
-    heading_keys = {_heading_key(t) for _, t in headings}
-    pages = []
-    for i, lines in enumerate(line_pages):
-        label = labels[i] if i < len(labels) else str(i + 1)
-        text = layout_to_text(lines, heading_keys).strip()
-        pages.append(Page(page_no=i + 1, page_label=str(label), text=text))
-    return pages, headings, (str(title).strip() or None) if title else None
 
 
-def _page_lines(page) -> list[str]:
-    """Layout mode keeps blank lines between blocks and table columns; fall back to plain mode."""
+def _pdf_meta(reader) -> tuple[list[str], list[tuple[int, str]], object]:
+    """Page labels, outline and title; each is optional, so a damaged part costs only that part."""
     try:
-        text = page.extract_text(extraction_mode="layout") or ""
+        labels = list(reader.page_labels) if reader.page_labels else []
     except Exception:
-        text = page.extract_text() or ""
-    lines = text.splitlines()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    while lines and not lines[-1].strip():
-        lines.pop()
-    return lines
+        labels = []
+    headings = _pdf_outline(reader)
+    try:
+        title = (reader.metadata or {}).get("/Title") if reader.metadata else None
+    except Exception:
+        title = None
+    return labels, headings, title
+
+
+def _read_pdf(path: Path) -> tuple[list[Page], list[tuple[int, str]], str | None, list[PageProblem]]:
+    import pypdfium2 as pdfium
+
+    from assistant.pdf_text import read_pdf_pages
+
+    reader = _open_pypdf(path)
+    labels, headings, raw_title = _pdf_meta(reader)
+    try:
+        pdf = pdfium.PdfDocument(str(path), password=None)
+    except pdfium.PdfiumError:
+        try:
+            pdf = pdfium.PdfDocument(str(path), password="")
+        except pdfium.PdfiumError as exc:
+            raise IngestError(f"Das PDF ist beschädigt und kann nicht gelesen werden ({exc}).") from exc
+    try:
+        read = read_pdf_pages(pdf)
+        ocr_pages = _ocr_where_needed(pdf, read)
+    except IngestError:
+        raise
+    except Exception as exc:
+        raise IngestError(f"Das PDF ist beschädigt und kann nicht gelesen werden ({type(exc).__name__}).") from exc
+    finally:
+        pdf.close()
+    pages: list[Page] = []
+    problems: list[PageProblem] = []
+    for i, text in enumerate(read.texts):
+        info = read.info[i]
+        label = labels[i] if i < len(labels) else str(i + 1)
+        ocr = i in ocr_pages
+        if ocr:
+            text = ocr_pages[i]
+        elif info.garbled:
+            problems.append(PageProblem(i + 1, "Text unleserlich (Zeichen ohne Zuordnung); Seite übersprungen"))
+            text = ""
+        elif info.chars and not text.strip():
+            problems.append(PageProblem(i + 1, "Text konnte nicht gelesen werden"))
+        elif not info.chars and info.has_images:
+            problems.append(PageProblem(i + 1, "Bild ohne Textebene (Texterkennung nicht verfügbar)"))
+        text = _with_notes(text, read.notes[i])
+        pages.append(Page(page_no=i + 1, page_label=str(label), text=text.strip(), ocr=ocr))
+    title = usable_title(raw_title, path) or (headings[0][1] if headings else None) or _first_heading(pages)
+    return pages, headings, title, problems
+
+
+def _with_notes(text: str, notes: list[str]) -> str:
+    """Footnotes stay apart from the body: after the page's first paragraph (which completes a sentence begun on
+    the page before), so they never split a sentence that runs on to the next page."""
+    if not notes:
+        return text
+    paras = text.split("\n")
+    at = 1 if len(paras) > 1 else len(paras)
+    return "\n".join(paras[:at] + notes + paras[at:])
+
+
+def _first_heading(pages: list[Page]) -> str | None:
+    for page in pages[:2]:
+        for line in page.text.split("\n"):
+            line = line.strip()
+            if 3 <= len(line) <= 120 and not line.endswith((".", ",", ";")) and " | " not in line:
+                return line
+    return None
+
+
+def _ocr_where_needed(pdf, read) -> dict[int, str]:
+    """Pages with no text layer but an image (scans) are read by OCR where Tesseract is installed."""
+    from assistant import ocr
+
+    wanted = [i for i, info in enumerate(read.info)
+              if (not info.chars and info.has_images) or info.garbled]
+    if not wanted or not ocr.available():
+        return {}
+    out: dict[int, str] = {}
+    for i in wanted:
+        text = ocr.page_text(pdf, i)
+        if text.strip():
+            out[i] = text
+    return out
 
 
 def _pdf_outline(reader) -> list[tuple[int, str]]:

@@ -7,14 +7,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from assistant.documents import (
-    IngestError,
-    layout_to_text,
-    load,
-    load_catalogue,
-    rejoin_hyphenation,
-    strip_running_lines,
-)
+from assistant.documents import IngestError, load, load_catalogue, usable_title
+from assistant.pdf_text import normalise_char, resolve_hyphen
 from tests.conftest import CORPUS, make_pdf
 
 
@@ -42,35 +36,38 @@ def test_shipped_html_main_text_and_headings():
     assert "Hellersdorf-Nord | 36,8 %" in text
 
 
-def test_rejoin_hyphenation_keeps_real_compounds():
-    assert rejoin_hyphenation("Schlüssel-\nmaßnahmen") == "Schlüsselmaßnahmen"
-    assert rejoin_hyphenation("Marzahn-\nHellersdorf") == "Marzahn-Hellersdorf"
-    assert rejoin_hyphenation("Kinder-\nund Jugendhilfe") == "Kinder- und Jugendhilfe"
-    assert rejoin_hyphenation("Sozial\u00adraum") == "Sozialraum"
+def test_line_end_hyphens_join_unless_german_keeps_them():
+    vocab = {"dumont", "in-se", "sowie"}
+    assert resolve_hyphen("Schlüssel", "maßnahmen", vocab) == "Schlüsselmaßnahmen"
+    assert resolve_hyphen("Marzahn", "Hellersdorf", vocab) == "Marzahn-Hellersdorf"
+    assert resolve_hyphen("Kinder", "und Jugendhilfe", vocab) == "Kinder- und Jugendhilfe"
+    assert resolve_hyphen("NFL", "Kategorie", vocab) == "NFL-Kategorie"
+    assert resolve_hyphen("so", "wie", vocab) == "sowie"  # the document's own spelling wins
+    assert resolve_hyphen("Du", "Mont", vocab) == "DuMont"
+    assert resolve_hyphen("Malum-in", "se", vocab) == "Malum-in-se"
 
 
-def test_running_lines_are_stripped_only_when_they_repeat():
-    bodies = [("Einleitung", "Worum es geht."), ("Analyse der Lage", "Viele Daten."),
-              ("Maßnahmen im Überblick", "Zehn Vorhaben."), ("Finanzierung", "Woher das Geld kommt.")]
-    pages = [["Kopfzeile Bericht", a, b, f"Seite {i}"] for i, (a, b) in enumerate(bodies, 1)]
-    cleaned = strip_running_lines(pages)
-    assert cleaned[0] == ["Einleitung", "Worum es geht."]
-    single = strip_running_lines([["Einzige Überschrift", "Text"]])
-    assert single[0] == ["Einzige Überschrift", "Text"]
+def test_compatibility_characters_become_plain_text():
+    assert "".join(normalise_char(ord(c)) for c in "oﬀenen Deﬁnition\u00a0Straße ½ m²") == "offenen Definition Straße ½ m²"
 
 
-def test_layout_tables_become_rows():
-    lines = [
-        "Weg            Wann und wo",
-        "Online         bis zum 27.03.2022 auf der",
-        "               Plattform mein.berlin.de",
-        "Vor Ort        mobile Sprechstunde",
-    ]
-    assert layout_to_text(lines).split("\n") == [
-        "Weg | Wann und wo",
-        "Online | bis zum 27.03.2022 auf der Plattform mein.berlin.de",
-        "Vor Ort | mobile Sprechstunde",
-    ]
+def test_junk_metadata_titles_are_not_shown():
+    p = Path("bericht-2024.pdf")
+    for junk in ("Microsoft Word - Bericht_final.docx", "bericht-2024", "Unbenannt", "Titel\x00", "Dokument1", ""):
+        assert usable_title(junk, p) is None, junk
+    assert usable_title("Integriertes Handlungskonzept Hellersdorf-Nord", p) == (
+        "Integriertes Handlungskonzept Hellersdorf-Nord")
+
+
+def test_running_lines_are_stripped_and_a_single_page_keeps_its_text(tmp_path):
+    path = make_pdf(tmp_path / "bericht.pdf", ["Einleitung. Worum es geht.", "Analyse. Viele Daten.",
+                                                "Maßnahmen. Zehn Vorhaben.", "Finanzierung. Woher das Geld kommt."],
+                    header="Kopfzeile Bericht")
+    pages = load(path, tmp_path, {}).pages
+    assert [p.text for p in pages] == ["Einleitung. Worum es geht.", "Analyse. Viele Daten.",
+                                       "Maßnahmen. Zehn Vorhaben.", "Finanzierung. Woher das Geld kommt."]
+    single = make_pdf(tmp_path / "eine.pdf", ["Einzige Seite mit Text."])
+    assert load(single, tmp_path, {}).pages[0].text == "Einzige Seite mit Text."
 
 
 def test_pdf_without_catalogue_entry_gets_metadata_from_file(tmp_path):
@@ -107,11 +104,19 @@ def _encrypted(path: Path) -> Path:
 
 
 def _scanned(path: Path) -> Path:
+    """A page that is only a picture (a grey area, no words): what a scanner makes of an empty form."""
+    from PIL import Image
+
+    Image.new("L", (1240, 1754), 200).save(path, "PDF", resolution=150)
+    return path
+
+
+def _drawing(path: Path) -> Path:
     from fpdf import FPDF
 
     pdf = FPDF()
     pdf.add_page()
-    pdf.rect(20, 20, 100, 60, style="F")  # an image-like page without a text layer
+    pdf.rect(20, 20, 100, 60, style="F")  # vector drawing only: no text, no image
     pdf.output(str(path))
     return path
 
@@ -120,7 +125,8 @@ BAD_FILES = {
     "kaputt.pdf": (lambda p: p.write_bytes(b"%PDF-1.4\n1 0 obj <<< kaputt >>\n%%EOF garbage"), "beschädigt"),
     "verschluesselt.pdf": (_encrypted, "passwortgeschützt"),
     "leer.pdf": (lambda p: p.write_bytes(b""), "leer (0 Byte)"),
-    "scan.pdf": (_scanned, "OCR"),
+    "scan.pdf": (_scanned, "Scan"),
+    "zeichnung.pdf": (_drawing, "keinen Text"),
     "text-statt-pdf.pdf": (lambda p: p.write_text("nur Text", encoding="utf-8"), "kein PDF"),
     "pdf-statt-text.txt": (lambda p: make_pdf(p, ["Inhalt"]), "in .pdf umbenennen"),
     "latin1.txt": (lambda p: p.write_bytes("Straße".encode("latin-1")), "nicht UTF-8"),
@@ -142,3 +148,11 @@ def test_oversize_file_is_refused(tmp_path):
     path = make_pdf(tmp_path / "gross.pdf", ["Text " * 400])
     with pytest.raises(IngestError, match="zu groß"):
         load(path, tmp_path, {}, max_mb=0.001)
+
+
+def test_scan_without_tesseract_says_how_to_get_ocr(tmp_path, monkeypatch):
+    from assistant import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    with pytest.raises(IngestError, match="tesseract-ocr-deu"):
+        load(_scanned(tmp_path / "scan.pdf"), tmp_path, {})
