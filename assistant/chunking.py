@@ -1,9 +1,18 @@
-"""Structure-aware chunking: a heading starts a new chunk and stays with its text; every chunk knows its
-document, page span, section path and character span in the document's text.
+"""Structure-aware chunking on sentence boundaries: a heading starts a new chunk and stays with its text; every
+chunk knows its document, page span, section path and character span in the document's text.
 
-Headings come from the file (PDF outline, HTML/Markdown headings); where a file has none, numbered lines such
-as "4.7 Schlüsselmaßnahmen" are taken as headings. Long sections are split with langchain's
-RecursiveCharacterTextSplitter.
+1. The pages are joined into one text (:func:`document_text`). A sentence that runs over a page break (the page
+   ends without sentence-final punctuation and the next page goes on mid-sentence) is joined with a space, and a
+   word hyphenated across the break is repaired ("Entwick-" + "lungskonzepte"), so it is one sentence with both
+   pages. Other page breaks become a blank line.
+2. Headings come from the file (PDF outline, HTML/Markdown headings); where a file has none, numbered lines such
+   as "4.7 Schlüsselmaßnahmen" are taken as headings.
+3. Each section is split into whole units (sentences, list items, table rows: :mod:`assistant.sentences`) and
+   chunks are packed from whole units up to ``chunk_size``; the overlap is the previous chunk's last whole units
+   up to ``chunk_overlap`` characters. A unit longer than a chunk (rare: a giant table row) is cut by langchain's
+   RecursiveCharacterTextSplitter at clause boundaries, the only place a chunk can end inside a sentence.
+4. A heading is never a chunk on its own: a heading directly followed by another heading goes into the next
+   section's first chunk, and a heading or an introducing line ("Tipps:") never ends a chunk.
 """
 
 from __future__ import annotations
@@ -15,9 +24,20 @@ from dataclasses import dataclass
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.documents import Document
+from assistant.sentences import (
+    INTRODUCER,
+    LABEL_MAX,
+    Splitter,
+    Unit,
+    continues_sentence,
+    default_splitter,
+    heading_key,
+)
 
 PAGE_SEP = "\n\n"
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-ZÄÖÜ„\"].{2,90})$")
+# Coordination ellipsis: "Sozial-" + "und Gesundheitsberichte" keeps its hyphen.
+_KEEP_HYPHEN_BEFORE = frozenset({"und", "oder", "bzw", "sowie", "bis", "als", "noch", "wie"})
 
 
 @dataclass(frozen=True)
@@ -35,8 +55,8 @@ class Chunk:
     page_label: str
     page_label_end: str
     section: str  # "4 Die Kapitel … > 4.7 Schlüsselmaßnahmen"
-    text: str  # the passage as it stands in the document (quoted in citations)
-    start: int  # character span in the document text (pages joined by a blank line)
+    text: str  # the passage as it stands in the document text (quoted in citations)
+    start: int  # character span in the document text (see document_text)
     end: int
 
     def embedding_text(self) -> str:
@@ -47,8 +67,56 @@ class Chunk:
         return f"{self.title}\n{self.text}"
 
 
+@dataclass(frozen=True)
+class DocumentText:
+    text: str
+    page_starts: list[int]  # offset in ``text`` where each page's text begins
+
+    def page_index(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.page_starts, offset) - 1)
+
+
 def _norm(s: str) -> str:
-    return re.sub(r"\W+", " ", s).strip().lower()
+    return heading_key(s)
+
+
+def _join(left: str, right: str) -> str:
+    """The text to put between a page ending in ``left`` and a next page starting with ``right``: hyphenated
+    words are rejoined ("Entwick-" + "lungskonzepte"), compounds keep their hyphen ("Marzahn-" + "Hellersdorf")."""
+    if re.search(r"[^\W\d_]-$", left):
+        first = re.match(r"\w+", right)
+        word = first.group(0) if first else ""
+        if word and word[0].islower() and word not in _KEEP_HYPHEN_BEFORE:
+            return "\x00"  # marker: drop the hyphen, no space
+        if word and (word[0].isupper() or word[0].isdigit()):
+            return ""
+    return " "
+
+
+def document_text(doc: Document) -> DocumentText:
+    """The document's pages as one text; chunk spans (``start``, ``end``) refer to it."""
+    headings = {_norm(t) for _, t in doc.headings}
+    text = ""
+    starts: list[int] = []
+    for page in doc.pages:
+        body = page.text.strip()
+        if not starts:
+            starts.append(0)
+            text = body
+            continue
+        prev_line = text.rstrip().rsplit("\n", 1)[-1].strip()
+        next_line = body.split("\n", 1)[0].strip()
+        if continues_sentence(prev_line, next_line, headings, page_break=True):
+            sep = _join(prev_line, next_line)
+            text = text.rstrip()
+            if sep == "\x00":
+                text, sep = text[:-1], ""
+            text += sep
+        else:
+            text += PAGE_SEP
+        starts.append(len(text))
+        text += body
+    return DocumentText(text, starts)
 
 
 def _find_headings(text: str, known: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
@@ -85,18 +153,9 @@ def _find_headings(text: str, known: list[tuple[int, str]]) -> list[tuple[int, i
     return found
 
 
-def chunk_document(doc: Document, chunk_size: int = 900, chunk_overlap: int = 120) -> list[Chunk]:
-    page_starts: list[int] = []
-    parts: list[str] = []
-    pos = 0
-    for page in doc.pages:
-        page_starts.append(pos)
-        parts.append(page.text)
-        pos += len(page.text) + len(PAGE_SEP)
-    full = PAGE_SEP.join(parts)
+def _sections(full: str, doc: Document) -> tuple[list[tuple[int, int, str]], set[int]]:
+    """Sections [start, end) with their heading path, and the offsets where a heading line starts."""
     headings = _find_headings(full, doc.headings)
-
-    # Sections: [start, end) with their heading path.
     sections: list[tuple[int, int, str]] = []
     stack: list[tuple[int, str]] = []
     bounds = [(0, 0, ""), *headings]
@@ -113,32 +172,94 @@ def chunk_document(doc: Document, chunk_size: int = 900, chunk_overlap: int = 12
         path = " > ".join(t for _, t in stack)
         if end > start:
             sections.append((start, end, path))
+    return sections, {start for start, _, _ in headings}
 
-    splitter = RecursiveCharacterTextSplitter(
-        chunk_size=chunk_size,
-        chunk_overlap=chunk_overlap,
-        separators=["\n\n", "\n", ". ", "; ", ", ", " ", ""],
-        keep_separator="end",
-    )
-    chunks: list[Chunk] = []
-    for start, end, path in sections:
-        body = full[start:end]
-        if not body.strip():
+
+def _sticky(u: Unit) -> bool:
+    """Units that belong with what follows them: headings, introductions ("Tipps [Praxis]:"), labels."""
+    if u.kind == "heading" or INTRODUCER.search(u.text):
+        return True
+    return u.kind == "line" and len(u.text) <= LABEL_MAX
+
+
+def _split_long(u: Unit, chunk_size: int) -> list[Unit]:
+    """A unit longer than a chunk, cut at clause boundaries (the one case of a chunk ending mid-sentence)."""
+    splitter = RecursiveCharacterTextSplitter(chunk_size=chunk_size, chunk_overlap=0,
+                                              separators=["; ", ", ", " ", ""], keep_separator="end")
+    out: list[Unit] = []
+    cursor = 0
+    for piece in splitter.split_text(u.text):
+        piece = piece.strip()
+        local = u.text.find(piece, cursor)
+        if not piece or local < 0:
             continue
-        cursor = 0
-        for piece in splitter.split_text(body):
-            text = piece.strip()
-            if len(text) < 3:
+        cursor = local + len(piece)
+        out.append(Unit(piece, u.start + local, u.start + local + len(piece), u.kind))
+    return out
+
+
+def _pack(units: list[Unit], chunk_size: int, chunk_overlap: int) -> list[list[Unit]]:
+    """Greedy packing of whole units into chunks of at most ``chunk_size`` characters (span from the first
+    unit's start to the last one's end), each chunk after the first starting with an overlap of whole units."""
+    def span(group: list[Unit]) -> int:
+        return group[-1].end - group[0].start
+
+    groups: list[list[Unit]] = []
+    current: list[Unit] = []
+    fresh = 0  # how many units of ``current`` are not overlap from the previous chunk
+    for u in units:
+        if current and span([*current, u]) > chunk_size and fresh:
+            # Headings and introductions go with what follows, never at a chunk's end.
+            carry: list[Unit] = []
+            while len(current) > 1 and fresh > 1 and _sticky(current[-1]):
+                carry.insert(0, current.pop())
+                fresh -= 1
+            groups.append(current)
+            overlap: list[Unit] = []
+            for prev in reversed(current):
+                if prev.kind == "heading" or span([prev, *overlap]) > chunk_overlap:
+                    break
+                overlap.insert(0, prev)
+            if carry and span([*carry, u]) > chunk_size:
+                current.extend(carry)  # rare: no room for both; better a heading at the end than a cut
+                carry = []
+            current = [*overlap, *carry]
+            fresh = len(carry)
+            while current and span([*current, u]) > chunk_size and len(current) > fresh:
+                current.pop(0)  # the overlap gives way to new text
+        current.append(u)
+        fresh += 1
+    if current and fresh:
+        groups.append(current)
+    return groups
+
+
+def chunk_document(doc: Document, chunk_size: int = 900, chunk_overlap: int = 120,
+                   splitter: Splitter | None = None) -> list[Chunk]:
+    splitter = splitter or default_splitter()
+    joined = document_text(doc)
+    full = joined.text
+    sections, _ = _sections(full, doc)
+    heading_keys = {_norm(t) for _, t in doc.headings}
+
+    chunks: list[Chunk] = []
+    pending: list[Unit] = []  # a heading with no text of its own, waiting for the next section's text
+    for start, end, path in sections:
+        units = [Unit(u.text, u.start + start, u.end + start, u.kind)
+                 for u in splitter.split(full[start:end], heading_keys)]
+        if not any(u.kind != "heading" for u in units):
+            pending.extend(units)
+            continue
+        units = [*pending, *units]
+        pending = []
+        sized = [piece for u in units for piece in (_split_long(u, chunk_size) if len(u.text) > chunk_size
+                                                     else [u])]
+        for group in _pack(sized, chunk_size, chunk_overlap):
+            a, b = group[0].start, group[-1].end
+            text = full[a:b]
+            if all(u.kind == "heading" for u in group):
                 continue
-            local = body.find(text, max(0, cursor - chunk_overlap - len(text)))
-            if local < 0:
-                local = body.find(text)
-            cursor = local + len(text)
-            a, b = start + local, start + local + len(text)
-            p0 = bisect.bisect_right(page_starts, a) - 1
-            p1 = bisect.bisect_right(page_starts, max(a, b - 1)) - 1
-            if len(text) < 40 and chunks and chunks[-1].doc == doc.meta.doc and path == chunks[-1].section:
-                continue  # a stray tail (e.g. a lone bullet) is already inside the previous chunk's overlap
+            p0, p1 = joined.page_index(a), joined.page_index(max(a, b - 1))
             chunks.append(
                 Chunk(
                     id=f"{doc.meta.doc}::{len(chunks):04d}",

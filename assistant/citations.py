@@ -1,8 +1,9 @@
-"""Citation records, sentence splitting and the check that a sentence is backed by the passage it cites.
+"""Citation records and the check that a sentence is backed by the passage it cites.
 
 Support check (used for LLM answers and for the eval's citation validity): a sentence is supported by a passage
 when at least ``SUPPORT_MIN`` of its content terms (stemmed, stop words removed, numbers kept) occur in the
-passage. Extractive sentences are copied from their passage and so score 1.0.
+passage. Extractive sentences are copied from their passage and so score 1.0. Sentence splitting lives in
+:mod:`assistant.sentences` (re-exported here).
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from urllib.parse import quote
 
-from sentencex import segment
-
 from assistant.lexical import Analyzer
 from assistant.retrieval import Passage
+from assistant.sentences import sentences as sentences  # moved there; callers import it from here
 
 SUPPORT_MIN = 0.6
 _ANALYZER = Analyzer()
@@ -38,6 +38,9 @@ class Citation:
     reconstruction: bool
     highlights: list[str] = field(default_factory=list)  # the sentences of the passage the answer uses
     url: str = ""
+    # A passage whose sentence runs over a page break ends on a later page than it starts.
+    page_end: int = 0
+    page_label_end: str = ""
 
     @classmethod
     def from_passage(cls, n: int, p: Passage, highlights: list[str] | None = None) -> Citation:
@@ -45,6 +48,7 @@ class Citation:
             n=n, doc=p.doc, title=p.title, type=p.type, stand=p.stand, page=p.page, page_label=p.page_label,
             section=p.section, text=p.text, score=round(p.score, 5), reconstruction=p.reconstruction,
             highlights=list(highlights or []), url=document_url(p.doc, p.page),
+            page_end=max(p.page, p.page_end), page_label_end=p.page_label_end or p.page_label,
         )
 
     def to_dict(self) -> dict:
@@ -59,36 +63,6 @@ def document_url(doc: str, page: int) -> str:
     """Where the app serves the file; PDF viewers open ``#page=N``."""
     url = f"/dokumente/{quote(doc)}"
     return f"{url}#page={page}" if doc.lower().endswith(".pdf") else url
-
-
-_BULLET = re.compile(r"^(?:[•▪*–-]|\d{1,2}\.)\s+")
-
-
-def sentences(text: str) -> list[str]:
-    """Answer units of a passage: lines first (list items, table rows), then sentencex within a line. A run of
-    short list items ("• Klimawandel") becomes one unit, so a list can answer "Welche Themen …?"."""
-    out: list[str] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        if run:
-            out.append("; ".join(run) if len(run) > 1 else run[0])
-            run.clear()
-
-    for line in text.split("\n"):
-        line = line.strip()
-        if not line:
-            continue
-        if _BULLET.match(line) and len(line) <= 100:
-            run.append(_BULLET.sub("", line).rstrip(";,"))
-            continue
-        flush()
-        for s in segment("de", _BULLET.sub("", line)):
-            s = s.strip()
-            if s:
-                out.append(s)
-    flush()
-    return out
 
 
 def claims(answer_text: str) -> list[tuple[str, list[int]]]:

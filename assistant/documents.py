@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,11 +115,13 @@ def check_file(path: Path, max_mb: float) -> str:
     return kind
 
 
-def load(path: Path, corpus_dir: Path, catalogue: dict[str, dict], max_mb: float = 50.0) -> Document:
+def load(path: Path, corpus_dir: Path, catalogue: dict[str, dict], max_mb: float = 50.0,
+         on_page: Callable[[int, int], None] | None = None) -> Document:
+    """One file as a document; ``on_page(done, total)`` is called after each PDF page (progress)."""
     kind = check_file(path, max_mb)
     problems: list[PageProblem] = []
     if kind == "pdf":
-        pages, headings, found_title, problems = _read_pdf(path)
+        pages, headings, found_title, problems = _read_pdf(path, on_page)
     else:
         loader = {"html": _load_html, "markdown": _load_markdown, "text": _load_text}[kind]
         pages, headings, found_title = loader(path)
@@ -244,7 +247,8 @@ def _pdf_meta(reader) -> tuple[list[str], list[tuple[int, str]], object]:
     return labels, headings, title
 
 
-def _read_pdf(path: Path) -> tuple[list[Page], list[tuple[int, str]], str | None, list[PageProblem]]:
+def _read_pdf(path: Path, on_page: Callable[[int, int], None] | None = None,
+              ) -> tuple[list[Page], list[tuple[int, str]], str | None, list[PageProblem]]:
     import pypdfium2 as pdfium
 
     from assistant.pdf_text import read_pdf_pages
@@ -259,7 +263,7 @@ def _read_pdf(path: Path) -> tuple[list[Page], list[tuple[int, str]], str | None
         except pdfium.PdfiumError as exc:
             raise IngestError(f"Das PDF ist beschädigt und kann nicht gelesen werden ({exc}).") from exc
     try:
-        read = read_pdf_pages(pdf)
+        read = read_pdf_pages(pdf, on_page=on_page)
         ocr_pages = _ocr_where_needed(pdf, read)
     except IngestError:
         raise

@@ -27,13 +27,13 @@ from assistant.documents import (
     IngestError,
     check_file,
     corpus_files,
-    load,
     load_catalogue,
     sha256_file,
 )
 from assistant.embeddings import Embedder
 from assistant.errors import UserFacingError
 from assistant.lexical import LexicalIndex
+from assistant.parsing import ParseJob, parse_files
 from assistant.settings import Settings
 from assistant.store import FileRecord, Manifest, StoreUnavailable, VectorStore
 
@@ -54,6 +54,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, German reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, German note): pages unread, OCR used
     embedded_chunks: int = 0
     seconds: float = 0.0
 
@@ -66,6 +67,8 @@ class IngestReport:
         ]
         for name, reason in self.skipped:
             lines.append(f"  Übersprungen: {name}: {reason}")
+        for name, note in self.warnings:
+            lines.append(f"  Hinweis: {name}: {note}")
         return "\n".join(lines)
 
 
@@ -172,19 +175,31 @@ def ingest(
             manifest.save(index_dir)
             report.removed.append(rel)
 
-        # 3. Parse and chunk what is new or changed (fast), then embed with a progress bar (slow).
+        # 3. Parse (worker processes, a time limit per file) and chunk what is new or changed, then embed with a
+        #    progress bar (slow).
+        jobs = [ParseJob(path, rel, sha) for path, rel, sha in pending]
+        parsed: dict[str, Document | IngestError] = {}
+        for job, result in parse_files(jobs, corpus_dir, catalogue, settings.max_file_mb,
+                                       workers=settings.parse_workers, timeout_s=settings.parse_timeout_s,
+                                       progress=progress):
+            parsed[job.rel] = result
         loaded: list[tuple[Document, list, str, Path]] = []
-        for path, rel, sha in pending:
-            try:
-                doc = load(path, corpus_dir, catalogue, settings.max_file_mb)
-            except IngestError as err:
-                report.skipped.append((rel, err.reason))
+        for job in jobs:  # in corpus order, whatever order the workers finished in
+            result = parsed[job.rel]
+            if isinstance(result, IngestError):
+                report.skipped.append((job.rel, result.reason))
                 continue
+            doc = result
+            for problem in doc.problems:
+                report.warnings.append((job.rel, f"Seite {problem.page_no}: {problem.reason}"))
+            ocr_pages = [p.page_no for p in doc.pages if p.ocr]
+            if ocr_pages:
+                report.warnings.append((job.rel, "per Texterkennung gelesen: Seite " + ", ".join(map(str, ocr_pages))))
             chunks = chunk_document(doc, settings.chunk_size, settings.chunk_overlap)
             if not chunks:
-                report.skipped.append((rel, "Die Datei enthält keinen verwertbaren Text."))
+                report.skipped.append((job.rel, "Die Datei enthält keinen verwertbaren Text."))
                 continue
-            loaded.append((doc, chunks, sha, path))
+            loaded.append((doc, chunks, job.sha, job.path))
 
         total = sum(len(c) for _, c, _, _ in loaded)
         bar = tqdm(total=total, desc="Einbetten", unit="Abschnitt", disable=not progress or total == 0)

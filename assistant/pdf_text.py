@@ -27,6 +27,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # ---- tuning constants (units: em = the segment's font size; pt = PDF points)
@@ -578,8 +579,9 @@ class PdfPages:
     info: list[PageText]
 
 
-def read_pdf_pages(pdf, known_headings: set[str] | frozenset[str] = frozenset()) -> PdfPages:
-    """All pages of an open ``pypdfium2.PdfDocument`` as logical text (see the module docstring)."""
+def read_pdf_pages(pdf, on_page: Callable[[int, int], None] | None = None) -> PdfPages:
+    """All pages of an open ``pypdfium2.PdfDocument`` as logical text (see the module docstring);
+    ``on_page(done, total)`` reports progress."""
     pages: list[list[Segment]] = []
     infos: list[PageText] = []
     heights: list[float] = []
@@ -592,6 +594,8 @@ def read_pdf_pages(pdf, known_headings: set[str] | frozenset[str] = frozenset())
             page.close()
         pages.append(segs)
         infos.append(info)
+        if on_page:
+            on_page(idx + 1, len(pdf))
     sizes = Counter()
     for segs in pages:
         for s in segs:

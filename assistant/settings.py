@@ -43,6 +43,8 @@ class Settings(BaseSettings):
 
     # Ingestion limits
     max_file_mb: float = Field(default=50.0, gt=0)
+    parse_workers: int = Field(default=2, ge=0)  # processes that read files at once; 0 = in the ingest process
+    parse_timeout_s: float = Field(default=300.0, gt=0)  # per file; OCR of a long scan needs minutes
 
     # Retrieval
     top_k: int = Field(default=5, ge=1, le=50)  # passages returned by search

@@ -32,13 +32,15 @@ FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu ships in
 NOTICE_SHORT = "Nachbildung – kein amtliches Dokument"
 # A fixed creation date keeps rebuilt PDFs byte-identical (stable hashes for the ingest manifest).
 FIXED_DATE = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)
+# A draft line "<!-- seitenumbruch -->" forces a page break (test drafts use it to break a sentence over pages).
+PAGE_BREAK = "seitenumbruch"
 
 
 @dataclass
 class Block:
     """One rendered unit of a draft: heading, paragraph, list item, quote or table."""
 
-    kind: str  # heading | para | bullet | ordered | quote | table
+    kind: str  # heading | para | bullet | ordered | quote | table | pagebreak
     text: str = ""
     level: int = 0
     number: str = ""
@@ -90,6 +92,8 @@ def parse_blocks(markdown: str) -> list[Block]:
             list_stack.pop()
         elif t == "list_item_open" and list_stack and list_stack[-1][0] == "ordered":
             list_stack[-1][1] += 1
+        elif t == "html_block" and PAGE_BREAK in tok.content:
+            blocks.append(Block("pagebreak"))
         elif t == "table_open":
             table = []
         elif t == "tr_open":
@@ -207,6 +211,8 @@ def render_pdf(blocks: list[Block], meta: dict) -> bytes:
             pdf.ln(1)
         elif block.kind == "quote":
             _quote(pdf, block.text, body)
+        elif block.kind == "pagebreak":
+            pdf.add_page()
         elif block.kind == "table":
             _table(pdf, block.rows, body - 1)
     raw = bytes(pdf.output())

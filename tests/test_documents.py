@@ -48,7 +48,8 @@ def test_line_end_hyphens_join_unless_german_keeps_them():
 
 
 def test_compatibility_characters_become_plain_text():
-    assert "".join(normalise_char(ord(c)) for c in "oﬀenen Deﬁnition\u00a0Straße ½ m²") == "offenen Definition Straße ½ m²"
+    text = "oﬀenen Deﬁnition\u00a0Straße ½ m²"
+    assert "".join(normalise_char(ord(c)) for c in text) == "offenen Definition Straße ½ m²"
 
 
 def test_junk_metadata_titles_are_not_shown():
