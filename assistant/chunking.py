@@ -58,6 +58,7 @@ class Chunk:
     text: str  # the passage as it stands in the document text (quoted in citations)
     start: int  # character span in the document text (see document_text)
     end: int
+    ocr: bool = False  # some of its text comes from optical character recognition
 
     def embedding_text(self) -> str:
         """What gets embedded and BM25-indexed: the section heading gives short passages their topic."""
@@ -278,6 +279,7 @@ def chunk_document(doc: Document, chunk_size: int = 900, chunk_overlap: int = 12
                     text=text,
                     start=a,
                     end=b,
+                    ocr=any(p.ocr for p in doc.pages[p0:p1 + 1]),
                 )
             )
     return chunks

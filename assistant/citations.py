@@ -20,6 +20,7 @@ SUPPORT_MIN = 0.6
 _ANALYZER = Analyzer()
 _MARKER = re.compile(r"\s*\[(\d{1,2})\]")
 RECONSTRUCTION_NOTICE = "Nachbildung – kein amtliches Dokument"
+OCR_NOTICE = "Texterkennung – Wortlaut kann abweichen"
 LEGEND = "[GI] = für die Berliner GI belegt; [Praxis] = allgemeine gute Praxis, keine verbindliche Vorgabe."
 
 
@@ -41,6 +42,7 @@ class Citation:
     # A passage whose sentence runs over a page break ends on a later page than it starts.
     page_end: int = 0
     page_label_end: str = ""
+    ocr: bool = False  # the quoted text was read by OCR from a scan
 
     @classmethod
     def from_passage(cls, n: int, p: Passage, highlights: list[str] | None = None) -> Citation:
@@ -48,7 +50,7 @@ class Citation:
             n=n, doc=p.doc, title=p.title, type=p.type, stand=p.stand, page=p.page, page_label=p.page_label,
             section=p.section, text=p.text, score=round(p.score, 5), reconstruction=p.reconstruction,
             highlights=list(highlights or []), url=document_url(p.doc, p.page),
-            page_end=max(p.page, p.page_end), page_label_end=p.page_label_end or p.page_label,
+            page_end=max(p.page, p.page_end), page_label_end=p.page_label_end or p.page_label, ocr=p.ocr,
         )
 
     def to_dict(self) -> dict:
@@ -56,7 +58,8 @@ class Citation:
 
     @property
     def notice(self) -> str:
-        return RECONSTRUCTION_NOTICE if self.reconstruction else ""
+        notices = [RECONSTRUCTION_NOTICE if self.reconstruction else "", OCR_NOTICE if self.ocr else ""]
+        return "; ".join(n for n in notices if n)
 
 
 def document_url(doc: str, page: int) -> str:

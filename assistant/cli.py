@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
                 if answer.citations:
                     print("\nQuellen:")
                 for c in answer.citations:
-                    mark = " (Nachbildung – kein amtliches Dokument)" if c.reconstruction else ""
+                    mark = f" ({c.notice})" if c.notice else ""
                     print(f"[{c.n}] {c.title}{mark}, {c.type}, Stand {c.stand}, S. {c.page_label} "
                           f"(PDF-Seite {c.page}), {c.section or '–'}")
             return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -324,7 +325,28 @@ def _ocr_where_needed(pdf, read) -> dict[int, str]:
         text = ocr.page_text(pdf, i)
         if text.strip():
             out[i] = text
+    return _strip_ocr_furniture(out)
+
+
+def _strip_ocr_furniture(pages: dict[int, str]) -> dict[int, str]:
+    """Running headers/footers of scanned pages: a first or last line that recurs on other scanned pages (digits
+    ignored) or is a bare page number."""
+    from assistant.pdf_text import _PAGE_NUMBER, _furniture_key
+
+    edges = Counter(_furniture_key(ln) for text in pages.values() for ln in _edge_lines(text))
+    out = {}
+    for i, text in pages.items():
+        lines = text.split("\n")
+        for edge in (0, -1):
+            if len(lines) > 1 and (_PAGE_NUMBER.match(lines[edge]) or edges[_furniture_key(lines[edge])] >= 2):
+                lines.pop(edge)
+        out[i] = "\n".join(lines)
     return out
+
+
+def _edge_lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    return lines[:1] + lines[-1:] if len(lines) > 1 else []
 
 
 def _pdf_outline(reader) -> list[tuple[int, str]]:

@@ -16,7 +16,6 @@ from pathlib import Path
 OCR_DPI = 300  # Tesseract reads body text best at about 300 dpi
 OCR_LANGUAGES = "deu+eng"
 OCR_TIMEOUT_S = 120  # per page
-OCR_NOTICE = "Texterkennung – Wortlaut kann abweichen"
 
 
 @functools.cache

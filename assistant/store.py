@@ -51,6 +51,7 @@ def chunk_metadata(chunk: Chunk, sha256: str) -> dict:
         "areas": "|".join(chunk.areas),
         "audience": chunk.audience,
         "reconstruction": chunk.reconstruction,
+        "ocr": chunk.ocr,
         "page": chunk.page,
         "page_end": chunk.page_end,
         "page_label": chunk.page_label,

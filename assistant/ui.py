@@ -94,7 +94,7 @@ def sources_html(answer: Answer | None) -> str:
             esc = html.escape(h)
             if esc and esc in quote:
                 quote = quote.replace(esc, f"<mark>{esc}</mark>", 1)
-        badge = ' <span class="gi-badge">Nachbildung – kein amtliches Dokument</span>' if c.reconstruction else ""
+        badge = "".join(f' <span class="gi-badge">{html.escape(n)}</span>' for n in c.notice.split("; ") if n)
         page = f"S. {html.escape(c.page_label)}"
         if str(c.page) != str(c.page_label):
             page += f" (PDF-Seite {c.page})"

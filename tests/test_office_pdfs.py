@@ -96,3 +96,29 @@ def test_a_scanned_page_is_read_by_ocr_on_its_own_page(tmp_path):
     words = [w for w in normalise_ws(text_pdf).split() if len(w) > 5][:40]
     found = sum(w in doc.pages[0].text for w in words)
     assert found >= 0.8 * len(words)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (ocr.available() and shutil.which("pdftoppm")), reason="Tesseract/pdftoppm fehlen")
+def test_a_question_about_a_scanned_page_cites_it_with_the_ocr_notice(tmp_path):
+    from PIL import Image
+
+    from assistant import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notiz.md").write_text("# Stadtteilzentrum\n\nDas Stadtteilzentrum liegt am Alice-Salomon-Platz.\n",
+                                     encoding="utf-8")
+    subprocess.run(["pdftoppm", "-r", "200", "-f", "1", "-l", "2", "-png", str(OFFICE / "office-1col.pdf"),
+                    str(tmp_path / "seite")], check=True)
+    images = [Image.open(p).convert("L") for p in sorted(tmp_path.glob("seite*.png"))]
+    images[0].save(corpus / "scan.pdf", "PDF", resolution=200, save_all=True, append_images=images[1:])
+    a = Assistant.from_settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    report = a.ingest(progress=False)
+    assert any("Texterkennung" in note for _, note in report.warnings)
+    answer = a.ask("Welcher Premierminister der DDR war Nachfahre einer hugenottischen Familie?")
+    assert not answer.refused and "Maizi" in answer.text
+    cited = [c for c in answer.citations if c.doc == "scan.pdf"]
+    assert cited and cited[0].page <= 2 <= cited[0].page_end
+    assert not cited[0].title.startswith("Themenheft")  # the scan's running header is no title
+    assert "Texterkennung – Wortlaut kann abweichen" in cited[0].notice
