@@ -50,6 +50,7 @@ class Passage:
     text: str
     reconstruction: bool
     score: float = 0.0
+    ocr: bool = False  # text from optical character recognition
     dense_sim: float = 0.0
     bm25_score: float = 0.0
     ranks: dict[str, int] = field(default_factory=dict)
@@ -70,6 +71,7 @@ class Passage:
             section=m.get("section", ""),
             text=m.get("text", ""),
             reconstruction=bool(m.get("reconstruction", False)),
+            ocr=bool(m.get("ocr", False)),
         )
 
 
@@ -116,6 +118,17 @@ class Retriever:
             docs = {d for d in docs
                     if set(str(self.doc_meta[d].get("areas", "")).split("|")) & set(filters.areas)}
         return docs
+
+    # ---- whole sections (the staff checklist reads a guideline chapter in full)
+    def sections(self, doc_type: str) -> list[tuple[str, str]]:
+        """(doc, section) of every section of the documents of one type, in no particular order."""
+        return sorted({(m["doc"], m["section"]) for m in self.chunks.values()
+                       if m.get("type") == doc_type and m.get("section")})
+
+    def section_passages(self, doc: str, section: str) -> list[Passage]:
+        """All passages of one section of one document, in document order."""
+        rows = [(cid, m) for cid, m in self.chunks.items() if m["doc"] == doc and m.get("section") == section]
+        return [Passage.from_meta(cid, m) for cid, m in sorted(rows, key=lambda r: int(r[1].get("start", 0)))]
 
     # ---- search
     def search(self, question: str, k: int = 5, filters: Filters | None = None,
