@@ -160,16 +160,18 @@ def _sections(full: str, doc: Document) -> tuple[list[tuple[int, int, str]], set
     sections: list[tuple[int, int, str]] = []
     stack: list[tuple[int, str]] = []
     bounds = [(0, 0, ""), *headings]
+    # A single top-level outline entry is the document's title, not a section of itself; several top-level
+    # entries are chapters (office documents: one "Heading 1" per chapter).
+    title_on_top = sum(1 for level, _ in doc.headings if level == 1) <= 1
     for idx, (start, level, title) in enumerate(bounds):
         end = bounds[idx + 1][0] if idx + 1 < len(bounds) else len(full)
         if title:
-            # The document title (top outline level) is not a section of itself.
             while stack and stack[-1][0] >= level:
                 stack.pop()
-            if (_norm(title) != _norm(doc.meta.title) and level > 1) or (not stack and level > 1):
-                stack.append((level, title))
-            elif level == 1:
+            if level == 1 and (title_on_top or _norm(title) == _norm(doc.meta.title)):
                 stack = []
+            elif _norm(title) != _norm(doc.meta.title) or not stack:
+                stack.append((level, title))
         path = " > ".join(t for _, t in stack)
         if end > start:
             sections.append((start, end, path))

@@ -122,3 +122,13 @@ def test_a_question_about_a_scanned_page_cites_it_with_the_ocr_notice(tmp_path):
     assert cited and cited[0].page <= 2 <= cited[0].page_end
     assert not cited[0].title.startswith("Themenheft")  # the scan's running header is no title
     assert "Texterkennung – Wortlaut kann abweichen" in cited[0].notice
+
+
+def test_chapters_of_an_office_document_become_sections():
+    from assistant.chunking import chunk_document
+
+    truth = Truth.load(OFFICE / "office-2col.json")
+    doc = load(OFFICE / "office-2col.pdf", OFFICE, {})
+    sections = {c.section for c in chunk_document(doc)}
+    # one "Heading 1" per chapter: each is a section of its own, none is taken for the document title
+    assert {h["text"] for h in truth.headings} <= sections
