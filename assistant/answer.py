@@ -1,38 +1,83 @@
-"""Answers without an LLM: pick the sentences of the retrieved passages that answer the question, cite each,
-or refuse honestly when the passages do not carry the answer.
+"""Answers without an LLM: a direct lead statement that answers the question, up to two supporting statements,
+each cited; or an honest refusal when the passages do not carry the answer.
 
-Style by audience: ``staff`` (Verwaltung) gets more sentences and, for "how do I write chapter X" questions, the
-guideline's requirements as a checklist; ``citizen`` (Bürgerinnen und Bürger) gets at most three short sentences
-without the guideline's [GI]/[Praxis] tags; ``general`` sits in between.
+The composer reads a ``Query`` (assistant/query.py) and passages, nothing else. The lead is the sentence (or table
+row) with the best score from: the expected answer type being present (a date for "wann", a number for
+"wie viele" …, recognised by ``assistant.spans``), coverage of the question's focus terms, the passage's retrieval
+score, optionally the dense similarity of the sentence to the question, and a penalty when the sentence is about
+another area or year than the one asked about. The phrase that answers is bolded and returned as
+``answer_span``.
+
+Style by audience: ``staff`` (Verwaltung) gets the lead and up to two supporting statements and, for "how do I
+write chapter X" questions, the guideline's requirements as a checklist; ``citizen`` (Bürgerinnen und Bürger)
+gets the lead and at most one more sentence without the guideline's [GI]/[Praxis] tags; ``general`` sits in
+between.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date
 
 from assistant.citations import LEGEND, Citation, content_terms, sentences
 from assistant.documents import RECONSTRUCTION_MARK
 from assistant.errors import UserFacingError
-from assistant.glossary import Glossary
-from assistant.lexical import LexicalIndex
+from assistant.glossary import Contact, Glossary
+from assistant.query import (  # noqa: F401  (re-exported: the ask path and tests import them from here)
+    Concept,
+    Cues,
+    Query,
+    concepts,
+    coverage,
+    is_english,
+    rewrite_followup,
+    user_turns,
+)
 from assistant.retrieval import Passage
+from assistant.spans import SpanFinder, older_than, past_dates
 
 REFUSAL = "Dazu steht in den vorliegenden Unterlagen nichts."
+ONLY_PAST = "Die Unterlagen nennen nur vergangene Termine"
+MAX_LISTED_DATES = 4
+GUIDELINE_TYPE = "Leitfaden"  # the document type whose chapters the staff checklist follows
 AUDIENCES = {
     "general": "general", "allgemein": "general", "alle": "general",
     "staff": "staff", "verwaltung": "staff",
     "citizen": "citizen", "bürgerinnen und bürger": "citizen", "buergerinnen und buerger": "citizen",
     "bürger": "citizen", "citizens": "citizen",
 }
-MAX_SENTENCES = {"staff": 5, "general": 4, "citizen": 3}
-_HOWTO = re.compile(
-    r"(wie|was)\b.{0,60}\b(schreib|verfass|erstell|formulier|aufbau|gliedern|gehört|gehoert|hinein|rein\b|"
-    r"enthalten|beachten|ausfüll|muss.{0,20}(in|im))|kapitel|abschnitt|steckbrief|checkliste|how (do|should) i write",
-    re.I,
-)
-_FOLLOWUP_START = re.compile(r"^\s*(und|aber|and|what about|und was ist mit|was ist mit|wie ist es (mit|in)|"
-                             r"auch|dort|da)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """Every constant of lead and support selection, in one place (tuned on evals/dev.jsonl)."""
+
+    coverage: float = 1.0  # share of the question's focus terms in the sentence (IDF-weighted)
+    context_share: float = 0.6  # how much the section heading and title count towards coverage
+    retrieval: float = 0.25  # the passage's fused retrieval score relative to the best passage
+    answer_type: float = 0.45  # the sentence holds what the question word asks for (date, number, body …)
+    dense: float = 0.5  # dense similarity of sentence and question, rescaled to 0..1
+    dense_floor: float = 0.78  # e5 similarity of unrelated German sentences …
+    dense_ceiling: float = 0.92  # … and of close paraphrases
+    # sentences embedded per question to weigh meaning (about 6.5-20 ms each on 2 cores): 0 = off, because it
+    # breaks the warm p50 budget of 60 ms; ingest should store sentence vectors instead
+    dense_candidates: int = 0
+    wrong_scope: float = 0.6  # the sentence is about another area or year than the one asked about
+    unscoped: float = 0.15  # the question names an area, the sentence and its passage name none
+    long_sentence: float = 0.1  # penalty for sentences longer than ``long_chars``
+    long_chars: int = 400
+    support_ratio: float = 0.6  # a supporting statement scores at least this share of the lead …
+    support_floor: float = 0.3  # … and at least this much
+    max_support: dict[str, int] = field(default_factory=lambda: {"staff": 2, "general": 2, "citizen": 1})
+    max_chars: dict[str, int] = field(default_factory=lambda: {"staff": 700, "general": 450, "citizen": 300})
+    min_lead_words: int = 4  # shorter candidates (labels like "Handlungsraum: Marzahn-Nord.") never lead
+    neighbour_distance: int = 2  # sentences of the lead's passage this close count as its context
+    stale_years: int = 3  # a source older than this is flagged in the answer
+
+
+SCORING = Scoring()
 _TAGS = re.compile(r"\s*\[(GI|Praxis|GI-Umfeld)\]\s*")
 # Sentences in which a document says that it does not know something ("Datum nicht belegt", "lag nicht vor").
 _NOT_DOCUMENTED = re.compile(
@@ -73,6 +118,8 @@ class Answer:
     search_query: str = ""  # the question as searched (after follow-up rewriting)
     notice: str = ""  # e.g. the LLM endpoint failed and the extractive answer is shown
     answerer: str = "extractive"
+    answer_span: str = ""  # the phrase of the lead statement that answers (bold in the text)
+    answer_type: str = ""  # what the question asks for: date, number, organisation, place, definition, checklist
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -80,50 +127,39 @@ class Answer:
         return data
 
 
-# ---------------------------------------------------------------- follow-ups
+# ---------------------------------------------------------------- judging the passages
 
-def user_turns(history: list | None) -> list[str]:
-    """Earlier user questions from a history given as [{"role", "content"}] or [[user, assistant], …]."""
-    out: list[str] = []
-    for turn in history or []:
-        if isinstance(turn, dict):
-            if turn.get("role") == "user" and isinstance(turn.get("content"), str):
-                out.append(turn["content"])
-        elif isinstance(turn, list | tuple) and turn and isinstance(turn[0], str):
-            out.append(turn[0])
-    return out
-
-
-def rewrite_followup(question: str, history: list | None, glossary: Glossary) -> str:
-    """Make a follow-up self-contained: "Und in Marzahn-Nord?" after a question about Hellersdorf-Nord becomes
-    that question with the area swapped; other short follow-ups are searched together with the last question."""
-    previous = user_turns(history)
-    if not previous:
-        return question
-    last = previous[-1]
-    words = re.findall(r"\w+", question)
-    is_followup = bool(_FOLLOWUP_START.match(question)) or len(words) <= 4
-    if not is_followup:
-        return question
-    new_areas, old_areas = glossary.areas_in(question), glossary.areas_in(last)
-    if new_areas and old_areas and set(new_areas) != set(old_areas):
-        rewritten = last
-        for old in old_areas:
-            rewritten = re.sub(re.escape(old), new_areas[0], rewritten, flags=re.I)
-        return rewritten
-    rest = _FOLLOWUP_START.sub("", question).strip(" ?.!")
-    return f"{last} {rest}".strip()
+def confidence(query: Query, passages: list[Passage]) -> float:
+    """How well the best passages carry the question: the share of the question's concepts (IDF-weighted)
+    found in the best single sentence of the top passages, blended with the top dense similarity (rescaled:
+    e5 similarities of unrelated German texts sit around 0.75, close paraphrases above 0.9). For English
+    questions only the (multilingual) dense side can judge."""
+    if not passages:
+        return 0.0
+    dense = max(p.dense_sim for p in passages[:3])
+    if query.english:
+        # cross-lingual similarities run lower than German-German ones
+        return min(1.0, max(0.0, (dense - 0.75) / (0.85 - 0.75)))
+    dense_part = min(1.0, max(0.0, (dense - 0.78) / (0.92 - 0.78)))
+    best = 0.0
+    for p in passages[:3]:
+        context = content_terms(p.section) | content_terms(p.title)
+        for s in sentences(p.text):
+            best = max(best, coverage(query.focus, content_terms(s) | context))
+    return 0.6 * best + 0.4 * dense_part if dense else best
 
 
-# ---------------------------------------------------------------- extractive composer
+# ---------------------------------------------------------------- candidate sentences
 
 @dataclass
 class _Candidate:
-    sentence: str
+    sentence: str  # as cleaned for the answer
+    raw: str  # verbatim, to highlight in the quote
     passage_rank: int
     position: int
     score: float
     terms: set[str]
+    typed: bool = False  # holds what the question word asks for
 
 
 def _clean(sentence: str, audience: str) -> str:
@@ -132,79 +168,6 @@ def _clean(sentence: str, audience: str) -> str:
     if audience == "citizen":
         s = _TAGS.sub(" ", s).strip()
     return s
-
-
-@dataclass(frozen=True)
-class Concept:
-    """One thing the question asks about: a term, with the terms that may stand for it (an abbreviation's long
-    form, a glossary synonym). ``need`` of the alternatives must occur for them to count."""
-
-    term: str
-    weight: float
-    alternatives: frozenset[str] = frozenset()
-    need: int = 1
-
-    def found_in(self, terms: set[str]) -> bool:
-        return self.term in terms or (bool(self.alternatives) and len(self.alternatives & terms) >= self.need)
-
-
-_EN_STOP = frozenset(
-    "the a an is are was were what when where who which how many much does do did of in on for to and or with "
-    "by at from this that there their it its be can i you we".split()
-)
-
-
-def is_english(question: str) -> bool:
-    words = re.findall(r"[a-zäöüß]+", question.lower())
-    return bool(words) and sum(w in _EN_STOP for w in words) / len(words) >= 0.3
-
-
-def concepts(question: str, lexical: LexicalIndex, glossary: Glossary) -> list[Concept]:
-    from assistant.lexical import stem
-
-    out: dict[str, Concept] = {}
-    # A term the corpus does not have at all is strong evidence that the question asks about something the
-    # documents do not cover ("Budget", "Gehweg"), so it weighs twice the rarest known term.
-    unknown = 2.0 * lexical.idf("\x00")
-    for t in lexical.query_terms(question):
-        out.setdefault(t, Concept(t, lexical.idf(t) if t in lexical.df else unknown))
-    for short, long in glossary.abbreviations.items():
-        key = stem(short.replace(" ", ""))
-        if key in out:
-            alts = frozenset(lexical.analyzer.terms(long))
-            out[key] = Concept(key, out[key].weight, alts, need=max(1, (len(alts) + 1) // 2))
-    for word, alternatives in glossary.synonyms.items():
-        key = stem(word)
-        if key in out:
-            alts = frozenset(t for a in alternatives for t in lexical.analyzer.terms(a))
-            c = out[key]
-            out[key] = Concept(key, c.weight, c.alternatives | alts, need=1)
-    return list(out.values())
-
-
-def coverage(cs: list[Concept], terms: set[str]) -> float:
-    total = sum(c.weight for c in cs)
-    return 0.0 if total <= 0 else sum(c.weight for c in cs if c.found_in(terms)) / total
-
-
-def confidence(question: str, cs: list[Concept], passages: list[Passage]) -> float:
-    """How well the best passages carry the question: the share of the question's concepts (IDF-weighted)
-    found in the best single sentence of the top passages, blended with the top dense similarity (rescaled:
-    e5 similarities of unrelated German texts sit around 0.75, close paraphrases above 0.9). For English
-    questions only the (multilingual) dense side can judge."""
-    if not passages:
-        return 0.0
-    dense = max(p.dense_sim for p in passages[:3])
-    if is_english(question):
-        # cross-lingual similarities run lower than German-German ones
-        return min(1.0, max(0.0, (dense - 0.75) / (0.85 - 0.75)))
-    dense_part = min(1.0, max(0.0, (dense - 0.78) / (0.92 - 0.78)))
-    best = 0.0
-    for p in passages[:3]:
-        context = content_terms(p.section) | content_terms(p.title)
-        for s in sentences(p.text):
-            best = max(best, coverage(cs, content_terms(s) | context))
-    return 0.6 * best + 0.4 * dense_part if dense else best
 
 
 def _title_like(sentence: str, p: Passage) -> bool:
@@ -225,36 +188,74 @@ def _title_like(sentence: str, p: Passage) -> bool:
     return capitalised / len(words) > 0.6
 
 
-def _candidates(cs: list[Concept], passages: list[Passage], audience: str) -> list[_Candidate]:
-    top = passages[0].score if passages else 1.0
+def _scope_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring) -> float:
+    """A question about one area or year is not answered by a sentence about another: "a figure for Marzahn-Nord
+    is no answer about Hellersdorf-Nord"; a district-wide figure is a weak answer about one of its areas."""
+    penalty = 0.0
+    if query.areas:
+        asked = {a.lower() for a in query.areas}
+        named = {a.lower() for a in finder.areas_in(sentence)}
+        context = {a.lower() for a in (*p.areas, *finder.areas_in(f"{p.title} {p.section}"))}
+        if (named and not named & asked) or (not named and context and not context & asked):
+            penalty += w.wrong_scope
+        elif not named and not context & asked:
+            penalty += w.unscoped
+    if query.years:
+        years = set(finder.years_in(sentence))
+        if years and not years & set(query.years) and not any(y in p.stand for y in query.years):
+            penalty += w.wrong_scope
+    return penalty
+
+
+def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Scoring) -> list[_Candidate]:
+    top = passages[0].score if passages and passages[0].score > 0 else 1.0
     out: list[_Candidate] = []
     for rank, p in enumerate(passages):
         heading = p.section.split(" > ")[-1] if p.section else ""
         # Terms of the section heading and title count partly: "Wann …?" finds the row in "Zeitplan".
         head_terms = content_terms(heading)
-        title_terms = content_terms(p.title) | set(t for a in p.areas for t in content_terms(a))
+        title_terms = content_terms(p.title) | {t for a in p.areas for t in content_terms(a)}
         # The reconstruction notice is shown as a badge with every citation; it never answers a question.
         body = "\n".join(line for line in p.text.split("\n") if not RECONSTRUCTION_MARK.search(line))
         for pos, raw in enumerate(sentences(body)):
-            s = _clean(raw, audience)
-            if len(s) < 12 or (s.endswith(":") and len(s) < 60) or "http" in s or _title_like(s, p):
+            s = _clean(raw, query.audience)
+            # a question ("Was tun mit Ideen …?", an FAQ heading) is never an answer
+            if len(s) < 12 or (s.endswith(":") and len(s) < 60) or s.endswith("?") or "http" in s \
+                    or _title_like(s, p):
                 continue
             terms = content_terms(s)
             if not terms:
                 continue
-            cov = coverage(cs, terms)
-            cov += 0.6 * (coverage(cs, terms | head_terms | title_terms) - cov)
-            length_penalty = 0.1 if len(s) > 400 else 0.0
-            score = cov + 0.25 * (p.score / top) - length_penalty
-            out.append(_Candidate(s, rank, pos, score, terms))
+            cov = coverage(query.focus, terms)
+            cov += w.context_share * (coverage(query.focus, terms | head_terms | title_terms) - cov)
+            # a sentence saying the fact is unknown does not hold it, whatever numbers or dates it names
+            strength = finder.strength(query.answer_type, s, query) \
+                if query.answer_type and not says_not_documented(s) else 0.0
+            score = (w.coverage * cov + w.retrieval * (p.score / top) + w.answer_type * strength
+                     - (w.long_sentence if len(s) > w.long_chars else 0.0)
+                     - _scope_penalty(s, p, query, finder, w))
+            out.append(_Candidate(s, raw.strip(), rank, pos, score, terms, strength > 0))
     return out
+
+
+def _rerank_by_meaning(cands: list[_Candidate], similarity: Callable[[list[str]], Sequence[float]] | None,
+                       w: Scoring) -> None:
+    """Add the dense similarity of the best few sentences to the question (meaning, not only shared words)."""
+    if similarity is None or not cands:
+        return
+    head = cands[: w.dense_candidates]
+    for c, sim in zip(head, similarity([c.raw for c in head]), strict=True):
+        c.score += w.dense * min(1.0, max(0.0, (float(sim) - w.dense_floor) / (w.dense_ceiling - w.dense_floor)))
+    cands.sort(key=lambda c: -c.score)
 
 
 def _as_prose(sentence: str) -> str:
     """A table row reads as "Vor Ort: mobile Sprechstunde …; …" in an answer (the quote keeps the row)."""
-    cells = [c.strip() for c in sentence.split(" | ") if c.strip()]
-    if len(cells) < 2:
+    if "|" not in sentence:
         return sentence
+    cells = [c.strip() for c in re.split(r"\s*\|\s*", sentence) if c.strip()]
+    if len(cells) < 2:
+        return cells[0] if cells else sentence
     return f"{cells[0]}: " + "; ".join(cells[1:])
 
 
@@ -262,74 +263,184 @@ def _near_duplicate(a: set[str], b: set[str]) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) > 0.6
 
 
+def _adds(c: _Candidate, chosen: list[_Candidate], query: Query, w: Scoring) -> bool:
+    """A supporting statement must add to the lead: a focus term the chosen statements lack, the date, number
+    or body the lead lacks, or the lead's own context (a neighbouring sentence of the same passage)."""
+    have = set().union(*(x.terms for x in chosen))
+    if coverage(query.focus, have | c.terms) > coverage(query.focus, have) + 1e-9:
+        return True
+    if c.typed and not any(x.typed for x in chosen):
+        return True
+    lead = chosen[0]
+    return c.passage_rank == lead.passage_rank and abs(c.position - lead.position) <= w.neighbour_distance
+
+
+# ---------------------------------------------------------------- composition
+
 @dataclass
 class Composition:
     text: str
     citations: list[Citation]
     # set when the best sentence is a document saying it does not know: (sentence, passage)
     not_documented: tuple[str, Passage] | None = None
+    answer_span: str = ""
+    notice: str = ""  # e.g. the source is older than three years
+    refused: bool = False  # answered, but not what was asked (only past dates for "the next …")
 
 
-def compose(question: str, cs: list[Concept], passages: list[Passage], audience: str = "general",
-            chunks: dict[str, dict] | None = None) -> Composition:
-    """The extractive answer: a direct first sentence, then the most relevant others, each with [n]."""
-    if audience == "staff" and chunks is not None and _HOWTO.search(question):
-        checklist = _checklist(question, passages, chunks)
+def compose(query: Query, passages: list[Passage], *, cues: Cues | None = None,
+            glossary: Glossary | None = None, chapter_passages: list[Passage] | None = None,
+            similarity: Callable[[list[str]], Sequence[float]] | None = None, today: date | None = None,
+            scoring: Scoring = SCORING) -> Composition:
+    """The extractive answer: the lead statement, then up to two supporting statements in document order."""
+    if chapter_passages:
+        checklist = _checklist(chapter_passages, passages)
         if checklist:
             return Composition(*checklist)
-    cands = _candidates(cs, passages, audience)
+    finder = SpanFinder.for_cues(cues or Cues.load(), (glossary or Glossary()).areas)
+    today = today or date.today()
+    cands = _candidates(query, passages, finder, scoring)
     if not cands:
         return Composition("", [])
     cands.sort(key=lambda c: -c.score)
-    best = cands[0]
+    _rerank_by_meaning(cands, similarity, scoring)
+    # a lead states something: "Handlungsraum: Marzahn-Nord." only labels
+    lead = next((c for c in cands if len(re.findall(r"\w+", c.sentence)) >= scoring.min_lead_words), cands[0])
+    cands.remove(lead)
+    cands.insert(0, lead)
     # When the best sentence is the document saying the asked-for fact is not documented, that is the honest
     # answer. (Measured on evals/dev.jsonl: looking beyond the best sentence refuses answerable questions.)
-    if says_not_documented(best.sentence):
-        return Composition("", [], (best.sentence, passages[best.passage_rank]))
-    chosen = [best]
-    limit = MAX_SENTENCES[audience]
+    if says_not_documented(lead.sentence):
+        return Composition("", [], (lead.sentence, passages[lead.passage_rank]))
+    if query.upcoming and query.answer_type == "date":
+        past = _only_past_dates(lead, cands, finder, today)
+        if past:
+            return _only_past_answer(query, lead, past, passages, glossary or Glossary())
+    chosen = _supporting(query, lead, cands, scoring)
+    return _render(query, [lead, *chosen], passages, finder, today, scoring)
+
+
+def _supporting(query: Query, lead: _Candidate, cands: list[_Candidate], w: Scoring) -> list[_Candidate]:
+    limit, budget = w.max_support[query.audience], w.max_chars[query.audience]
+    chosen = [lead]
+    length = len(lead.sentence)
     for c in cands[1:]:
-        if len(chosen) >= limit:
+        if len(chosen) > limit or c.score < max(w.support_floor, w.support_ratio * lead.score):
             break
-        if c.score < max(0.25, 0.55 * best.score):
-            break
-        if any(_near_duplicate(c.terms, x.terms) or c.sentence == x.sentence for x in chosen):
+        if any(_near_duplicate(c.terms, x.terms) or c.sentence == x.sentence for x in chosen) \
+                or says_not_documented(c.sentence):  # "… is not known" supports no answer
+            continue
+        if length + len(c.sentence) > budget or not _adds(c, chosen, query, w):
             continue
         chosen.append(c)
-    rest = sorted(chosen[1:], key=lambda c: (c.passage_rank, c.position))
-    ordered = [best, *rest]
+        length += len(c.sentence)
+    return sorted(chosen[1:], key=lambda c: (c.passage_rank, c.position))
 
+
+def _render(query: Query, ordered: list[_Candidate], passages: list[Passage], finder: SpanFinder, today: date,
+            w: Scoring) -> Composition:
     numbers: dict[int, int] = {}
     highlights: dict[int, list[str]] = {}
     parts: list[str] = []
-    for c in ordered:
+    span = ""
+    for i, c in enumerate(ordered):
         n = numbers.setdefault(c.passage_rank, len(numbers) + 1)
-        highlights.setdefault(c.passage_rank, []).append(c.sentence)  # verbatim, to mark it in the quote
+        highlights.setdefault(c.passage_rank, []).append(c.raw)  # verbatim, to mark it in the quote
         sentence = _as_prose(c.sentence)
         sentence = sentence if sentence.endswith((".", "!", "?", ":", ")", "“")) else sentence + "."
+        if i == 0:
+            found = finder.span(query.answer_type, sentence, query)
+            if found:
+                start, end = found
+                span = sentence[start:end]
+                sentence = f"{sentence[:start]}**{span}**{sentence[end:]}"
+            # past events read as past: a framing prefix, the quoted sentence itself stays as written
+            past = _announced_past(c.sentence, passages[c.passage_rank], finder, today)
+            if past:
+                sentence = f"Bereits vergangen, fand am {', '.join(past)} statt: {sentence}"
         parts.append(f"{sentence} [{n}]")
     citations = [Citation.from_passage(n, passages[rank], highlights[rank]) for rank, n in numbers.items()]
-    joiner = "\n\n" if audience == "citizen" else " "
-    return Composition(joiner.join(parts), citations)
+    joiner = "\n\n" if query.audience == "citizen" else " "
+    lead_passage = passages[ordered[0].passage_rank]
+    notice = ""
+    if older_than(lead_passage.stand, w.stale_years, today, finder):
+        notice = (f"Die Quelle „{lead_passage.title}“ hat den Stand {lead_passage.stand} und ist damit älter "
+                  f"als {w.stale_years} Jahre.")
+    return Composition(joiner.join(parts), citations, answer_span=span, notice=notice)
 
 
-def _checklist(question: str, passages: list[Passage], chunks: dict[str, dict]) -> tuple[str, list[Citation]] | None:
-    """Staff asking how to write a chapter: the guideline section's requirements as a cited checklist."""
-    guides = [p for p in passages[:5] if p.type == "Leitfaden" and p.section]
+def _announced_past(sentence: str, p: Passage, finder: SpanFinder, today: date) -> list[str]:
+    """Day-exact dates of a sentence that announced an event (the date lies after the document's Stand, and the
+    sentence does not already speak in the past tense) which is over by today. A chronicle row
+    ("30.10.2018: Senatsbeschluss …") written after the fact needs no such framing."""
+    past = past_dates(sentence, finder, today)
+    if not past or finder.speaks_of_past(sentence) or any(sentence.lstrip().startswith(d) for d in past):
+        return []
+    stand = finder.dates(p.stand or "")
+    if stand and all(lo < min(s[0] for s in stand) for lo, _, written in finder.dates(sentence) if written in past):
+        return []
+    return past
+
+
+def _only_past_dates(lead: _Candidate, cands: list[_Candidate], finder: SpanFinder, today: date) -> list[str]:
+    """For "Wann ist die nächste …?": the dates of the relevant dated sentences, if every one lies in the past."""
+    dated = [c for c in cands[:5] if c.typed and c.score >= SCORING.support_ratio * lead.score] or [lead]
+    found: list[str] = []
+    for c in dated:
+        dates = finder.dates(c.sentence)
+        if not dates:
+            continue
+        if any(hi >= today for _, hi, _ in dates):
+            return []
+        found.extend(text for _, _, text in dates if text not in found)
+    return found[:MAX_LISTED_DATES]
+
+
+def _only_past_answer(query: Query, lead: _Candidate, past: list[str], passages: list[Passage],
+                      glossary: Glossary) -> Composition:
+    p = passages[lead.passage_rank]
+    text = f"{ONLY_PAST} ({', '.join(past)}): „{_as_prose(lead.sentence).rstrip('.')}.“ [1]"
+    contact = _contact_for(query, glossary.contacts)
+    if contact:
+        text += (f"\n\nNach aktuellen Terminen fragen Sie am besten bei: {contact.name}"
+                 + (f" ({contact.purpose})." if contact.purpose else "."))
+    return Composition(text, [Citation.from_passage(1, p, [lead.raw])], answer_span="", refused=True)
+
+
+def _contact_for(query: Query, contacts: Sequence[Contact]) -> Contact | None:
+    """The contact whose name or purpose shares most words with the question; the first one otherwise."""
+    if not contacts:
+        return None
+    asked = content_terms(query.text)
+    scored = [(len(asked & content_terms(f"{c.name} {c.purpose}")), -i, c) for i, c in enumerate(contacts)]
+    return max(scored, key=lambda x: x[:2])[2]
+
+
+# ---------------------------------------------------------------- staff checklist
+
+def checklist_section(query: Query, passages: list[Passage]) -> tuple[str, str] | None:
+    """The guideline chapter a staff "how do I write …" question is about: the one it names, else the best
+    guideline section among the top passages (the chapter whose heading shares most words with the question)."""
+    if query.audience != "staff" or query.answer_type != "checklist":
+        return None
+    if query.chapter:
+        return query.chapter
+    guides = [p for p in passages[:5] if p.type == GUIDELINE_TYPE and p.section]
     if not guides:
         return None
-    # The chapter the question names ("Kapitel Bestandsaufnahme") beats retrieval order.
-    asked = content_terms(question)
+    asked = content_terms(query.text)
     guide = max(guides, key=lambda p: (len(asked & content_terms(p.section.split(" > ")[-1])), -guides.index(p)))
-    same = sorted(
-        ((cid, m) for cid, m in chunks.items() if m["doc"] == guide.doc and m.get("section") == guide.section),
-        key=lambda x: int(x[1].get("start", 0)),
-    )
-    items: list[tuple[str, str]] = []  # (item, chunk id)
+    return guide.doc, guide.section
+
+
+def _checklist(section: list[Passage], passages: list[Passage]) -> tuple[str, list[Citation]] | None:
+    """Staff asking how to write a chapter: the guideline section's requirements as a cited checklist.
+    ``section`` holds all passages of that chapter in document order (from ``Retriever.section_passages``)."""
+    items: list[tuple[str, int]] = []  # (item, index into section)
     seen: set[str] = set()
-    for cid, m in same:
+    for i, p in enumerate(section):
         previous_was_row = False
-        for line in str(m.get("text", "")).split("\n"):
+        for line in p.text.split("\n"):
             line = line.strip()
             is_row = " | " in line
             table_header = is_row and not previous_was_row  # a table's first row names its columns
@@ -344,25 +455,28 @@ def _checklist(question: str, passages: list[Passage], chunks: dict[str, dict]) 
             if len(item) < 15 or key in seen:
                 continue
             seen.add(key)
-            items.append((item, cid))
+            items.append((item, i))
     if len(items) < 2:
         return None
-    heading = guide.section.split(" > ")[-1]
-    numbers: dict[str, int] = {}
-    highlights: dict[str, list[str]] = {}
+    heading = section[0].section.split(" > ")[-1]
+    scores = {p.id: p.score for p in passages}
+    numbers: dict[int, int] = {}
+    highlights: dict[int, list[str]] = {}
     lines = [f"Laut Leitfaden gehört in das Kapitel „{heading}“ Folgendes:"]
-    for item, cid in items[:16]:
-        n = numbers.setdefault(cid, len(numbers) + 1)
-        highlights.setdefault(cid, []).append(item)
+    for item, i in items[:16]:
+        n = numbers.setdefault(i, len(numbers) + 1)
+        highlights.setdefault(i, []).append(item)
         lines.append(f"- [ ] {item} [{n}]")
     lines.append(f"\n{LEGEND}")
     citations = []
-    for cid, n in numbers.items():
-        p = Passage.from_meta(cid, chunks[cid])
-        p.score = guide.score if cid == guide.id else 0.0
-        citations.append(Citation.from_passage(n, p, highlights[cid]))
+    for i, n in numbers.items():
+        p = section[i]
+        p.score = scores.get(p.id, 0.0)
+        citations.append(Citation.from_passage(n, p, highlights[i]))
     return "\n".join(lines), citations
 
+
+# ---------------------------------------------------------------- refusal
 
 def refusal_text(glossary: Glossary, passages: list[Passage], audience: str,
                  note: tuple[str, Passage] | None = None) -> tuple[str, list[Citation]]:

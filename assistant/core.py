@@ -7,22 +7,29 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
 
 from assistant.answer import (
+    GUIDELINE_TYPE,
+    SCORING,
     Answer,
+    Scoring,
+    checklist_section,
     compose,
-    concepts,
     confidence,
     normalise_audience,
     refusal_text,
-    rewrite_followup,
 )
 from assistant.embeddings import Embedder, load_embedder
 from assistant.errors import UserFacingError
 from assistant.glossary import Glossary
 from assistant.ingest import BM25_DIR, IngestReport, ingest
 from assistant.lexical import LexicalIndex
+from assistant.query import Cues, Query, build_query
 from assistant.retrieval import Filters, Mode, Passage, Retriever
 from assistant.settings import Settings
 from assistant.store import StoreUnavailable, VectorStore, release_cached_client
@@ -96,6 +103,8 @@ class Assistant:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.glossary = Glossary.load(settings.corpus_dir)
+        self.cues = Cues.load(settings.corpus_dir)
+        self.scoring: Scoring = SCORING
         self._embedder: Embedder | None = None
         self._index: OpenIndex | None = None
         self._lock = threading.Lock()  # guards (re)opening the index, not queries
@@ -122,6 +131,14 @@ class Assistant:
                     raise IndexNotReady(exc.reason) from exc
             return self._index
 
+    def _headings(self, retriever: Retriever) -> list[tuple[str, str]]:
+        """The guideline's own section headings (a question naming one of them gets its checklist)."""
+        cached = getattr(retriever, "_gi_guideline_headings", None)
+        if cached is None:
+            cached = retriever.sections(GUIDELINE_TYPE)
+            retriever._gi_guideline_headings = cached  # type: ignore[attr-defined]
+        return cached
+
     def reset(self) -> None:
         """Forget the open index (after an ingest, or to reconnect to a restarted chroma server)."""
         with self._lock:
@@ -146,40 +163,76 @@ class Assistant:
             release_cached_client(self.settings.index_dir)
             raise IndexNotReady(exc.reason) from exc
 
-    def ask(self, question: str, history: list | None = None, audience: str = "general",
-            filters: Filters | dict | None = None) -> Answer:
-        """Answer a question from the documents, with citations; refuses when they do not say."""
-        t0 = time.perf_counter()
+    def parse(self, question: str, history: list | None = None, audience: str = "general",
+              filters: Filters | dict | None = None) -> Query:
+        """The question as the composer reads it (validated, follow-up rewritten, answer type, focus terms)."""
         audience = normalise_audience(audience)
         question = validate_question(question, self.settings.max_question_chars)
-        query = rewrite_followup(question, history, self.glossary)
-        passages = self.search(query, self.settings.answer_passages, filters)
+        if not isinstance(filters, Filters):
+            filters = Filters.from_dict(filters)
+        retriever = self.index().retriever
+        return build_query(question, history=history, audience=audience, filters=filters, glossary=self.glossary,
+                           cues=self.cues, lexical=retriever.lexical, headings=self._headings(retriever))
+
+    def ask(self, question: str, history: list | None = None, audience: str = "general",
+            filters: Filters | dict | None = None, *, today: date | None = None) -> Answer:
+        """Answer a question from the documents, with citations; refuses when they do not say. ``today`` is the
+        date past events are judged against (default: the real date)."""
+        t0 = time.perf_counter()
+        query = self.parse(question, history, audience, filters)
+        passages = self.search(query.text, self.settings.answer_passages, query.filters)
         t1 = time.perf_counter()
-        index = self.index()
-        lexical = index.retriever.lexical
-        # the question's concepts (fuzzy term matching is the costly part) serve both the judgement and the answer
-        asked = concepts(query, lexical, self.glossary)
-        conf = confidence(query, asked, passages)
+        retriever = self.index().retriever
+        conf = confidence(query, passages)
+        span, notice = "", ""
+        # One gate for every answerer: the LLM is only called for questions the documents answer.
         if not passages or conf < self.settings.refusal_threshold:
-            text, citations = refusal_text(self.glossary, passages, audience)
+            text, citations = refusal_text(self.glossary, passages, query.audience)
             refused = True
         else:
-            composed = compose(query, asked, passages, audience, index.retriever.chunks)
-            text, citations, refused = composed.text, composed.citations, not composed.text
-            if refused:
-                text, citations = refusal_text(self.glossary, passages, audience, composed.not_documented)
-        answer = Answer(question=question, text=text, refused=refused, citations=citations, audience=audience,
-                        search_query=query)
+            section = checklist_section(query, passages)
+            composed = compose(
+                query, passages, cues=self.cues, glossary=self.glossary,
+                chapter_passages=retriever.section_passages(*section) if section else None,
+                similarity=self._similarity(retriever, query), today=today, scoring=self.scoring,
+            )
+            text, citations, span, notice = composed.text, composed.citations, composed.answer_span, composed.notice
+            refused = composed.refused or not composed.text
+            if not composed.text:
+                text, citations = refusal_text(self.glossary, passages, query.audience, composed.not_documented)
+        answer = Answer(question=query.question, text=text, refused=refused, citations=citations,
+                        audience=query.audience, search_query=query.text, notice=notice, answer_span=span,
+                        answer_type=query.answer_type)
         if not refused and self.settings.answerer == "llm" and self.settings.llm_base_url:
             from assistant.llm import llm_answer
 
             answer = llm_answer(self.settings, answer, passages)
+            if answer.answerer == "llm" and answer.answer_span not in answer.text:
+                answer.answer_span = ""
         t2 = time.perf_counter()
         answer.timings = {"retrieval_ms": round((t1 - t0) * 1000, 1), "answer_ms": round((t2 - t1) * 1000, 1),
                           "total_ms": round((t2 - t0) * 1000, 1), "confidence": round(conf, 3)}
         if self.settings.log_questions:
             log.info("question=%r refused=%s", question, refused)
         return answer
+
+    def _similarity(self, retriever: Retriever, query: Query) -> Callable[[list[str]], Sequence[float]] | None:
+        """Dense similarity of candidate sentences to the question, embedded now (a few sentences only, see
+        ``Scoring.dense_candidates``); None when switched off or for English questions (cross-lingual scores
+        sit on another scale)."""
+        if self.scoring.dense_candidates <= 0 or query.english:
+            return None
+        embedder = retriever.embedder
+
+        def similarity(sentences: list[str]) -> Sequence[float]:
+            q = embedder.embed_query(query.expanded)
+            vectors = embedder.embed_passages(sentences)
+            q = q / (np.linalg.norm(q) or 1.0)
+            norms = np.linalg.norm(vectors, axis=1)
+            norms[norms == 0] = 1.0
+            return list((vectors / norms[:, None]) @ q)
+
+        return similarity
 
     def describe(self) -> dict:
         """The configuration an answer was produced with (stored with feedback, shown in reports)."""

@@ -76,6 +76,9 @@ def safe_markdown(text: str) -> str:
 
 def answer_markdown(answer: Answer) -> str:
     text = safe_markdown(answer.text.replace("- [ ] ", "- ☐ "))
+    if answer.answer_span:  # the answering phrase of the lead is the one markup the answer keeps: bold
+        marked = safe_markdown(f"**{answer.answer_span}**")
+        text = text.replace(marked, f"**{safe_markdown(answer.answer_span)}**", 1)
     if answer.notice:
         text += f"\n\n_Hinweis: {safe_markdown(answer.notice)}_"
     if any(c.reconstruction for c in answer.citations):

@@ -1,0 +1,308 @@
+"""The question as the answer composer sees it: a ``Query`` built once per question.
+
+It carries the validated text, the follow-up rewrite, the expected answer type (from the cue data in
+``corpus/cues.yaml``), the question's focus terms with weights, the glossary expansions, the areas and years the
+question names, the guideline chapter it names (for the staff checklist), the audience and the filters.
+Parsing needs no model: the focus terms use the BM25 vocabulary when one is given, plain analysis otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import yaml
+
+from assistant.glossary import Glossary
+from assistant.lexical import Analyzer, stem
+
+if TYPE_CHECKING:
+    from assistant.lexical import LexicalIndex
+    from assistant.retrieval import Filters
+
+CUES = "cues.yaml"
+# The German cue lists ship with the code's corpus folder; a user's corpus folder may bring its own.
+DEFAULT_CUES = Path(__file__).resolve().parents[1] / "corpus" / CUES
+
+AnswerType = Literal["date", "number", "organisation", "place", "definition", "checklist", ""]
+ANSWER_TYPES: tuple[str, ...] = ("date", "number", "organisation", "place", "definition", "checklist")
+
+_FOLLOWUP_START = re.compile(r"^\s*(und|aber|and|what about|und was ist mit|was ist mit|wie ist es (mit|in)|"
+                             r"auch|dort|da)\b", re.I)
+_YEAR = re.compile(r"(?<![\d.])(19[5-9]\d|20\d\d)(?![\d.])")
+_ANALYZER = Analyzer()
+
+
+# ---------------------------------------------------------------- cue data
+
+def _phrases(items: Iterable[object]) -> tuple[str, ...]:
+    return tuple(str(x).strip().lower() for x in items or () if str(x).strip())
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Question words and answer-type cues, loaded from ``cues.yaml``."""
+
+    question: dict[str, tuple[str, ...]] = field(default_factory=dict)  # answer type -> question phrases
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # answer type -> words in an answer
+    endings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # answer type -> word endings
+    units: tuple[str, ...] = ()  # units that belong to a number ("Mio. Euro", "%")
+    year_question: tuple[str, ...] = ()  # "in welchem Jahr": a bare year answers fully
+    definition_verbs: tuple[str, ...] = ()
+    checklist_verbs: tuple[str, ...] = ()
+    chapter_words: tuple[str, ...] = ()
+    upcoming: tuple[str, ...] = ()
+    past_markers: tuple[str, ...] = ()
+    months: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, corpus_dir: Path | None = None) -> Cues:
+        path = corpus_dir / CUES if corpus_dir is not None and (corpus_dir / CUES).exists() else DEFAULT_CUES
+        return _load_cues(path)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Cues:
+        types = data.get("answer_types") or {}
+        return cls(
+            question={t: _phrases((types.get(t) or {}).get("question")) for t in ANSWER_TYPES},
+            words={t: _phrases((types.get(t) or {}).get("words")) for t in ANSWER_TYPES},
+            endings={t: _phrases((types.get(t) or {}).get("endings")) for t in ANSWER_TYPES},
+            units=_phrases((types.get("number") or {}).get("units")),
+            year_question=_phrases((types.get("date") or {}).get("year_question")),
+            definition_verbs=_phrases((types.get("definition") or {}).get("verbs")),
+            checklist_verbs=_phrases((types.get("checklist") or {}).get("verbs")),
+            chapter_words=_phrases((types.get("checklist") or {}).get("chapter_words")),
+            upcoming=_phrases(data.get("upcoming")),
+            past_markers=_phrases(data.get("past_markers")),
+            months={str(k).lower(): int(v) for k, v in (data.get("months") or {}).items()},
+        )
+
+
+@lru_cache(maxsize=8)
+def _load_cues(path: Path) -> Cues:
+    if not path.exists():
+        return Cues()
+    return Cues.from_dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+
+
+def phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:
+    """Whole-word, case-insensitive alternation; longer phrases first so "was ist mit" beats "was ist"."""
+    if not phrases:
+        return None
+    alts = sorted({re.escape(p).replace(r"\ ", r"\s+") for p in phrases}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w-])", re.I)
+
+
+# ---------------------------------------------------------------- focus terms (concepts)
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing the question asks about: a term, with the terms that may stand for it (an abbreviation's long
+    form, a glossary synonym). ``need`` of the alternatives must occur for them to count."""
+
+    term: str
+    weight: float
+    alternatives: frozenset[str] = frozenset()
+    need: int = 1
+
+    def found_in(self, terms: set[str]) -> bool:
+        return self.term in terms or (bool(self.alternatives) and len(self.alternatives & terms) >= self.need)
+
+
+_EN_STOP = frozenset(
+    "the a an is are was were what when where who which how many much does do did of in on for to and or with "
+    "by at from this that there their it its be can i you we".split()
+)
+
+
+def is_english(question: str) -> bool:
+    words = re.findall(r"[a-zäöüß]+", question.lower())
+    return bool(words) and sum(w in _EN_STOP for w in words) / len(words) >= 0.3
+
+
+def concepts(question: str, lexical: LexicalIndex | None, glossary: Glossary) -> list[Concept]:
+    """The question's content terms with IDF weights (typos mapped to corpus words when ``lexical`` is given)."""
+    analyzer = lexical.analyzer if lexical is not None else _ANALYZER
+    out: dict[str, Concept] = {}
+    if lexical is not None:
+        # A term the corpus does not have at all is strong evidence that the question asks about something the
+        # documents do not cover ("Budget", "Gehweg"), so it weighs twice the rarest known term.
+        unknown = 2.0 * lexical.idf("\x00")
+        for t in lexical.query_terms(question):
+            out.setdefault(t, Concept(t, lexical.idf(t) if t in lexical.df else unknown))
+    else:
+        for t in analyzer.terms(question):
+            out.setdefault(t, Concept(t, 1.0))
+    for short, long in glossary.abbreviations.items():
+        key = stem(short.replace(" ", ""))
+        if key in out:
+            alts = frozenset(analyzer.terms(long))
+            out[key] = Concept(key, out[key].weight, alts, need=max(1, (len(alts) + 1) // 2))
+    for word, alternatives in glossary.synonyms.items():
+        key = stem(word)
+        if key in out:
+            alts = frozenset(t for a in alternatives for t in analyzer.terms(a))
+            c = out[key]
+            out[key] = Concept(key, c.weight, c.alternatives | alts, need=1)
+    return list(out.values())
+
+
+def coverage(cs: Sequence[Concept], terms: set[str]) -> float:
+    total = sum(c.weight for c in cs)
+    return 0.0 if total <= 0 else sum(c.weight for c in cs if c.found_in(terms)) / total
+
+
+# ---------------------------------------------------------------- follow-ups
+
+def user_turns(history: list | None) -> list[str]:
+    """Earlier user questions from a history given as [{"role", "content"}] or [[user, assistant], …]."""
+    out: list[str] = []
+    for turn in history or []:
+        if isinstance(turn, dict):
+            if turn.get("role") == "user" and isinstance(turn.get("content"), str):
+                out.append(turn["content"])
+        elif isinstance(turn, list | tuple) and turn and isinstance(turn[0], str):
+            out.append(turn[0])
+    return out
+
+
+def rewrite_followup(question: str, history: list | None, glossary: Glossary) -> str:
+    """Make a follow-up self-contained: "Und in Marzahn-Nord?" after a question about Hellersdorf-Nord becomes
+    that question with the area swapped; other short follow-ups are searched together with the last question."""
+    previous = user_turns(history)
+    if not previous:
+        return question
+    last = previous[-1]
+    words = re.findall(r"\w+", question)
+    is_followup = bool(_FOLLOWUP_START.match(question)) or len(words) <= 4
+    if not is_followup:
+        return question
+    new_areas, old_areas = glossary.areas_in(question), glossary.areas_in(last)
+    if new_areas and old_areas and set(new_areas) != set(old_areas):
+        rewritten = last
+        for old in old_areas:
+            rewritten = re.sub(re.escape(old), new_areas[0], rewritten, flags=re.I)
+        return rewritten
+    rest = _FOLLOWUP_START.sub("", question).strip(" ?.!")
+    return f"{last} {rest}".strip()
+
+
+# ---------------------------------------------------------------- answer type and chapter
+
+def answer_type(text: str, cues: Cues) -> str:
+    """The earliest question cue decides ("Welche Schlüsselmaßnahmen … und wie viele?" asks for a number, because
+    "welche" is no cue); a checklist cue beats the others, since "Wie schreibe …" also starts with "wie"."""
+    if is_howto(text, cues):
+        return "checklist"
+    best: tuple[int, int, str] | None = None
+    for t in ANSWER_TYPES:
+        if t == "checklist":
+            continue
+        pattern = phrase_pattern(cues.question.get(t, ()))
+        m = pattern.search(text) if pattern else None
+        # earliest cue first; at the same place the longer cue ("wie viele" over "wie")
+        if m and (best is None or (m.start(), -len(m.group(0))) < best[:2]):
+            best = (m.start(), -len(m.group(0)), t)
+    return best[2] if best else ""
+
+
+def is_howto(text: str, cues: Cues) -> bool:
+    """"Wie schreibe ich …", "Was gehört in …", "Was muss ich im Kapitel … beschreiben?"."""
+    pattern = phrase_pattern(cues.question.get("checklist", ()))
+    if pattern and pattern.search(text):
+        return True
+    low = text.lower()
+    if not re.match(r"\s*(wie|was|how|what)\b", low):
+        return False
+    named_chapter = phrase_pattern(cues.chapter_words)
+    verbs = any(re.search(rf"(?<!\w){re.escape(v)}", low) for v in cues.checklist_verbs)
+    return verbs and bool(named_chapter and named_chapter.search(text))
+
+
+def _heading_terms(heading: str) -> set[str]:
+    leaf = heading.split(" > ")[-1]
+    leaf = re.sub(r"^\s*[\d.]+\s*", "", leaf)  # "4.3 Bestandsaufnahme …"
+    return set(_ANALYZER.terms(leaf))
+
+
+def named_chapter(text: str, headings: Sequence[tuple[str, str]], cues: Cues) -> tuple[str, str] | None:
+    """The guideline chapter a question names, matched against the guideline's own headings ``(doc, section)``:
+    the heading whose own words the question covers best. Words that only say "chapter" never identify one."""
+    generic = {t for w in cues.chapter_words for t in _ANALYZER.terms(w)}
+    generic |= {t for p in cues.question.get("checklist", ()) for t in _ANALYZER.terms(p)}
+    asked = set(_ANALYZER.terms(text)) - generic
+    best: tuple[float, int, int] = (0.0, 0, 0)
+    found: tuple[str, str] | None = None
+    for doc, section in headings:
+        terms = _heading_terms(section) - generic
+        if not terms:
+            continue
+        shared = {t for t in asked & terms if len(t) >= 4}
+        if not shared:
+            continue
+        key = (len(shared) / len(terms), len(shared), section.count(" > "))  # deeper (sub-chapter) wins ties
+        if key > best:
+            best, found = key, (doc, section)
+    # half the heading's words must be asked for: "Bestandsaufnahme" names "Bestandsaufnahme und Analyse"
+    return found if best[0] >= 0.5 else None
+
+
+def subject_terms(text: str, focus: Sequence[Concept], cues: Cues, kind: str) -> tuple[str, ...]:
+    """The focus terms that follow the question word ("Was macht die SPK?" -> spk, not "macht")."""
+    pattern = phrase_pattern(cues.question.get(kind, ())) if kind else None
+    m = pattern.search(text) if pattern else None
+    rest = set(_ANALYZER.terms(text[m.end():])) if m else set()
+    cue = set(_ANALYZER.terms(m.group(0))) if m else set()
+    return tuple(c.term for c in focus if c.term not in cue and (not rest or c.term in rest or c.alternatives & rest))
+
+
+# ---------------------------------------------------------------- the query
+
+@dataclass
+class Query:
+    question: str  # as asked (validated)
+    text: str  # as searched: after follow-up rewriting
+    audience: str = "general"
+    filters: Filters | None = None
+    answer_type: str = ""
+    focus: list[Concept] = field(default_factory=list)
+    subject: tuple[str, ...] = ()  # focus terms after the question word: what "Was ist …?" asks to define
+    expansions: tuple[str, ...] = ()  # the glossary's long forms and synonyms added to the search
+    areas: tuple[str, ...] = ()  # the areas (Handlungsräume) the question names
+    years: tuple[str, ...] = ()  # the years the question names
+    chapter: tuple[str, str] | None = None  # (doc, section) of a guideline chapter the question names
+    upcoming: bool = False  # asks for the next / current event
+    asks_year: bool = False  # "in welchem Jahr …": a year is a full answer, not only a day
+    english: bool = False
+
+    @property
+    def expanded(self) -> str:
+        return f"{self.text} ({'; '.join(self.expansions)})" if self.expansions else self.text
+
+
+def build_query(question: str, *, history: list | None = None, audience: str = "general",
+                filters: Filters | None = None, glossary: Glossary | None = None, cues: Cues | None = None,
+                lexical: LexicalIndex | None = None, headings: Sequence[tuple[str, str]] = ()) -> Query:
+    """Parse a validated question once: everything downstream reads this record."""
+    glossary = glossary or Glossary()
+    cues = cues or Cues.load()
+    text = rewrite_followup(question, history, glossary)
+    expanded = glossary.expand(text)
+    expansions = tuple(x.strip() for x in expanded[len(text):].strip(" ()").split(";") if x.strip())
+    # the question word of the follow-up itself wins ("Und wie groß …?" after a "Wann …?" question)
+    kind = answer_type(question, cues) or answer_type(text, cues)
+    chapter = named_chapter(text, headings, cues) if kind == "checklist" else None
+    upcoming = phrase_pattern(cues.upcoming)
+    year = phrase_pattern(cues.year_question)
+    focus = concepts(text, lexical, glossary)
+    return Query(
+        question=question, text=text, audience=audience, filters=filters, answer_type=kind,
+        focus=focus, subject=subject_terms(text, focus, cues, kind), expansions=expansions,
+        areas=tuple(glossary.areas_in(text)), years=tuple(dict.fromkeys(_YEAR.findall(text))),
+        chapter=chapter, upcoming=bool(upcoming and upcoming.search(text)), english=is_english(text),
+        asks_year=bool(year and year.search(text)),
+    )

@@ -1,0 +1,282 @@
+"""What an answer of a given type looks like: dates and periods, numbers and amounts, organisations and roles,
+places and web addresses, defining sentences. Recognised with regular expressions built from the cue lists in
+``corpus/cues.yaml``; used to pick the lead statement, to mark its answering phrase, and to compare dates with
+today's date."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from assistant.lexical import Analyzer, stem
+from assistant.query import Cues, Query, phrase_pattern
+
+_ANALYZER = Analyzer()
+_WORD = re.compile(r"[0-9A-Za-zÄÖÜäöüß][0-9A-Za-zÄÖÜäöüß.\-]*")
+_YEAR = r"(?:19[5-9]\d|20\d\d)"
+_NUMBER = re.compile(r"(?<![\w.,/-])(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?![\w/]|\.\d)")
+_URL = re.compile(r"(?<![\w@])(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:de|com|org|net|eu|berlin)(?:/[^\s,;)]*)?",
+                  re.I)
+PARTIAL = 0.5  # answer-type strength of a number next to nothing the question asks about
+YEAR_ONLY = 0.75  # answer-type strength of a bare year or period for "wann" (a day is more specific)
+COUNT_WINDOW = 3  # words around a number in which the counted thing must appear
+DEFINITION_WINDOW = 4  # words after the defined term in which "ist", "bezeichnet" … must follow
+_JOINERS = {"für", "und", "der", "des", "von", "im", "in", "zur", "zum"}
+# DateRange: (first day, last day, text as written)
+DateRange = tuple[date, date, str]
+
+
+@dataclass
+class SpanFinder:
+    cues: Cues
+    areas: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        months = sorted(self.cues.months, key=len, reverse=True)
+        month = "(?:" + "|".join(re.escape(m) for m in months) + ")" if months else "(?!x)x"
+        self._day = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(" + _YEAR + r"|\d{2})(?!\d)")
+        self._day_named = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(" + month + r")\s+(" + _YEAR + r")(?!\d)", re.I)
+        self._month = re.compile(r"(?<![\w.])(" + month + r")\s+(" + _YEAR + r")(?!\d)", re.I)
+        self._period = re.compile(
+            r"(?<![\d./])(" + _YEAR + r")\s?(?:[/–-]|\s+bis\s+)\s?(" + _YEAR + r"|\d{2})(?![\d.])")
+        self._year = re.compile(r"(?<![\d./,-])(" + _YEAR + r")(?![\d/,]|\.\d)")
+        self._number_words = phrase_pattern(self.cues.words.get("number", ()))
+        units = sorted(self.cues.units, key=len, reverse=True)
+        self._units = re.compile(r"\s?(?:" + "|".join(re.escape(u) for u in units) + r")(?![\w])", re.I) \
+            if units else None
+        self._past = phrase_pattern(self.cues.past_markers)
+        self._definition = phrase_pattern(self.cues.definition_verbs)
+        self._org_words = {w.lower() for w in self.cues.words.get("organisation", ())}
+        self._org_endings = tuple(e.lower() for e in self.cues.endings.get("organisation", ()))
+        self._place_words = {w.lower() for w in self.cues.words.get("place", ())}
+        self._place_endings = tuple(e.lower() for e in self.cues.endings.get("place", ()))
+
+    @classmethod
+    def for_cues(cls, cues: Cues, areas: tuple[str, ...] = ()) -> SpanFinder:
+        key = (id(cues), areas)
+        if key not in _FINDERS:
+            _FINDERS[key] = cls(cues, areas)
+        return _FINDERS[key]
+
+    # ---- places and years a text names
+    def areas_in(self, text: str) -> list[str]:
+        low = text.lower().replace(" ", "-")
+        return [a for a in self.areas if a.lower() in low]
+
+    def years_in(self, text: str) -> list[str]:
+        return [m.group(1) for m in self._year.finditer(text)]
+
+    def speaks_of_past(self, sentence: str) -> bool:
+        return bool(self._past and self._past.search(sentence))
+
+    # ---- dates
+    def dates(self, text: str) -> list[DateRange]:
+        """Dates and periods with their first and last day; more specific forms first, no overlaps."""
+        out: list[DateRange] = []
+        taken: list[tuple[int, int]] = []
+
+        def add(m: re.Match, lo: date | None, hi: date | None) -> None:
+            if lo is None or hi is None or any(m.start() < e and s < m.end() for s, e in taken):
+                return
+            taken.append((m.start(), m.end()))
+            out.append((lo, hi, m.group(0).strip()))
+
+        for m in self._day.finditer(text):
+            year = int(m.group(3)) + (2000 if len(m.group(3)) == 2 else 0)
+            d = _safe_date(year, int(m.group(2)), int(m.group(1)))
+            add(m, d, d)
+        for m in self._day_named.finditer(text):
+            d = _safe_date(int(m.group(3)), self.cues.months[m.group(2).lower()], int(m.group(1)))
+            add(m, d, d)
+        for m in self._month.finditer(text):
+            year, month = int(m.group(2)), self.cues.months[m.group(1).lower()]
+            add(m, _safe_date(year, month, 1), _safe_date(year, month, calendar.monthrange(year, month)[1]))
+        for m in self._period.finditer(text):
+            first, last = int(m.group(1)), m.group(2)
+            end = int(last) if len(last) == 4 else (first // 100) * 100 + int(last)
+            if end >= first:
+                add(m, date(first, 1, 1), date(end, 12, 31))
+        for m in self._year.finditer(text):
+            add(m, date(int(m.group(1)), 1, 1), date(int(m.group(1)), 12, 31))
+        return out
+
+    def _date_spans(self, text: str) -> list[tuple[int, int, bool]]:
+        spans = []
+        for lo, hi, written in self.dates(text):
+            start = text.find(written)
+            spans.append((start, start + len(written), lo == hi))
+        return spans
+
+    # ---- answer types
+    def strength(self, kind: str, sentence: str, query: Query) -> float:
+        """How clearly the sentence holds what the question word asks for: 1 for a day-exact date, a number
+        right before an asked-about word ("13 Gebieten"), a named body or place; less for a bare year or a number
+        about something else; 0 when absent."""
+        if kind == "definition":
+            return 1.0 if self._defines(sentence, query) else 0.0
+        if kind == "date":
+            spans = self._date_spans(sentence)
+            return 0.0 if not spans else (1.0 if query.asks_year or any(day for _, _, day in spans) else YEAR_ONLY)
+        if kind == "number":
+            spans = self._numbers(sentence)
+            return 0.0 if not spans else (1.0 if any(self._counts_focus(sentence, sp, query) for sp in spans)
+                                          else PARTIAL)
+        return 1.0 if self.span(kind, sentence, query) else 0.0
+
+    def span(self, kind: str, sentence: str, query: Query) -> tuple[int, int] | None:
+        """Character span of the phrase that answers a question of this type, or None."""
+        if kind == "date":
+            spans = self._date_spans(sentence)
+            # a full date beats a year; a year the question itself names is no answer to "wann"
+            spans = [s for s in spans if sentence[s[0]:s[1]] not in query.years] or spans
+            spans.sort(key=lambda s: (not s[2], s[0]))
+            return (spans[0][0], spans[0][1]) if spans else None
+        if kind == "number":
+            spans = self._numbers(sentence)
+            counted = [sp for sp in spans if self._counts_focus(sentence, sp, query)]
+            return self._nearest(counted or spans, sentence, query)
+        if kind == "organisation":
+            return self._named(sentence, query, self._org_words, self._org_endings, abbreviations=True)
+        if kind == "place":
+            urls = [(m.start(), m.end()) for m in _URL.finditer(sentence)]
+            return urls[0] if urls else self._named(sentence, query, self._place_words, self._place_endings)
+        return None
+
+    def _counts_focus(self, sentence: str, span: tuple[int, int], query: Query) -> bool:
+        """A number next to a noun the question asks about, in the same clause, counts or measures that thing
+        ("zehn Schlüsselmaßnahmen", "36,8 % der Minderjährigen", "Arbeitslosigkeit im Bezirk: 6,3 %")."""
+        after = re.split(r"[:;,.(]\s", sentence[span[1]:span[1] + 60] + " ", maxsplit=1)[0]
+        before = re.split(r"[;,.(]\s", " " + sentence[max(0, span[0] - 60):span[0]])[-1]
+        near = _WORD.findall(after)[:COUNT_WINDOW] + _WORD.findall(before)[-COUNT_WINDOW - 1:]
+        # only nouns (capitalised): "100 % gefördert" does not count "gefördert"
+        terms = {t for w in near if w[:1].isupper() for t in (*_ANALYZER.terms(w), stem(w.strip(".-")))}
+        return any(c.found_in(terms) for c in query.focus)
+
+    def _numbers(self, sentence: str) -> list[tuple[int, int]]:
+        in_dates = self._date_spans(sentence)
+        found: list[tuple[int, int]] = []
+        for m in _NUMBER.finditer(sentence):
+            if any(s <= m.start() < e for s, e, _ in in_dates):
+                continue  # a date or a year is no amount
+            found.append((m.start(), self._with_units(sentence, m.end())))
+        if self._number_words:
+            for m in self._number_words.finditer(sentence):
+                if not any(s <= m.start() < e for s, e in found):
+                    found.append((m.start(), self._with_units(sentence, m.end())))
+        return sorted(found)
+
+    def _with_units(self, sentence: str, end: int) -> int:
+        for _ in range(2):  # "11,5 Mio. Euro"
+            m = self._units.match(sentence, end) if self._units else None
+            if not m:
+                break
+            end = m.end()
+        return end
+
+    def _nearest(self, spans: list[tuple[int, int]], sentence: str, query: Query) -> tuple[int, int] | None:
+        """Of several candidates, the one closest to a word the question asks about."""
+        if not spans:
+            return None
+        focus = {c.term for c in query.focus}
+        anchors = [m.start() for m in _WORD.finditer(sentence)
+                   if stem(m.group(0).strip(".-")) in focus or set(_ANALYZER.terms(m.group(0))) & focus]
+        if not anchors:
+            return spans[0]
+        return min(spans, key=lambda s: (min(abs(s[0] - a) for a in anchors), s[0]))
+
+    def _named(self, sentence: str, query: Query, words: set[str], endings: tuple[str, ...],
+               abbreviations: bool = False) -> tuple[int, int] | None:
+        """An organisation or place word (by list, by ending, or an abbreviation like "SPK") the question does not
+        itself name, extended over the capitalised words of its name; of several, the longest name (the most
+        specific: "Sozialraumorientierte Planungskoordination (SPK)" rather than "Bezirk")."""
+        asked = {c.term for c in query.focus}
+        tokens = list(_WORD.finditer(sentence))
+        found: list[tuple[int, int]] = []
+        for i, m in enumerate(tokens):
+            word = m.group(0).rstrip(".")
+            low = word.lower()
+            is_named = low in words or (word[:1].isupper() and len(low) >= 6 and low.endswith(endings)) or (
+                abbreviations and 2 <= len(word) <= 5 and word.isupper() and word.isalpha())
+            if not is_named or stem(word) in asked or any(s <= m.start() < e for s, e in found):
+                continue
+            found.append(self._extend(sentence, tokens, i, asked))
+        return max(found, key=lambda s: (s[1] - s[0], -s[0])) if found else None
+
+    @staticmethod
+    def _extend(sentence: str, tokens: list[re.Match], i: int, asked: set[str]) -> tuple[int, int]:
+        """The whole name around token i: capitalised words before and after, joiners ("für", "und") between
+        capitalised words, and an abbreviation in brackets after it."""
+        m = tokens[i]
+        end = m.start() + len(m.group(0).rstrip("."))
+        j = i + 1
+        while j < len(tokens) and j <= i + 6:
+            nxt = tokens[j].group(0).rstrip(".,")
+            gap = sentence[end:tokens[j].start()]
+            if gap.strip() not in ("", ",") or (gap.strip() == "," and not nxt[:1].isupper()):
+                break
+            if nxt[:1].isupper():
+                end = tokens[j].start() + len(nxt)
+            elif not (nxt.lower() in _JOINERS and j + 1 < len(tokens) and tokens[j + 1].group(0)[:1].isupper()):
+                break
+            j += 1
+        start = m.start()
+        k = i - 1  # capitalised words before belong to the name ("Sozialraumorientierte Planungskoordination")
+        while k > 0 and k >= i - 3 and tokens[k].group(0)[:1].isupper() \
+                and sentence[tokens[k].end():start].strip() == "" and stem(tokens[k].group(0)) not in asked:
+            start = tokens[k].start()
+            k -= 1
+        short = re.match(r"\s?\([A-ZÄÖÜ][\w-]{1,9}\)", sentence[end:])  # and its abbreviation: "(SPK)"
+        return start, end + (short.end() if short else 0)
+
+    def _defines(self, sentence: str, query: Query) -> bool:
+        """A defining sentence names the asked-about term and right after it says what it is: "X ist ein …",
+        "X bezeichnet …", "„X“: …"."""
+        subject = [c for c in query.focus if c.term in query.subject] or query.focus
+        if not subject or not self._definition:
+            return False
+        main = max(subject, key=lambda c: c.weight)
+        for m in _WORD.finditer(sentence):
+            terms = set(_ANALYZER.terms(m.group(0)))
+            if not main.found_in(terms) and stem(m.group(0).strip(".-")) != main.term:
+                continue
+            rest = sentence[m.end():m.end() + 80]
+            # the colon, dash or verb within the next few words (the term may run on: "Berlin bewegt sich“: …")
+            head = re.match(rf"(?:\W*\w+){{0,{DEFINITION_WINDOW}}}\W*", rest)
+            head_text = head.group(0) if head else rest
+            if re.search(r"[:=–]\s*\S", head_text + rest[len(head_text):len(head_text) + 2]) \
+                    or self._definition.search(head_text):
+                return True
+        return False
+
+
+_FINDERS: dict[tuple[int, tuple[str, ...]], SpanFinder] = {}
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def past_dates(sentence: str, finder: SpanFinder, today: date) -> list[str]:
+    """The day-exact dates of a sentence when every date it names lies before today (else nothing)."""
+    dates = finder.dates(sentence)
+    if not dates or any(hi >= today for _, hi, _ in dates):
+        return []
+    return [written for lo, hi, written in dates if lo == hi]
+
+
+def older_than(stand: str, years: int, today: date, finder: SpanFinder) -> bool:
+    """Whether a document's Stand ("2020", "März 2022", "2020/21 (…)") lies more than ``years`` years back."""
+    dates = finder.dates(stand or "")
+    if not dates:
+        return False
+    newest = max(hi for _, hi, _ in dates)
+    try:
+        limit = newest.replace(year=newest.year + years)
+    except ValueError:  # 29 February
+        limit = newest.replace(year=newest.year + years, day=28)
+    return limit < today

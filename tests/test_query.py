@@ -1,0 +1,141 @@
+"""Question parsing and answer-span recognition: fast, no model, no index (the shipped cue data and glossary)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.glossary import Glossary
+from assistant.query import Cues, answer_type, build_query, named_chapter, rewrite_followup
+from assistant.spans import SpanFinder, older_than, past_dates
+from tests.conftest import CORPUS
+
+CUES = Cues.load(CORPUS)
+GLOSSARY = Glossary.load(CORPUS)
+FINDER = SpanFinder.for_cues(CUES, GLOSSARY.areas)
+# headings as the indexer stores them for a guideline (section paths); the test does not rely on our PDF
+HEADINGS = [
+    ("leitfaden.pdf", "3. Ablauf"),
+    ("leitfaden.pdf", "4. Die Kapitel eines GI-IHK – was hinein gehört"),
+    ("leitfaden.pdf", "4. Die Kapitel eines GI-IHK – was hinein gehört > 4.3 Bestandsaufnahme und Analyse"),
+    ("leitfaden.pdf", "4. Die Kapitel eines GI-IHK – was hinein gehört > 4.7 Schlüsselmaßnahmen"),
+    ("leitfaden.pdf", "4. Die Kapitel eines GI-IHK – was hinein gehört > 4.10 Finanzierung"),
+]
+
+
+def q(text: str, **kw):
+    return build_query(text, glossary=GLOSSARY, cues=CUES, headings=HEADINGS, **kw)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Wann beginnt die Bürgerbeteiligung?", "date"),
+    ("Seit wann gibt es das Quartiersmanagement?", "date"),
+    ("In welchem Jahr startete das Programm?", "date"),
+    ("Wie viele Stellen hat das Büro?", "number"),
+    ("Wie hoch sind die Baukosten?", "number"),
+    ("Wie viel Geld gibt es?", "number"),
+    ("Welche Projekte gibt es und wie viele?", "number"),  # the question word may come last
+    ("Wer entscheidet über das Konzept?", "organisation"),
+    ("Bei welchem Amt kann ich nachfragen?", "organisation"),
+    ("Wo findet das Treffen statt?", "place"),
+    ("Was ist ein Handlungsraum?", "definition"),
+    ("Was bedeutet Sozialraumorientierung?", "definition"),
+    ("Wie schreibe ich die Einleitung?", "checklist"),
+    ("Was gehört in den Anhang?", "checklist"),
+    ("When was the plan adopted?", "date"),
+    ("How many districts take part?", "number"),
+    ("Who pays for the projects?", "organisation"),
+    ("Where can I comment?", "place"),
+    ("What is an action area?", "definition"),
+    ("Welche Themen waren wichtig?", ""),
+])
+def test_answer_type_from_the_question_word(question, expected):
+    assert answer_type(question, CUES) == expected
+
+
+def test_cue_words_are_data_not_code():
+    assert "wann" in CUES.question["date"] and "wie viele" in CUES.question["number"]
+    assert "dreizehn" in CUES.words["number"] and CUES.months["märz"] == 3
+
+
+def test_a_chapter_is_found_by_the_guidelines_own_headings_not_a_fixed_phrase():
+    for wording in ("Wie schreibe ich das Kapitel Bestandsaufnahme im IHK?",
+                    "Wie schreibe ich das Kapitel Bestandsaufnahme und Analyse?",
+                    "Was gehört in die Bestandsaufnahme?"):
+        query = q(wording, audience="staff")
+        assert query.answer_type == "checklist", wording
+        assert query.chapter == HEADINGS[2], wording
+    assert named_chapter("Was gehört in das Kapitel Finanzierung des IHK?", HEADINGS, CUES)[1].endswith(
+        "4.10 Finanzierung")
+    # a heading the guideline does not have is not invented
+    assert q("Wie schreibe ich das Kapitel Verkehr?").chapter is None
+    # the generic chapter word alone names no chapter ("4. Die Kapitel eines GI-IHK …")
+    assert q("Wie schreibe ich ein Kapitel?").chapter is None
+
+
+def test_query_carries_focus_areas_years_and_expansions():
+    query = q("Wie viele Schlüsselmaßnahmen hat das IHK für Marzahn-Nord 2020?")
+    assert query.answer_type == "number"
+    assert query.areas == ("Marzahn-Nord",) and query.years == ("2020",)
+    assert "integriertes Handlungskonzept" in query.expansions
+    terms = {c.term for c in query.focus}
+    assert {"schlusselmassnahm", "ihk"} <= terms
+    assert "wie" not in terms and "viele" not in terms  # question words are no focus terms
+
+
+def test_followup_is_rewritten_and_keeps_its_own_question_word():
+    hist = [{"role": "user", "content": "Wann wurde das Konzept für Hellersdorf-Nord erstellt?"}]
+    query = q("Und in Marzahn-Nord?", history=hist)
+    assert query.text == "Wann wurde das Konzept für Marzahn-Nord erstellt?"
+    assert query.answer_type == "date" and query.areas == ("Marzahn-Nord",)
+    assert q("Und wie viele Seiten hat es?", history=hist).answer_type == "number"
+    assert rewrite_followup("Und in Marzahn-Nord?", None, GLOSSARY) == "Und in Marzahn-Nord?"
+
+
+def test_upcoming_questions_are_recognised():
+    assert q("Wann ist die nächste Sprechstunde?").upcoming
+    assert q("When is the next meeting?").upcoming
+    assert not q("Wann war die Sprechstunde?").upcoming
+
+
+def _span(kind: str, sentence: str, question: str) -> str:
+    found = FINDER.span(kind, sentence, q(question))
+    return sentence[found[0]:found[1]] if found else ""
+
+
+def test_answer_spans_of_each_type():
+    assert _span("date", "Die Sprechstunde fand am Dienstag, 29.03.2022, von 13 bis 16 Uhr statt.",
+                 "Wann war die Sprechstunde?") == "29.03.2022"
+    assert _span("date", "Der Beschluss fiel am 30. Oktober 2018.", "Wann fiel der Beschluss?") == "30. Oktober 2018"
+    assert _span("date", "Neues Verfahren 2025–2027 geplant.", "Wann kommt das Verfahren?") == "2025–2027"
+    # the number next to what is asked about, with its unit; a date is no amount
+    assert _span("number", "Am 12.05.2021 wurden zehn Schlüsselmaßnahmen und 3 Projekte vorgestellt.",
+                 "Wie viele Schlüsselmaßnahmen gibt es?") == "zehn"
+    assert _span("number", "Die Kosten wurden auf rund 11,5 Mio. Euro geschätzt.",
+                 "Wie hoch sind die Kosten?") == "11,5 Mio. Euro"
+    assert _span("organisation", "Im Bezirk koordiniert die Sozialraumorientierte Planungskoordination (SPK) "
+                 "die Arbeit.", "Wer koordiniert die Arbeit?") == "Sozialraumorientierte Planungskoordination (SPK)"
+    assert _span("place", "Kommentare waren online auf mein.berlin.de möglich.",
+                 "Wo konnte man kommentieren?") == "mein.berlin.de"
+    assert _span("place", "Die Sprechstunde war auf dem Alice-Salomon-Platz.",
+                 "Wo war die Sprechstunde?") == "Alice-Salomon-Platz"
+    assert _span("number", "Das Programm ist wichtig.", "Wie viele Programme gibt es?") == ""
+
+
+def test_definitions_name_the_term_and_say_what_it_is():
+    query = q("Was ist ein Ressortbeitrag?")
+    assert FINDER.strength("definition", "Ein Ressortbeitrag ist ein Programm einer Senatsverwaltung.", query) == 1
+    assert FINDER.strength("definition", "„Berlin bewegt sich“: Bewegungsangebote in Parks.",
+                           q("Was ist Berlin bewegt sich?")) == 1
+    assert FINDER.strength("definition", "Die Senatsverwaltung benennt jeden Ressortbeitrag.", query) == 0
+
+
+def test_dates_are_compared_with_an_injected_today():
+    sentence = "Mobile Sprechstunde am Dienstag, 29.03.2022, auf dem Platz."
+    assert past_dates(sentence, FINDER, date(2026, 1, 1)) == ["29.03.2022"]
+    assert past_dates(sentence, FINDER, date(2022, 3, 1)) == []
+    assert older_than("2020", 3, date(2026, 1, 1), FINDER)
+    assert not older_than("März 2022", 3, date(2024, 6, 1), FINDER)
+    assert older_than("2020/21 (amtlicher Leitfaden)", 3, date(2025, 1, 1), FINDER)
+    assert not older_than("ohne Datum", 3, date(2026, 1, 1), FINDER)
