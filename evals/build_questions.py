@@ -1,9 +1,12 @@
 """Source of evals/questions.jsonl and evals/dev.jsonl (run: python evals/build_questions.py).
 
 Questions were written from the corpus texts; every gold answer is a literal phrase of the document named in
-"doc" (checked by tests/test_questions.py). Tags: howto, unanswerable, followup, english, typo, own-words
-(citizen wording written without copying the document's words). dev.jsonl is used to tune retrieval weights
-and the refusal threshold; questions.jsonl is the evaluation set and is not tuned on.
+"doc" (checked by tests/test_questions.py). Tags: howto, unanswerable, near-miss (unanswerable, in the corpus's
+own vocabulary, the fact is in no draft: checked with grep over ../shared/corpus-drafts), followup, english,
+typo, own-words (citizen wording written without copying the document's words). dev.jsonl is the tuning and
+training set (retrieval weights, refusal threshold, the answerability model); questions.jsonl is the held-out
+evaluation set and is never tuned on. Schema and split: evals/README.md. Existing ids never change: new
+questions are appended to a list, so they get the next free id.
 """
 
 import json
@@ -15,6 +18,7 @@ FG, FH, ZP, IHK = ("flyer-gemeinschaftsinitiative.pdf", "flyer-ideen-fuer-heller
                    "zeitplan-ihk-hellersdorf-nord.pdf", "ihk-marzahn-nord-2020.pdf")
 WEB = "marzahn-hellersdorf-spk.html"
 NO = "nicht im Korpus"
+NM = ["unanswerable", "near-miss"]  # corpus vocabulary, fact absent from every document
 
 EVAL = [
     # ---- staff (36)
@@ -89,20 +93,20 @@ EVAL = [
     (G, "Was ist das Olof-Palme-Zentrum?", "Stadtteilzentr", RB, []),
     (G, "Was ist ein Handlungsraum?", "abgegrenztes Stadtgebiet", HR, []),
     # ---- unanswerable (14)
-    (C, "Wann hat das Bürgeramt Hellersdorf geöffnet?", NO, None, ["unanswerable"]),
-    (C, "Wie hoch ist die durchschnittliche Miete in Marzahn-Nord in Euro pro Quadratmeter?", NO, None, ["unanswerable"]),
-    (G, "Wer ist der Bezirksbürgermeister von Marzahn-Hellersdorf?", NO, None, ["unanswerable"]),
-    (C, "Welche Telefonnummer hat die SPK?", NO, None, ["unanswerable"]),
-    (S, "Wann hat das Bezirksamt das Konzept Hellersdorf-Nord beschlossen?", NO, None, ["unanswerable"]),
-    (S, "Wie heißen die übrigen sechs Schlüsselmaßnahmen in Marzahn-Nord?", NO, None, ["unanswerable"]),
-    (S, "Wie viele Seiten darf ein GI-IHK höchstens haben?", NO, None, ["unanswerable"]),
+    (C, "Wann hat das Bürgeramt Hellersdorf geöffnet?", NO, None, NM),
+    (C, "Wie hoch ist die durchschnittliche Miete in Marzahn-Nord in Euro pro Quadratmeter?", NO, None, NM),
+    (G, "Wer ist der Bezirksbürgermeister von Marzahn-Hellersdorf?", NO, None, NM),
+    (C, "Welche Telefonnummer hat die SPK?", NO, None, NM),
+    (S, "Wann hat das Bezirksamt das Konzept Hellersdorf-Nord beschlossen?", NO, None, NM),
+    (S, "Wie heißen die übrigen sechs Schlüsselmaßnahmen in Marzahn-Nord?", NO, None, NM),
+    (S, "Wie viele Seiten darf ein GI-IHK höchstens haben?", NO, None, NM),
     (C, "Wo ist der nächste Spielplatz in Hellersdorf?", NO, None, ["unanswerable"]),
     (G, "Wie wird das Wetter morgen in Berlin?", NO, None, ["unanswerable"]),
     (C, "Wann fährt die Tram M6 zum Alice-Salomon-Platz?", NO, None, ["unanswerable"]),
-    (S, "Welche Ressortbeiträge hat die Senatsverwaltung für Inneres und Sport benannt?", NO, None, ["unanswerable"]),
-    (G, "Wie viele Einwohner hat der Handlungsraum Neukölln-Nord?", NO, None, ["unanswerable"]),
+    (S, "Welche Ressortbeiträge hat die Senatsverwaltung für Inneres und Sport benannt?", NO, None, NM),
+    (G, "Wie viele Einwohner hat der Handlungsraum Neukölln-Nord?", NO, None, NM),
     (C, "Wie beantrage ich Wohngeld?", NO, None, ["unanswerable"]),
-    (S, "Welche Indikatoren hat das IHK Marzahn-Nord festgelegt?", NO, None, ["unanswerable"]),
+    (S, "Welche Indikatoren hat das IHK Marzahn-Nord festgelegt?", NO, None, NM),
 ]
 
 FOLLOWUPS = [
@@ -155,26 +159,26 @@ DEV = [
     (C, "Was ist Berlin bewegt sich?", "Bewegungsangebote", RB, []),
     (G, "Wie hoch ist die Arbeitslosigkeit im Bezirk?", "6,3 %", WEB, []),
     (G, "Was ist BENE?", "Umweltprogramm", RB, []),
-    (C, "Wann ist der nächste Stadtteildialog in Marzahn?", NO, None, ["unanswerable"]),
-    (S, "Wie hoch ist das Budget für das IHK Hellersdorf-Nord?", NO, None, ["unanswerable"]),
+    (C, "Wann ist der nächste Stadtteildialog in Marzahn?", NO, None, NM),
+    (S, "Wie hoch ist das Budget für das IHK Hellersdorf-Nord?", NO, None, NM),
     (C, "Welche Kita in Marzahn-Nord hat freie Plätze?", NO, None, ["unanswerable"]),
     (G, "Wer hat die Fußball-WM 2014 gewonnen?", NO, None, ["unanswerable"]),
-    (S, "Welche Vorlage gibt der Leitfaden für das Deckblatt vor?", NO, None, ["unanswerable"]),
+    (S, "Welche Vorlage gibt der Leitfaden für das Deckblatt vor?", NO, None, NM),
     (C, "Wie melde ich einen kaputten Gehweg?", NO, None, ["unanswerable"]),
     (C, "Und in Hellersdorf-Nord?", "36,8 %", WEB,
      [{"role": "user", "content": "Wie viele Minderjährige leben in Marzahn-Nord in SGB-II-Bedarfsgemeinschaften?"}]),
     (G, "What are the selection criteria for the action areas?", "Sozialstrukturatlas", HR, ["english"]),
     (C, "Wie lange dauert ein Bauantrag im Bezirk?", NO, None, ["unanswerable"]),
     (C, "Wo bekomme ich einen neuen Personalausweis?", NO, None, ["unanswerable"]),
-    (S, "Wie viele Mitarbeitende hat die SPK heute?", NO, None, ["unanswerable"]),
-    (G, "Welche Partei stellt die Bezirksbürgermeisterin?", NO, None, ["unanswerable"]),
+    (S, "Wie viele Mitarbeitende hat die SPK heute?", NO, None, NM),
+    (G, "Welche Partei stellt die Bezirksbürgermeisterin?", NO, None, NM),
     (C, "Gibt es im Kosmosviertel ein Schwimmbad?", NO, None, ["unanswerable"]),
-    (S, "Welche Software soll für das Monitoring genutzt werden?", NO, None, ["unanswerable"]),
-    (C, "Was kostet ein Ticket für die Seilbahn?", NO, None, ["unanswerable"]),
-    (G, "Wie hoch ist die Arbeitslosigkeit in Spandau?", NO, None, ["unanswerable"]),
-    (S, "Wie heißt der vierte Teilbereich von Stadtrand Süd?", NO, None, ["unanswerable"]),
-    (S, "Welche Berichtspflichten legt der Senatsbeschluss fest?", NO, None, ["unanswerable"]),
-    (C, "An welchem Tag war die dritte telefonische Sprechstunde?", NO, None, ["unanswerable"]),
+    (S, "Welche Software soll für das Monitoring genutzt werden?", NO, None, NM),
+    (C, "Was kostet ein Ticket für die Seilbahn?", NO, None, NM),
+    (G, "Wie hoch ist die Arbeitslosigkeit in Spandau?", NO, None, NM),
+    (S, "Wie heißt der vierte Teilbereich von Stadtrand Süd?", NO, None, NM),
+    (S, "Welche Berichtspflichten legt der Senatsbeschluss fest?", NO, None, NM),
+    (C, "An welchem Tag war die dritte telefonische Sprechstunde?", NO, None, NM),
     (C, "Wer betreibt das Stadtteilzentrum in der Rosenbecker Straße?", "Kiek in", IHK, ["own-words"]),
     (C, "Ist der Barnimplatz beliebt?", "kaum genutzt", IHK, ["own-words"]),
     (C, "Wie komme ich mit Bus und Bahn nach Marzahn-Nord?", "öffentlichen Nahverkehr", IHK, ["own-words"]),
@@ -184,14 +188,261 @@ DEV = [
     (C, "was ist ein schlüselmasnahme", "Schlüsselmaßnahmen", FG, ["typo"]),
 ]
 
+# ---------------------------------------------------------------- added for issue 8 (evaluation set, continued)
+OW, OWNM = ["own-words"], ["unanswerable", "near-miss", "own-words"]
+EN, ENNM = ["english"], ["unanswerable", "near-miss", "english"]
+
+EVAL_MORE = [
+    # ---- citizens' own words (colloquial, misspelt, no document vocabulary)
+    (C, "seit wann gibts das eigentlich mit dieser GI", "30.10.2018", FG, OW),
+    (C, "in wieviel ecken von berlin läuft das programm", "13", FG, OW),
+    (C, "welche problemgebiete gibts bei uns im bezirk", "Marzahn-Nord", FG, OW),
+    (C, "wer is im rathaus für die GI zuständig", "Sozialraumorientierte Planungskoordination", FG, OW),
+    (C, "bringt die GI auch was für unsere kinder?", "Angebote für Kinder", FG, OW),
+    (C, "gibts bei der GI auch was mit sport", "Sport und Bewegung", FG, OW),
+    (C, "wo kann ich mir die pläne runterladen", "Pläne zum Herunterladen", FG, OW),
+    (C, "nach was haben die die viertel ausgesucht?", "Statistiken", FG, OW),
+    (C, "wo genau stand der stand mit den planern in hellersdorf", "Alice-Salomon-Platz", FH, OW),
+    (C, "um wieviel uhr war das treffen aufm alice salomon platz", "13 bis 16 Uhr", FH, OW),
+    (C, "konnte man bei der hellersdorf umfrage auch einfach anrufen?", "telefonische Sprechstunden", FH, OW),
+    (C, "was wünschen sich die hellersdorfer so", "Rad- und Wanderwege", FH, OW),
+    (C, "wer hat sich in hellersdorf die ganzen vorschläge vor ort angehört", "Planungsbüro", FH, OW),
+    (C, "gabs in hellersdorf auch was wegen prügeleien an den schulen", "Gewalt an Schulen", FH, OW),
+    (C, "wo genau is dieses hellersdorf nord, welche straßen", "Landsberger Chaussee", FH, OW),
+    (C, "wo erfahr ich wenns wieder neue termine gibt", "Pressemitteilungen des Bezirksamts", FH, OW),
+    (C, "warum is auf dem barnimplatz nie was los", "beleben", IHK, OW),
+    (C, "gibts im neuen haus am barnimplatz auch nen cafe", "Café für die Nachbarschaft", IHK, OW),
+    (C, "wie viele ausländer wohnen in marzahn nord", "26,28 %", IHK, OW),
+    (C, "sind die platten in marzahn nord renoviert", "größtenteils saniert", IHK, OW),
+    (C, "wann haben die die hochhäuser in marzahn hingestellt", "1980er Jahren", IHK, OW),
+    (C, "wem gehört eigentlich das kulturgut in alt marzahn", "Agrarbörse Deutschland Ost", IHK, OW),
+    (C, "wer bezahlt jetz das kulturhochhaus", "Jugendamt", IHK, OW),
+    (C, "sind die probleme in marzahn nord jetz weg wo das qm weg is", "nicht das Ende der Probleme", IHK, OW),
+    (C, "seit wann gibts eigentlich diese quartiersmanager", "1999", SB, OW),
+    (C, "kommt für die GI auch kohle von der EU", "Europäischen Fonds für regionale Entwicklung", SB, OW),
+    (C, "was heißt eigentlich lernmittelbefreit", "Schulbücher", HR, OW),
+    (C, "gibts ne karte wo man die gebiete sieht", "Geoportal", HR, OW),
+    (C, "wann gab es den ersten anlauf für nen quartiersmanager in hellersdorf nord", "2015", ZP, OW),
+    (C, "wann hört das qm an der hellersdorfer promenade auf", "Ende 2027", ZP, OW),
+    (C, "wie viele hartz 4 empfänger gibts im bezirk", "37.007", WEB, OW),
+    (C, "is die kinderamut im bezirk weniger geworden", "25,0 %", WEB, OW),
+    (C, "wo war die bürgerversammlung in hellersdorf im dezember", "Rahel Hirsch", WEB, OW),
+    (C, "wer hat den plan für hellersdorf geschrieben", "die raumplaner", WEB, OW),
+    (C, "wer is eigentlich bürgermeister bei uns in marzahn hellersdorf", NO, None, OWNM),
+    (C, "wat kostet ne wohnung in hellersdorf nord so im schnitt", NO, None, OWNM),
+    (C, "wann hat die spk offen, kann ich da einfach hinkommen", NO, None, OWNM),
+    (C, "wieviel kriegt der bezirk jedes jahr für die ganzen projekte", NO, None, OWNM),
+    # ---- near misses: corpus vocabulary, the fact is in no document (checked with grep over every draft)
+    (G, "Wer leitet die SPK im Bezirksamt Marzahn-Hellersdorf?", NO, None, NM),
+    (S, "Wie heißt die zuständige Bezirksstadträtin für Stadtentwicklung in Marzahn-Hellersdorf?", NO, None, NM),
+    (C, "Wann hat das Familien- und Nachbarschaftszentrum in der Rosenbecker Straße geöffnet?", NO, None, NM),
+    (C, "Welche Telefonnummer hatten die telefonischen Sprechstunden für Hellersdorf-Nord?", NO, None, NM),
+    (C, "Was kostet eine Zweizimmerwohnung in Marzahn-Nord zur Miete?", NO, None, NM),
+    (G, "Wie viele Minderjährige leben im Handlungsraum Wedding in Familien mit Grundsicherung?", NO, None, NM),
+    (G, "Wie viele Menschen leben im Handlungsraum Hellersdorf-Nord?", NO, None, NM),
+    (S, "Wie hoch war die Arbeitslosigkeit in der Bezirksregion Hellersdorf-Nord Ende 2019?", NO, None, NM),
+    (S, "Welchen Anteil mit Migrationshintergrund hat Hellersdorf-Nord?", NO, None, NM),
+    (S, "Wann hat das Bezirksamt das Handlungskonzept Marzahn-Nord beschlossen?", NO, None, NM),
+    (S, "An welchem Tag startete die Online-Beteiligung zu Hellersdorf-Nord auf mein.berlin.de?", NO, None, NM),
+    (C, "Wann beginnen die Bauarbeiten am Multifunktionshaus Märkische Allee 414?", NO, None, NM),
+    (S, "Wann wird das IHK Marzahn-Nord fortgeschrieben?", NO, None, NM),
+    (S, "Bis wann läuft das Quartiersmanagement Alte Hellersdorfer Straße?", NO, None, NM),
+    (S, "Wie viel kostet das Multifunktionshaus in der Märkischen Allee 414?", NO, None, NM),
+    (S, "Wie viel Geld bekam das Begegnungszentrum Ulme 35?", NO, None, NM),
+    (G, "Wie hoch ist das Gesamtbudget des EFRE-Programms Europa im Quartier?", NO, None, NM),
+    (S, "Welchen Geldbetrag umfasst der Stadtteilzentren-Vertrag vom 19.11.2025?", NO, None, NM),
+    (S, "Wie viele Schlüsselmaßnahmen enthält das Handlungskonzept Hellersdorf-Nord?", NO, None, NM),
+    (S, "Welche Handlungsfelder legt das IHK Marzahn-Nord fest?", NO, None, NM),
+    (S, "Welche Ressortbeiträge bringt die Senatsverwaltung für Kultur und Gesellschaftlichen Zusammenhalt ein?", NO, None, NM),
+    (S, "Welche Lenkungsgruppe steuert die GI auf Landesebene?", NO, None, NM),
+    (S, "Was genau bedeutet Schicht 7 im Sozialstrukturatlas?", NO, None, NM),
+    (C, "Wie viele Menschen haben bei der Online-Beteiligung für Hellersdorf-Nord mitgemacht?", NO, None, NM),
+    (C, "Wie viele Besucher kamen zur mobilen Sprechstunde auf dem Alice-Salomon-Platz?", NO, None, NM),
+    (S, "Welche Förderquote gilt im Programm Soziale Infrastrukturmaßnahmen?", NO, None, NM),
+    (S, "Wie viele Vorhaben in Marzahn-Hellersdorf wurden aus den Sozialen Infrastrukturmaßnahmen gefördert?", NO, None, NM),
+    (S, "Welche Grundschulen in Marzahn-Nord erfüllen das lmb-Kriterium?", NO, None, NM),
+    (C, "Wie viele Wohnungen wurden bei den Ahrensfelder Terrassen abgerissen?", NO, None, NM),
+    (S, "Ab welchem Jahr finanziert das Jugendamt das Kulturhochhaus?", NO, None, NM),
+    (S, "Welche Nummer hat der Handlungsraum Marzahn-Nord in der amtlichen Zählung?", NO, None, NM),
+    (S, "Welches Planungsbüro hat das Handlungskonzept für Neu-Hohenschönhausen erstellt?", NO, None, NM),
+    (S, "Wie viele der zehn Kooperationsprojekte liegen in Marzahn-Hellersdorf?", NO, None, NM),
+    (G, "Wer war 2018 Senatorin für Gesundheit?", NO, None, NM),
+    (S, "Wie hoch war die Langzeitarbeitslosigkeit in Marzahn-Nord laut MSS 2017?", NO, None, NM),
+    (C, "Wie viele Leute waren beim Stadtteildialog Hellersdorf im Dezember 2022?", NO, None, NM),
+    (S, "Unter welcher BA-Vorlagen-Nummer wurde das Konzept Hellersdorf-Nord beschlossen?", NO, None, NM),
+    (S, "Wie viele Mitarbeitende hat die Geschäftsstelle der GI?", NO, None, NM),
+    (G, "Wie viele Einwohner hat das Kosmosviertel?", NO, None, NM),
+    (S, "Wie hoch ist der Eigenanteil bei Gemeinschaftsprojekten im Programm Sozialer Zusammenhalt?", NO, None, NM),
+    (C, "Wie viel Eintritt kostet das Tschechow-Theater?", NO, None, NM),
+    (S, "Wie viele Gebiete mit besonderem Aufmerksamkeitsbedarf weist das MSS 2017 aus?", NO, None, NM),
+    (G, "Wie hoch ist die Kinderarmut in der Gropiusstadt?", NO, None, NM),
+    (S, "Wie viele Planungsräume umfasst der Handlungsraum Marzahn-Nord?", NO, None, NM),
+    (C, "Gab es die Beteiligung in Hellersdorf-Nord auch auf Russisch oder Arabisch?", NO, None, NM),
+    # ---- staff and general
+    (S, "Welches Büro hat in Friedrichshain-Kreuzberg an einem Konzept gearbeitet?", "raumscript", LF, []),
+    (S, "In welchem Rhythmus schreiben Quartiersmanagements in Spandau ihre IHEK fort?", "alle zwei bis drei Jahre", LF, []),
+    (G, "Für welchen Handlungsraum ist eine amtliche Nummer belegt?", "06 Wedding", HR, []),
+    # ---- follow-ups
+    (S, "Und wie lange dürfen sozio-integrative Projekte laufen?", "drei Jahren", RB,
+     [{"role": "user", "content": "Wie hoch ist die Förderquote bei Europa im Quartier?"}]),
+    (C, "Und um wie viel Uhr?", "13 bis 16 Uhr", FH,
+     [{"role": "user", "content": "Wo war die mobile Sprechstunde für Hellersdorf?"}]),
+    (G, "Und wer hat dort die Konzepte erarbeitet?", "die raumplaner", SB,
+     [{"role": "user", "content": "Welche Handlungsräume waren in der Pilotphase dabei?"}]),
+    (S, "Und welchem Amt ist sie zugeordnet?", "Stadtentwicklungsamt", WEB,
+     [{"role": "user", "content": "Wann wurde die OE SPK in Marzahn-Hellersdorf gebildet?"}]),
+    (C, "Und wie war das 2015?", "37,9 %", WEB,
+     [{"role": "user", "content": "Wie viele Kinder im Bezirk leben von Grundsicherung?"}]),
+    (S, "Und welche Schicht des Sozialstrukturatlas zählt?", "Schicht 7", HR,
+     [{"role": "user", "content": "Welche Datengrundlagen nutzt die GI zur Auswahl der Handlungsräume?"}]),
+    (G, "Und was wird dort angeboten?", "Kunstwerkstätten", IHK,
+     [{"role": "user", "content": "Wer trägt das KulturGut in Alt-Marzahn?"}]),
+    (G, "Und in Marzahn-Nord?", NO, None,
+     [{"role": "user", "content": "Wie hoch ist die Arbeitslosigkeit im Bezirk Marzahn-Hellersdorf?"}], NM),
+    (S, "Und wann soll es fertig sein?", NO, None,
+     [{"role": "user", "content": "Wie hoch wurden die Kosten für das Stadtteilhaus am Barnimplatz geschätzt?"}], NM),
+    # ---- English
+    (G, "How many planning areas does the social urban development monitoring cover?", "447", HR, EN),
+    (C, "When was the first phone consultation hour for Hellersdorf in March 2022?", "10.03.2022", FH, EN),
+    (S, "Which EU fund finances the programme Europa im Quartier?", "EFRE", RB, EN),
+    (C, "What will the new community centre at Barnimplatz contain?", "Bibliothek", IHK, EN),
+    (C, "How many people live in the Hellersdorf part of the district?", "85.500", WEB, EN),
+    (S, "What does the guideline recommend instead of long wish lists?", "Ideenspeicher", LF, EN),
+    (G, "Who is the mayor of Marzahn-Hellersdorf?", NO, None, ENNM),
+]
+
+DEV_MORE = [
+    # ---- citizens' own words
+    (C, "was is dieses GI überhaupt, in einfach", "Stärkung sozial benachteiligter Quartiere", FG, OW),
+    (C, "was plant ihr so in marzahn nord", "Stadtteilhaus", FG, OW),
+    (C, "kann ich da irgendwo ehrenamtlich helfen", "Nachbarschaftstreffs", FG, OW),
+    (C, "warum macht der senat das überhaupt", "wenig Geld", FG, OW),
+    (C, "dürfen die schulkinder im stadtteilzentrum essen", "Mittagessen", FG, OW),
+    (C, "wollen die leute dass die seilbahn wegkommt", "Seilbahn und die Sparkassen-Filiale", FH, OW),
+    (C, "was passiert jetz mit meinen ideen für hellersdorf", "einfließen", FH, OW),
+    (C, "was haben die hellersdorfer über die ämter gesagt", "mehr Personal im Jugendamt", FH, OW),
+    (C, "wer steckt hinter der umfrage in hellersdorf", "Bezirksamt Marzahn-Hellersdorf", FH, OW),
+    (C, "wat kostet der neubau am barnimplatz", "11,5 Mio. Euro", IHK, OW),
+    (C, "kann man im neuen haus am barnimplatz feiern, wie viele leute passen rein", "150 Gästen", IHK, OW),
+    (C, "wie viele leute wohnten im alten qm gebiet in marzahn", "23.997", IHK, OW),
+    (C, "was is mit den ahrensfelder terrassen passiert", "Rückbau", IHK, OW),
+    (C, "bleiben die parks und gärten in marzahn nord", "Parkanlagen", IHK, OW),
+    (C, "was macht man im kulturgut so", "Kunstwerkstätten", IHK, OW),
+    (C, "was is mit dem haus in der märkischen allee 414", "Multifunktionshaus", IHK, OW),
+    (C, "is da natur in der nähe von marzahn nord", "offene Landschaft", IHK, OW),
+    (C, "wie viele leute sind bei uns im bezirk ohne job", "10.015", WEB, OW),
+    (C, "wie arm warn die kinder im bezirk 2015", "37,9 %", WEB, OW),
+    (C, "wie stehts mit kinderarmut in ganz berlin", "22,5 %", WEB, OW),
+    (C, "gabs sowas wie ne bürgerversammlung auch für marzahn", "Freizeitforum Marzahn", WEB, OW),
+    (C, "kann ich bei so ner versammlung mit den politikern quatschen", "Bezirksverordneten", WEB, OW),
+    (C, "gibts kohle für nachbarschaftsprojekte", "Fonds für Nachbarschaftsprojekte", WEB, OW),
+    (C, "wo meld ich mich wenn ich nen problem im kiez hab", "allgemeinen Kontaktwege des Bezirksamts", WEB, OW),
+    (C, "bei welchem amt sitzen die leute von der spk", "Stadtentwicklungsamt", WEB, OW),
+    (C, "wann wurde der plan für hellersdorf gemacht", "2022", WEB, OW),
+    (C, "kriegt hellersdorf neue treffs für die nachbarn", "AWO-Stadtteiltreffs", RB, OW),
+    (C, "gibts bei uns geld für grünzeug und umwelt", "2,7 Mio. Euro", RB, OW),
+    (C, "was haben die schulen von dem ganzen", "mit ihrem Kiez verknüpft", RB, OW),
+    (C, "wieviel muss man selber zahlen wenn man als verein geld aus dem qm-topf will", "mindestens 10 %", RB, OW),
+    (C, "wie viele leute wurden in der alten hellersdorfer befragt", "mehr als 800", ZP, OW),
+    (C, "was war am 3. märz auf dem alice salomon platz los", "Koordinationsstelle", ZP, OW),
+    (C, "wann kam der aufruf zum mitmachen in hellersdorf raus", "04.03.2022", ZP, OW),
+    (C, "wie oft gucken die, wie arm die viertel sind", "alle zwei Jahre", HR, OW),
+    (C, "wer is der chef vom stadtentwicklungsamt bei uns", NO, None, OWNM),
+    (C, "wat kostet miete in marzahn nord fürn 3 zimmer", NO, None, OWNM),
+    (C, "wann hat der awo treff in hellersdorf nord auf", NO, None, OWNM),
+    # ---- near misses
+    (G, "Wer leitet das Stadtentwicklungsamt Marzahn-Hellersdorf?", NO, None, NM),
+    (S, "Welche E-Mail-Adresse hat die Geschäftsstelle der GI?", NO, None, NM),
+    (C, "Wann hat das KulturGut in Alt-Marzahn am Wochenende geöffnet?", NO, None, NM),
+    (C, "Wie hoch sind die Mieten in Hellersdorf-Nord pro Quadratmeter?", NO, None, NM),
+    (G, "Wie hoch war die Arbeitslosigkeit in Lichtenberg Ende 2019?", NO, None, NM),
+    (G, "Wie viele Einwohner hat der Handlungsraum Märkisches Viertel?", NO, None, NM),
+    (S, "Wie viele SGB-II-Leistungsberechtigte gab es Ende 2019 in Spandau?", NO, None, NM),
+    (C, "Wie viele Kinder leben im Kosmosviertel in Armut?", NO, None, NM),
+    (S, "Wie viele Minderjährige in Marzahn-Nord lebten 2020 in Familien mit Grundsicherung?", NO, None, NM),
+    (S, "Wie hoch war die Kinderarmut im Bezirk Marzahn-Hellersdorf im Jahr 2010?", NO, None, NM),
+    (S, "Wann wurde das Handlungskonzept Hellersdorf-Nord auf der Bezirksseite veröffentlicht?", NO, None, NM),
+    (S, "An welchem Datum wurden die raumplaner mit dem Konzept Hellersdorf-Nord beauftragt?", NO, None, NM),
+    (S, "Wann fand die erste Ämterrunde für Hellersdorf-Nord statt?", NO, None, NM),
+    (S, "An welchem Tag im Oktober 2022 war der Stadtteildialog Marzahn?", NO, None, NM),
+    (S, "Wann erschien der Pressebericht zur Machbarkeitsstudie Barnimplatz?", NO, None, NM),
+    (S, "Bis wann müssen Interessenbekundungen für die Sozialen Infrastrukturmaßnahmen 2025 bis 2027 eingereicht sein?", NO, None, NM),
+    (S, "Wie viel Geld erhält das KulturGut jährlich?", NO, None, NM),
+    (S, "Was hat die Erarbeitung des Leitfadens durch die raumplaner gekostet?", NO, None, NM),
+    (S, "Wie viel kostete der Neubau des Gemeindezentrums in der Thermometersiedlung?", NO, None, NM),
+    (S, "Wie viel Geld bringt die Bildungsverwaltung als Ressortbeitrag in die GI ein?", NO, None, NM),
+    (S, "Wie viel von den 25 Mio. Euro ging nach Marzahn-Nord?", NO, None, NM),
+    (G, "Wie viel kostet der AktionsRaum im Wedding?", NO, None, NM),
+    (S, "Welche Schlüsselmaßnahmen enthält das Konzept für den Wedding?", NO, None, NM),
+    (S, "Welche Ressortbeiträge hat die Senatsverwaltung für Justiz und Verbraucherschutz benannt?", NO, None, NM),
+    (S, "Welche Programme bringt die Wirtschaftsverwaltung in die GI ein?", NO, None, NM),
+    (S, "Wie lauten die Beschlussziffern des Senatsbeschlusses wörtlich?", NO, None, NM),
+    (S, "Welche MSS-Ausgabe wurde 2018 für die Auswahl der Handlungsräume verwendet?", NO, None, NM),
+    (C, "Wie viele Kommentare gab es auf mein.berlin.de zu den Schlüsselmaßnahmen in Marzahn-Nord?", NO, None, NM),
+    (C, "Wie viele Zuschauer passen ins Tschechow-Theater?", NO, None, NM),
+    (S, "Wie viele Quadratmeter soll das Stadtteilhaus am Barnimplatz haben?", NO, None, NM),
+    (S, "Wie lange gilt die Zweckbindung im Programm Europa im Quartier?", NO, None, NM),
+    (S, "Wie viele Grundschulen in Berlin haben mindestens 75 % lmb-Anteil?", NO, None, NM),
+    (S, "Wie viele Planungsräume gehören zur Schicht 7 des Sozialstrukturatlas?", NO, None, NM),
+    (C, "Wie viele Jugendliche besuchen das Kulturhochhaus?", NO, None, NM),
+    (G, "Wer moderierte den Stadtteildialog Hellersdorf?", NO, None, NM),
+    (S, "Wie viele Stellen hatte die OE SPK im Jahr 2020?", NO, None, NM),
+    (S, "Wie viele Planungsräume hat der Bezirk Marzahn-Hellersdorf?", NO, None, NM),
+    (S, "Wie viel Geld aus BENE floss nach Neukölln?", NO, None, NM),
+    (S, "Welcher Träger betreibt das Quartiersmanagement Hellersdorfer Promenade?", NO, None, NM),
+    (S, "Wie hoch ist der jährliche Etat der Geschäftsstelle der GI?", NO, None, NM),
+    (C, "Welche Kitas gibt es im Gelben Viertel?", NO, None, NM),
+    (C, "Wie viele Bänke kommen auf den Alice-Salomon-Platz?", NO, None, NM),
+    (S, "Welchen Wert hat Marzahn-Nord im Gesamtindex Soziale Ungleichheit?", NO, None, NM),
+    (S, "Wie viele Fragebögen an die Verwaltung kamen für Hellersdorf-Nord zurück?", NO, None, NM),
+    (S, "Wie hoch war der lmb-Anteil an den Grundschulen in Hellersdorf-Nord?", NO, None, NM),
+    (G, "Wie heißt die Ansprechperson bei den raumplanern für Hellersdorf-Nord?", NO, None, NM),
+    (C, "Wie viele Menschen wohnen im Gelben Viertel?", NO, None, NM),
+    (S, "Wie viel Fördergeld erhielt das Quartiersmanagement Hellersdorfer Promenade?", NO, None, NM),
+    # ---- staff and general
+    (S, "Wie hieß das Programm Sozialer Zusammenhalt früher?", "Soziale Stadt", RB, []),
+    (S, "Welche drei Quartiersfonds gibt es im Programm Sozialer Zusammenhalt?", "Aktionsfonds", RB, []),
+    (G, "Wie ist ein Zielbaum aufgebaut?", "Leitziel, Handlungsfeldziele, konkrete Ziele", LF, []),
+    (S, "Welche vier Index-Indikatoren flossen in das MSS 2017 ein?", "Langzeitarbeitslosigkeit", HR, []),
+    (S, "Wann erfuhr die BVV von der Bildung der OE SPK?", "28.09.2017", WEB, []),
+    (G, "Zu welchem politischen Ziel der EU gehört Europa im Quartier?", "Politischen Ziels 5", RB, []),
+    # ---- follow-ups
+    (S, "Und wie viel müssen private Antragsteller selbst tragen?", "mindestens 10 %", RB,
+     [{"role": "user", "content": "Wie lange gilt die Zweckbindung im Programm Sozialer Zusammenhalt?"}]),
+    (C, "Und kann man dort große Veranstaltungen machen?", "kaum möglich", IHK,
+     [{"role": "user", "content": "Wo ist das Familien- und Nachbarschaftszentrum der Kiek in in Marzahn-Nord?"}]),
+    (G, "Und wie groß war das Gebiet in Marzahn-Nord?", "250,41 ha", IHK,
+     [{"role": "user", "content": "Seit wann gibt es das Berliner Quartiersmanagement?"}]),
+    (S, "Und wann rief es die Leute zur Beteiligung auf?", "04.03.2022", ZP,
+     [{"role": "user", "content": "Wann kündigte das Bezirksamt das Konzept Hellersdorf-Nord an?"}]),
+    (C, "Und in ganz Berlin?", "22,5 %", WEB,
+     [{"role": "user", "content": "Wie viele Kinder in Hellersdorf-Nord sind arm?"}]),
+    (S, "Und was hilft gegen veraltete Zahlen?", "Stand jeder Zahl", LF,
+     [{"role": "user", "content": "Welche Stolpersteine nennt der Leitfaden?"}]),
+    (G, "Und ab welchem lmb-Anteil gab es zusätzliche Lehrkräftestunden?", "40 %", HR,
+     [{"role": "user", "content": "Was ist das Bonus-Programm?"}]),
+    (C, "Und wie viele Leute waren da?", NO, None,
+     [{"role": "user", "content": "Wann war der Stadtteildialog Hellersdorf?"}], NM),
+    (S, "Und das Konzept Hellersdorf-Nord?", NO, None,
+     [{"role": "user", "content": "Wie viele Schlüsselmaßnahmen hat das Konzept Marzahn-Nord?"}], NM),
+    # ---- English
+    (G, "In which year did Berlin's neighbourhood management programme start?", "1999", SB, EN),
+    (S, "How long may construction projects run under Europa im Quartier?", "fünf Jahren", RB, EN),
+    (C, "How many minors in Marzahn-Nord live in families on basic income support?", "31,8 %", IHK, EN),
+    (G, "Which body adopts the integrated action concept?", "Bezirksamt", LF, EN),
+    (C, "When did the Hellersdorf neighbourhood dialogue take place?", "09.12.2022", WEB, EN),
+    (S, "How much money does the KulturGut receive per year?", NO, None, ENNM),
+    (G, "How many residents does the Kosmosviertel have?", NO, None, ENNM),
+]
+
 
 def rows(items, prefix):
     out = []
-    for i, (persona, question, answer, doc, extra) in enumerate(items, start=1):
+    for i, (persona, question, answer, doc, extra, *more) in enumerate(items, start=1):
         row = {"id": f"{prefix}{i:03d}", "question": question, "answer": answer, "doc": doc, "persona": persona}
         if extra and isinstance(extra[0], dict):
             row["history"] = extra
-            row["tags"] = ["followup"]
+            row["tags"] = ["followup", *(more[0] if more else [])]
         elif extra:
             row["tags"] = extra
         out.append(row)
@@ -200,7 +451,8 @@ def rows(items, prefix):
 
 def main() -> None:
     here = Path(__file__).parent
-    for name, items, prefix in (("questions.jsonl", EVAL + FOLLOWUPS + LANG, "q"), ("dev.jsonl", DEV, "d")):
+    for name, items, prefix in (("questions.jsonl", EVAL + FOLLOWUPS + LANG + EVAL_MORE, "q"),
+                                 ("dev.jsonl", DEV + DEV_MORE, "d")):
         with (here / name).open("w", encoding="utf-8") as fh:
             for row in rows(items, prefix):
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -35,6 +35,20 @@ def test_gold_answers_occur_in_their_documents(path, texts):
         assert _norm(q.answer) in cache[q.doc], (q.id, q.answer, q.doc)
 
 
+TAGS = {"howto", "unanswerable", "near-miss", "followup", "english", "typo", "own-words"}
+# promised mix per file: (held-out questions.jsonl, dev.jsonl); the totals over both are the targets
+MIX = {"questions": (190, 150), "near-miss": (55, 55), "own-words": (45, 40), "followup": (8, 8),
+       "english": (6, 6)}
+TOTALS = {"questions": 300, "near-miss": 100, "own-words": 80}
+
+
+def _counts(qs) -> dict[str, int]:
+    return {"questions": len(qs), "near-miss": sum("near-miss" in q.tags for q in qs),
+            "own-words": sum("own-words" in q.tags and q.persona == "citizen" for q in qs),
+            "followup": sum(bool(q.history) for q in qs),
+            "english": sum("english" in q.tags for q in qs)}
+
+
 def test_the_evaluation_set_has_the_promised_mix():
     qs = load_questions(SETS[0])
     personas = Counter(q.persona for q in qs if q.answerable and not q.history and not
@@ -51,3 +65,26 @@ def test_the_evaluation_set_has_the_promised_mix():
 
     dev = {key(q) for q in load_questions(SETS[1])}
     assert not dev & {key(q) for q in qs}  # tuning questions are not evaluation questions
+
+
+def test_both_splits_have_the_promised_mix_of_kinds():
+    held_out, dev = (load_questions(p) for p in SETS)
+    counts = [_counts(held_out), _counts(dev)]
+    for kind, minima in MIX.items():
+        for name, c, minimum in zip(("questions.jsonl", "dev.jsonl"), counts, minima, strict=True):
+            assert c[kind] >= minimum, (name, kind, c[kind])
+    for kind, minimum in TOTALS.items():
+        assert counts[0][kind] + counts[1][kind] >= minimum, kind
+    share = counts[0]["questions"] / (counts[0]["questions"] + counts[1]["questions"])
+    assert 0.5 <= share <= 0.6  # roughly 55 % held-out, 45 % dev
+    for qs, prefix in ((held_out, "q"), (dev, "d")):
+        assert len({q.id for q in qs}) == len(qs) and all(re.fullmatch(prefix + r"\d{3}", q.id) for q in qs)
+        assert len({(_norm(q.question), str(q.history)) for q in qs}) == len(qs)  # no question twice
+        assert sum(not q.answerable for q in qs) >= 0.25 * len(qs)  # refusals are learnable and measurable
+        for q in qs:
+            assert set(q.tags) <= TAGS, (q.id, q.tags)
+            if "near-miss" in q.tags:
+                assert not q.answerable and "unanswerable" in q.tags, q.id
+            if q.history:
+                assert "followup" in q.tags and any(t.get("role") == "user" for t in q.history), q.id
+            assert q.answerable == ("unanswerable" not in q.tags), q.id
