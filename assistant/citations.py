@@ -62,6 +62,16 @@ class Citation:
         return "; ".join(n for n in notices if n)
 
 
+def answer_units(passage_text: str) -> list[str]:
+    """The sentence units an answer may quote from a passage: its sentences, list items and table rows, without
+    the reconstruction notice (shown as a badge instead). Ingest embeds exactly these units, so the composer can
+    weigh a sentence's meaning without embedding anything at question time."""
+    from assistant.documents import RECONSTRUCTION_MARK
+
+    body = "\n".join(line for line in passage_text.split("\n") if not RECONSTRUCTION_MARK.search(line))
+    return sentences(body)
+
+
 def document_url(doc: str, page: int) -> str:
     """Where the app serves the file; PDF viewers open ``#page=N``."""
     url = f"/dokumente/{quote(doc)}"

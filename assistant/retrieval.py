@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+
 from assistant.embeddings import Embedder
 from assistant.glossary import Glossary
 from assistant.lexical import LexicalIndex
@@ -129,6 +131,15 @@ class Retriever:
         """All passages of one section of one document, in document order."""
         rows = [(cid, m) for cid, m in self.chunks.items() if m["doc"] == doc and m.get("section") == section]
         return [Passage.from_meta(cid, m) for cid, m in sorted(rows, key=lambda r: int(r[1].get("start", 0)))]
+
+    # ---- what the composer needs besides passages
+    def query_vector(self, question: str) -> np.ndarray:
+        """The (normalised) vector search used for ``question``; the embedder caches it, so this is a lookup."""
+        return self.embedder.embed_query(self.glossary.expand(question))
+
+    def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, dict[str, np.ndarray]]:
+        """{chunk id: {answer unit: vector}} stored at ingest for these passages."""
+        return self.store.sentence_vectors(chunk_ids)
 
     # ---- search
     def search(self, question: str, k: int = 5, filters: Filters | None = None,

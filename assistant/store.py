@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.chunking import Chunk
@@ -22,6 +23,9 @@ from assistant.embeddings import Embedder
 from assistant.errors import UserFacingError
 
 MANIFEST = "manifest.json"
+SENTENCE_SUFFIX = "_saetze"  # the collection of answer-unit vectors beside the chunk collection
+# bumped when what an index holds changes; an index of another version is rebuilt on the next ingest
+INDEX_VERSION = 2  # 2: answer-unit vectors
 
 
 class StoreUnavailable(UserFacingError):
@@ -108,10 +112,47 @@ class VectorStore:
         except Exception as exc:
             raise StoreUnavailable(_reason(exc, chroma_url)) from exc
         self.chroma_url = chroma_url
+        self._sentences = None
 
     @property
     def collection(self):
         return self.db._collection
+
+    @property
+    def sentences(self):
+        """Vectors of every answer unit (see ``citations.answer_units``), keyed by chunk: the composer weighs a
+        sentence's meaning by a lookup instead of embedding it per question."""
+        if self._sentences is None:
+            self._sentences = self.client.get_or_create_collection(
+                f"{self.collection.name}{SENTENCE_SUFFIX}", embedding_function=None,
+                metadata={"hnsw:space": "cosine", "embedding_model": self.embedder.name})
+        return self._sentences
+
+    def add_sentences(self, chunks: Sequence[Chunk], units: Sequence[Sequence[str]], sha256: str,
+                      vectors: Sequence[Sequence[float]]) -> None:
+        ids, metas, docs = [], [], []
+        for chunk, texts in zip(chunks, units, strict=True):
+            for i, text in enumerate(texts):
+                ids.append(f"{chunk.id}::s{i:03d}")
+                metas.append({"chunk": chunk.id, "doc": chunk.doc, "sha256": sha256, "n": i})
+                docs.append(text)
+        if ids:
+            self.sentences.upsert(ids=ids, embeddings=[list(map(float, v)) for v in vectors], documents=docs,
+                                  metadatas=metas)
+
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, dict[str, np.ndarray]]:
+        """{chunk id: {unit text: vector}} for the given chunks (missing chunks are left out)."""
+        if not chunk_ids:
+            return {}
+        try:
+            got = self.sentences.get(where={"chunk": {"$in": list(chunk_ids)}},
+                                     include=["embeddings", "documents", "metadatas"])
+        except Exception as exc:
+            raise StoreUnavailable(_reason(exc, self.chroma_url)) from exc
+        out: dict[str, dict[str, np.ndarray]] = {}
+        for meta, text, vec in zip(got["metadatas"], got["documents"], got["embeddings"], strict=True):
+            out.setdefault(meta["chunk"], {})[text] = np.asarray(vec, dtype=np.float32)
+        return out
 
     def add(self, chunks: Sequence[Chunk], sha256: str, vectors: Sequence[Sequence[float]]) -> None:
         self.collection.upsert(
@@ -127,6 +168,7 @@ class VectorStore:
         if keep_sha:
             where = {"$and": [{"doc": doc}, {"sha256": {"$ne": keep_sha}}]}
         self.collection.delete(where=where)
+        self.sentences.delete(where=where)
 
     def all_chunks(self) -> list[tuple[str, dict, str]]:
         """(id, metadata, embedded text) of every chunk, in pages of 5,000 (chroma caps large gets)."""
@@ -192,6 +234,7 @@ class Manifest:
     chunk_size: int = 0
     chunk_overlap: int = 0
     files: dict[str, FileRecord] = field(default_factory=dict)
+    version: int = INDEX_VERSION
 
     @classmethod
     def load(cls, index_dir: Path) -> Manifest:
@@ -201,7 +244,8 @@ class Manifest:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
             files = {k: FileRecord(**v) for k, v in raw.get("files", {}).items()}
-            return cls(raw.get("embedding_model", ""), raw.get("chunk_size", 0), raw.get("chunk_overlap", 0), files)
+            return cls(raw.get("embedding_model", ""), raw.get("chunk_size", 0), raw.get("chunk_overlap", 0), files,
+                       raw.get("version", 1))
         except (ValueError, TypeError, KeyError):
             return cls()  # a damaged manifest only costs a re-embed
 
@@ -212,6 +256,7 @@ class Manifest:
             "embedding_model": self.embedding_model,
             "chunk_size": self.chunk_size,
             "chunk_overlap": self.chunk_overlap,
+            "version": self.version,
             "files": {k: asdict(v) for k, v in sorted(self.files.items())},
         }
         fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=index_dir)

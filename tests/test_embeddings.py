@@ -13,7 +13,9 @@ pytestmark = pytest.mark.slow
 
 def test_minilm_backend_embeds_and_serves_an_index(tmp_path):
     embedder = load_embedder("minilm")
-    assert isinstance(embedder, SentenceTransformerEmbedder) and embedder.dim == 384
+    assert isinstance(embedder.backend, SentenceTransformerEmbedder) and embedder.dim == 384
+    # retrieval and the composer ask for the same query vector: the second time it is not embedded again
+    assert embedder.embed_query("Wann war die Sprechstunde?") is embedder.embed_query("Wann war die Sprechstunde?")
     vectors = embedder.embed_passages(["Die Sprechstunde war auf dem Platz.", "Das Wetter ist schön."])
     assert vectors.shape == (2, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
