@@ -16,13 +16,13 @@ between.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from assistant.citations import LEGEND, Citation, content_terms, sentences
-from assistant.documents import RECONSTRUCTION_MARK
+from assistant.citations import LEGEND, Citation, answer_units, content_terms, sentences
 from assistant.errors import UserFacingError
 from assistant.glossary import Contact, Glossary
 from assistant.query import (  # noqa: F401  (re-exported: the ask path and tests import them from here)
@@ -215,9 +215,7 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
         # Terms of the section heading and title count partly: "Wann …?" finds the row in "Zeitplan".
         head_terms = content_terms(heading)
         title_terms = content_terms(p.title) | {t for a in p.areas for t in content_terms(a)}
-        # The reconstruction notice is shown as a badge with every citation; it never answers a question.
-        body = "\n".join(line for line in p.text.split("\n") if not RECONSTRUCTION_MARK.search(line))
-        for pos, raw in enumerate(sentences(body)):
+        for pos, raw in enumerate(answer_units(p.text)):
             s = _clean(raw, query.audience)
             # a question ("Was tun mit Ideen …?", an FAQ heading) is never an answer
             if len(s) < 12 or (s.endswith(":") and len(s) < 60) or s.endswith("?") or "http" in s \
@@ -245,6 +243,8 @@ def _rerank_by_meaning(cands: list[_Candidate], similarity: Callable[[list[str]]
         return
     head = cands[: w.dense_candidates]
     for c, sim in zip(head, similarity([c.raw for c in head]), strict=True):
+        if math.isnan(sim):
+            continue  # no stored vector for this unit (an index built before unit vectors)
         c.score += w.dense * min(1.0, max(0.0, (float(sim) - w.dense_floor) / (w.dense_ceiling - w.dense_floor)))
     cands.sort(key=lambda c: -c.score)
 
@@ -318,6 +318,54 @@ def compose(query: Query, passages: list[Passage], *, cues: Cues | None = None,
             return _only_past_answer(query, lead, past, passages, glossary or Glossary())
     chosen = _supporting(query, lead, cands, scoring)
     return _render(query, [lead, *chosen], passages, finder, today, scoring)
+
+
+@dataclass(frozen=True)
+class LeadEvidence:
+    """What the composer sees in its best candidates, without composing: the inputs of the answerability model
+    (assistant/answerability.py). Scores are those of ``compose``'s lead selection."""
+
+    sentence: str  # the lead candidate, as cleaned for the answer
+    passage_rank: int  # position of its passage among the passages
+    score: float  # its lead score (coverage, retrieval, answer type, meaning, minus scope penalties)
+    runner_up: float  # the best score of another sentence (0 when there is none)
+    coverage: float  # IDF-weighted share of the focus terms in the sentence itself
+    passage_coverage: float  # … in its whole passage with section heading and title
+    answer_type: float  # strength of the expected answer type in the sentence (0 when none is expected)
+    scope_penalty: float  # about another area or year than the question names
+    similarity: float | None  # best dense similarity of a candidate sentence; None without the hook
+    not_documented: bool  # the sentence is a document saying the fact is not documented
+
+
+def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = None,
+                  glossary: Glossary | None = None,
+                  similarity: Callable[[list[str]], Sequence[float]] | None = None,
+                  scoring: Scoring = SCORING) -> LeadEvidence | None:
+    """The lead candidate ``compose`` would choose, with the parts of its score; None without any candidate."""
+    finder = SpanFinder.for_cues(cues or Cues.load(), (glossary or Glossary()).areas)
+    cands = _candidates(query, passages, finder, scoring)
+    if not cands:
+        return None
+    cands.sort(key=lambda c: -c.score)
+    seen: list[float] = []
+
+    def recording(sentences: list[str]) -> Sequence[float]:
+        sims = list(similarity(sentences)) if similarity is not None else []
+        seen.extend(float(s) for s in sims if not math.isnan(s))
+        return sims
+
+    _rerank_by_meaning(cands, recording if similarity is not None else None, scoring)
+    lead = next((c for c in cands if len(re.findall(r"\w+", c.sentence)) >= scoring.min_lead_words), cands[0])
+    p = passages[lead.passage_rank]
+    context = content_terms(p.text) | content_terms(p.section) | content_terms(p.title)
+    strength = finder.strength(query.answer_type, lead.sentence, query) if query.answer_type else 0.0
+    return LeadEvidence(
+        sentence=lead.sentence, passage_rank=lead.passage_rank, score=lead.score,
+        runner_up=max((c.score for c in cands if c.sentence != lead.sentence), default=0.0),
+        coverage=coverage(query.focus, lead.terms), passage_coverage=coverage(query.focus, context),
+        answer_type=strength, scope_penalty=_scope_penalty(lead.sentence, p, query, finder, scoring),
+        similarity=max(seen) if seen else None, not_documented=says_not_documented(lead.sentence),
+    )
 
 
 def _supporting(query: Query, lead: _Candidate, cands: list[_Candidate], w: Scoring) -> list[_Candidate]:

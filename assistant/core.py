@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,10 +18,11 @@ from assistant.answer import (
     GUIDELINE_TYPE,
     SCORING,
     Answer,
+    LeadEvidence,
     Scoring,
     checklist_section,
     compose,
-    confidence,
+    lead_evidence,
     normalise_audience,
     refusal_text,
 )
@@ -33,6 +35,9 @@ from assistant.query import Cues, Query, build_query
 from assistant.retrieval import Filters, Mode, Passage, Retriever
 from assistant.settings import Settings
 from assistant.store import StoreUnavailable, VectorStore, release_cached_client
+
+if TYPE_CHECKING:
+    from assistant.answerability import Judgement
 
 log = logging.getLogger("assistant")
 
@@ -183,18 +188,23 @@ class Assistant:
         passages = self.search(query.text, self.settings.answer_passages, query.filters)
         t1 = time.perf_counter()
         retriever = self.index().retriever
-        conf = confidence(query, passages)
-        span, notice = "", ""
+        similarity = self._similarity(retriever, query, passages)
         # One gate for every answerer: the LLM is only called for questions the documents answer.
-        if not passages or conf < self.settings.refusal_threshold:
-            text, citations = refusal_text(self.glossary, passages, query.audience)
+        judgement, evidence = self.judge(query, passages, similarity)
+        t_gate = time.perf_counter()
+        span, notice = "", ""
+        if not passages or not judgement.answerable:
+            # a document saying itself that the fact is not documented is quoted
+            note = (evidence.sentence, passages[evidence.passage_rank]) \
+                if evidence is not None and evidence.not_documented else None
+            text, citations = refusal_text(self.glossary, passages, query.audience, note)
             refused = True
         else:
             section = checklist_section(query, passages)
             composed = compose(
                 query, passages, cues=self.cues, glossary=self.glossary,
                 chapter_passages=retriever.section_passages(*section) if section else None,
-                similarity=self._similarity(retriever, query), today=today, scoring=self.scoring,
+                similarity=similarity, today=today, scoring=self.scoring,
             )
             text, citations, span, notice = composed.text, composed.citations, composed.answer_span, composed.notice
             refused = composed.refused or not composed.text
@@ -210,27 +220,62 @@ class Assistant:
             if answer.answerer == "llm" and answer.answer_span not in answer.text:
                 answer.answer_span = ""
         t2 = time.perf_counter()
+        p = round(judgement.probability, 3)
+        # "confidence" stays as the name the XQuAD harness and older reports read
         answer.timings = {"retrieval_ms": round((t1 - t0) * 1000, 1), "answer_ms": round((t2 - t1) * 1000, 1),
-                          "total_ms": round((t2 - t0) * 1000, 1), "confidence": round(conf, 3)}
+                          "total_ms": round((t2 - t0) * 1000, 1),
+                          "answerability_ms": round((t_gate - t1) * 1000, 1), "answerability": p, "confidence": p}
         if self.settings.log_questions:
             log.info("question=%r refused=%s", question, refused)
         return answer
 
-    def _similarity(self, retriever: Retriever, query: Query) -> Callable[[list[str]], Sequence[float]] | None:
-        """Dense similarity of candidate sentences to the question, embedded now (a few sentences only, see
-        ``Scoring.dense_candidates``); None when switched off or for English questions (cross-lingual scores
-        sit on another scale)."""
+    def judge(self, query: Query, passages: list[Passage],
+              similarity: Callable[[list[str]], Sequence[float]] | None = None,
+              ) -> tuple[Judgement, LeadEvidence | None]:
+        """The answerability gate: P(answerable) from the fitted model (``assistant/answerability.py``) and the
+        lead candidate it judged. ``GI_REFUSAL_THRESHOLD`` overrides the model's operating point."""
+        # imported here: ``python -m assistant.answerability`` must not find itself imported by the package
+        from assistant.answerability import Judgement, load_model
+
+        evidence, values = self.gate_features(query, passages, similarity)
+        model = load_model()
+        return Judgement(model.probability(values), self.operating_point(), values), evidence
+
+    def operating_point(self) -> float:
+        """The P(answerable) below which ``ask`` refuses: the setting, else the fitted model's threshold."""
+        from assistant.answerability import load_model
+
+        return self.settings.refusal_threshold if self.settings.refusal_threshold is not None \
+            else load_model().threshold
+
+    def gate_features(self, query: Query, passages: list[Passage],
+                      similarity: Callable[[list[str]], Sequence[float]] | None = None,
+                      ) -> tuple[LeadEvidence | None, dict[str, float]]:
+        """What the gate judges: the composer's lead candidate and the answerability features (also the training
+        rows of ``python -m assistant.answerability fit``)."""
+        from assistant.answerability import features
+
+        evidence = lead_evidence(query, passages, cues=self.cues, glossary=self.glossary, similarity=similarity,
+                                 scoring=self.scoring)
+        return evidence, features(query, passages, evidence, self.index().retriever.lexical.df)
+
+    def _similarity(self, retriever: Retriever, query: Query, passages: list[Passage],
+                    ) -> Callable[[list[str]], Sequence[float]] | None:
+        """Dense similarity of candidate sentences to the question, from the answer-unit vectors stored at ingest
+        and the query vector retrieval already computed (no embedding here); None when switched off, for English
+        questions (cross-lingual scores sit on another scale) or for an index without unit vectors."""
         if self.scoring.dense_candidates <= 0 or query.english:
             return None
-        embedder = retriever.embedder
+        stored = retriever.sentence_vectors([p.id for p in passages])
+        if not stored:
+            return None
+        vectors: dict[str, np.ndarray] = {}
+        for units in stored.values():
+            vectors.update(units)
+        q = retriever.query_vector(query.text)
 
         def similarity(sentences: list[str]) -> Sequence[float]:
-            q = embedder.embed_query(query.expanded)
-            vectors = embedder.embed_passages(sentences)
-            q = q / (np.linalg.norm(q) or 1.0)
-            norms = np.linalg.norm(vectors, axis=1)
-            norms[norms == 0] = 1.0
-            return list((vectors / norms[:, None]) @ q)
+            return [float(vectors[s] @ q) if s in vectors else float("nan") for s in sentences]
 
         return similarity
 
@@ -239,7 +284,8 @@ class Assistant:
         s = self.settings
         return {"embedding_model": s.embedding_model, "fusion": s.fusion, "bm25_weight": s.bm25_weight,
                 "dense_weight": s.dense_weight, "top_k": s.top_k, "chunk_size": s.chunk_size,
-                "refusal_threshold": s.refusal_threshold, "answerer": s.answerer}
+                "refusal_threshold": s.refusal_threshold if s.refusal_threshold is not None else self.operating_point(),
+                "answerer": s.answerer}
 
     def documents(self) -> list[dict]:
         return self.index().retriever.documents()

@@ -9,6 +9,7 @@ import json
 import math
 import platform
 import random
+import re
 import statistics
 import tempfile
 import time
@@ -31,6 +32,8 @@ GERMANQUAD = PROJECT_ROOT / "evals" / "germanquad"
 CACHE = PROJECT_ROOT / "evals" / "cache"
 TARGETS = {"hit@3": (">=", 0.95), "answer_hit": (">=", 0.85), "refusal_rate": (">=", 0.90),
            "false_refusal_rate": ("<=", 0.05), "citation_validity": (">=", 0.98)}
+# P(answerable) thresholds compared on the development questions (the fitted operating point is marked)
+TUNING_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5)
 METRICS = ["hit@1", "hit@3", "hit@5", "mrr", "answer_hit", "refusal_rate", "false_refusal_rate",
            "citation_validity", "latency_p50_ms", "latency_p95_ms"]
 
@@ -70,7 +73,8 @@ def _met(metric: str, value: float) -> str:
 
 # ---------------------------------------------------------------- project questions
 
-def evaluate_questions(settings: Settings, questions_path: Path, out: Path) -> dict[str, dict]:
+def evaluate_questions(settings: Settings, questions_path: Path, out: Path, *, xquad: bool = True,
+                       ) -> dict[str, dict]:
     from assistant.core import Assistant
 
     questions = load_questions(questions_path)
@@ -81,6 +85,7 @@ def evaluate_questions(settings: Settings, questions_path: Path, out: Path) -> d
     per_persona: dict[str, dict] = {}
     per_tag: dict[str, dict] = {}
     failures: list = []
+    gate: list[str] = []
     for name, overrides in configs.items():
         assistant = Assistant(settings.model_copy(update=overrides))
         assistant.warm_up()
@@ -91,6 +96,8 @@ def evaluate_questions(settings: Settings, questions_path: Path, out: Path) -> d
         if name.startswith("hybrid"):
             per_persona = summarise_by(results, lambda r: [r.persona])
             per_tag = summarise_by(results, lambda r: r.tags or ["plain"])
+            gate = answerability_section(assistant, results, out, {q.id: q.history for q in questions},
+                                         xquad=xquad)
             failures = [r for r in results if (r.answerable and (not r.answer_hit or not r.rank or r.rank > 3))
                         or (not r.answerable and not r.refused)]
         print(f"  {name}: " + ", ".join(f"{m}={_fmt(summaries[name][m], m)}" for m in METRICS[:8]))
@@ -137,7 +144,7 @@ def evaluate_questions(settings: Settings, questions_path: Path, out: Path) -> d
         lines.append(f"| {r.id} | {r.question} | {r.gold} | {what} |")
     chart = out / "eval.png"
     _chart(summaries, chart)
-    lines += ["", f"![metrics by configuration]({chart.name})", ""]
+    lines += ["", f"![metrics by configuration]({chart.name})", *gate]
     (out / "eval.md").write_text("\n".join(lines), encoding="utf-8")
     return summaries
 
@@ -160,6 +167,135 @@ def _chart(summaries: dict[str, dict], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+# ---------------------------------------------------------------- answerability
+
+ANSWERABILITY_CURVE = "answerability.png"
+CURVE_TABLE = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)  # thresholds shown besides the operating point
+WORST = 10
+
+
+def _gate_rates(probs: list[float], answerable: list[bool], t: float) -> tuple[float, float, float, float]:
+    """At threshold t: unanswerable refused, answerable refused, precision and recall of "answer"."""
+    ans = [p for p, a in zip(probs, answerable, strict=True) if a]
+    unans = [p for p, a in zip(probs, answerable, strict=True) if not a]
+    answered_ok = sum(p >= t for p in ans)
+    answered = answered_ok + sum(p >= t for p in unans)
+    def share(flags: list[bool]) -> float:
+        return sum(flags) / len(flags) if flags else float("nan")
+
+    return (share([p < t for p in unans]), share([p < t for p in ans]),
+            answered_ok / answered if answered else float("nan"), answered_ok / len(ans) if ans else float("nan"))
+
+
+def _curve_chart(curves: dict[str, tuple[list[float], list[bool]]], threshold: float, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    grid = sorted({0.0, 1.0, *np.linspace(0, 1, 201).tolist()})
+    for name, (probs, answerable) in curves.items():
+        points = [_gate_rates(probs, answerable, t) for t in grid]
+        ax.plot([p[3] for p in points], [p[2] for p in points], label=name)
+        op = _gate_rates(probs, answerable, threshold)
+        ax.plot([op[3]], [op[2]], "o", color="black")
+    ax.set_xlabel("recall of \"answer\" (answerable questions answered)")
+    ax.set_ylabel("precision of \"answer\" (answered questions answerable)")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.set_title(f"Answer vs refuse (dot: operating point P ≥ {threshold:.2f})")
+    ax.legend(loc="lower left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def answerability_section(assistant, results: list, out: Path, histories: dict[str, list], *,
+                          xquad: bool = True) -> list[str]:
+    """The gate on the held-out split: precision/recall of "answer vs refuse", the operating point, refusal rates
+    on GI and XQuAD-de (held-out half: left-out vs indexed articles) and the worst misses of each kind."""
+    from assistant.answerability import load_model, observe
+
+    model = load_model()
+    threshold = assistant.operating_point()
+    gi = [r for r in results if r.answerability is not None]
+    curves = {"GI held-out": ([r.answerability for r in gi], [r.answerable for r in gi])}
+    xq_results: list = []
+    if xquad:
+        from assistant import xquad_eval as xq
+
+        source = xq.read_source()
+        questions = [q for q in xq.load_questions(source) if q.split == "heldout"]
+        print(f"  XQuAD-de held-out half: {len(questions)} questions …")
+        x_assistant = xq.prepare(xq.load_articles(source), "md", xq.CACHE / "xquad-md")
+        xq_results = xq.ask_all(x_assistant, questions)
+        curves["XQuAD-de held-out"] = ([r.confidence or 0.0 for r in xq_results], [r.indexed for r in xq_results])
+    _curve_chart(curves, threshold, out / ANSWERABILITY_CURVE)
+    cv = model.meta.get("cv", {}).get("rates", {})
+    lines = ["", "## Antwortbarkeit / answerability", "",
+             "Before composing, a fitted logistic model (`assistant/answerability.py`, coefficients in "
+             "`assistant/data/answerability.json`, rebuilt by `python -m assistant.answerability fit` on "
+             "`evals/dev.jsonl` and the XQuAD-de dev half only) gives P(answerable); below the operating point the "
+             f"assistant refuses. Operating point: **P ≥ {threshold:.3f}** (chosen on cross-validated predictions "
+             f"for at most {model.meta.get('max_false_refusals', 0.05):.0%} false refusals per source"
+             + ("" if assistant.settings.refusal_threshold is None else "; overridden by GI_REFUSAL_THRESHOLD")
+             + "). Features: " + ", ".join(f"`{n}`" for n in model.features) + ".", ""]
+    if cv:
+        lines += ["Cross-validated on the training data (5 folds, XQuAD grouped by article):", "",
+                  "| source | n | unanswerable refused | answerable refused | ROC AUC |", "|---|---|---|---|---|"]
+        for source, r in cv.items():
+            lines.append(f"| {source} | {r['n']} | {_fmt(r['unanswerable_refused'])} | "
+                         f"{_fmt(r['answerable_refused'])} | {_fmt(r['auc'])} |")
+    unans = [r for r in results if not r.answerable]
+    ans = [r for r in results if r.answerable]
+    lines += ["", "Held-out outcome (the whole ask: the gate, plus the composer's own refusals such as a document "
+              "saying the fact is not documented):", "",
+              "| set | unanswerable refused | answerable refused | answer hit |", "|---|---|---|---|",
+              f"| GI held-out (`questions.jsonl`) | {_fmt(sum(r.refused for r in unans) / max(1, len(unans)))} | "
+              f"{_fmt(sum(r.refused for r in ans) / max(1, len(ans)))} | "
+              f"{_fmt(sum(r.answer_hit for r in ans) / max(1, len(ans)))} |"]
+    if xq_results:
+        left = [r for r in xq_results if not r.indexed]
+        kept = [r for r in xq_results if r.indexed]
+        lines.append(f"| XQuAD-de held-out half: left-out articles (n={len(left)}) vs indexed (n={len(kept)}) | "
+                     f"{_fmt(sum(r.refused for r in left) / max(1, len(left)))} | "
+                     f"{_fmt(sum(r.refused for r in kept) / max(1, len(kept)))} | "
+                     f"{_fmt(sum(r.any_hit for r in kept) / max(1, len(kept)))} (span anywhere) |")
+    lines += ["", "The gate alone at other thresholds (held-out; precision and recall of \"answer\"):", "",
+              "| threshold | set | unanswerable refused | answerable refused | precision | recall |",
+              "|---|---|---|---|---|---|"]
+    for t in sorted({*CURVE_TABLE, round(threshold, 3)}):
+        for name, (probs, answerable) in curves.items():
+            u, a, prec, rec = _gate_rates(probs, answerable, t)
+            mark = " (operating point)" if abs(t - threshold) < 5e-4 else ""
+            lines.append(f"| {t:.3f}{mark} | {name} | {_fmt(u)} | {_fmt(a)} | {_fmt(prec)} | {_fmt(rec)} |")
+    lines += ["", f"![precision/recall of answer vs refuse]({ANSWERABILITY_CURVE})", ""]
+
+    def lead_of(r) -> str:
+        audience = {"staff": "staff", "citizen": "citizen"}.get(r.persona, "general")
+        return observe(assistant, r.question, histories.get(r.id) or [], audience)[1]
+
+    misses = {
+        "unanswerable question answered (highest P first)":
+            sorted([r for r in unans if not r.refused], key=lambda r: -(r.answerability or 0))[:WORST],
+        "answerable question refused (lowest P first)":
+            sorted([r for r in ans if r.refused], key=lambda r: r.answerability or 0)[:WORST],
+    }
+    for kind, rows in misses.items():
+        lines += [f"### Worst misses: {kind}", ""]
+        if not rows:
+            lines += ["none", ""]
+            continue
+        lines += ["| id | question | P(answerable) | lead the gate judged |", "|---|---|---|---|"]
+        for r in rows:
+            lead = re.sub(r"\s+", " ", lead_of(r)).replace("|", "/")
+            lead = lead if len(lead) <= 140 else lead[:139] + "…"
+            lines.append(f"| {r.id} | {r.question.replace('|', '/')} | {_fmt(r.answerability or 0.0)} | {lead} |")
+        lines.append("")
+    return lines
 
 
 # ---------------------------------------------------------------- GermanQuAD
@@ -394,7 +530,7 @@ def evaluate_tuning(settings: Settings, dev_path: Path, out: Path, chunk_sizes: 
         weight_rows.append((bm25_w, dense_w, summary))
         print(f"  weights bm25={bm25_w} dense={dense_w}: hit@3={summary['hit@3']:.3f}")
     threshold_rows = []
-    for threshold in (0.25, 0.30, 0.35, 0.40, 0.45):
+    for threshold in TUNING_THRESHOLDS:
         a = Assistant(settings.model_copy(update={"refusal_threshold": threshold}))
         summary = summarise(run_questions(a, dev))
         threshold_rows.append((threshold, summary))
@@ -421,20 +557,21 @@ def evaluate_tuning(settings: Settings, dev_path: Path, out: Path, chunk_sizes: 
         mark = " (default)" if (bm25_w, dense_w) == (settings.bm25_weight, settings.dense_weight) else ""
         lines.append(f"| {bm25_w}{mark} | {dense_w} | {m['hit@1']:.3f} | {m['hit@3']:.3f} | {m['mrr']:.3f} | "
                      f"{m['answer_hit']:.3f} | {m['refusal_rate']:.3f} | {m['false_refusal_rate']:.3f} |")
-    lines += ["", "## Refusal threshold (confidence below it: „Dazu steht in den vorliegenden Unterlagen nichts.“)", "",
+    lines += ["", "## Refusal threshold (P(answerable) below it: „Dazu steht in den vorliegenden Unterlagen "
+              "nichts.“; in-sample: the model was fitted on these questions)", "",
               "| threshold | refusal rate (unanswerable) | false refusals (answerable) | answer hit |",
               "|---|---|---|---|"]
     for threshold, m in threshold_rows:
-        mark = " (default)" if threshold == settings.refusal_threshold else ""
+        mark = " (default)" if threshold == settings.refusal_threshold else ""  # None: the model's own point
         lines.append(f"| {threshold:.2f}{mark} | {m['refusal_rate']:.3f} | {m['false_refusal_rate']:.3f} | "
                      f"{m['answer_hit']:.3f} |")
-    lines += ["", "The confidence blends the share of the question's (IDF-weighted) concepts found in the best "
-              "sentence with the top dense similarity; see `assistant/answer.py:confidence`.", ""]
+    lines += ["", "P(answerable) comes from the answerability model (`assistant/answerability.py`); its operating "
+              "point and cross-validated numbers are in the answerability section of `eval.md`.", ""]
     (out / "tuning.md").write_text("\n".join(lines), encoding="utf-8")
 
 
 def run_all(settings: Settings, questions: Path, out: Path, *, germanquad: bool = True, scale: bool = True,
-            scale_sizes: list[int] | None = None, tuning: bool = True) -> None:
+            scale_sizes: list[int] | None = None, tuning: bool = True, xquad: bool = True) -> None:
     from assistant.core import Assistant
 
     out.mkdir(parents=True, exist_ok=True)
@@ -444,7 +581,7 @@ def run_all(settings: Settings, questions: Path, out: Path, *, germanquad: bool 
         print("Abstimmung auf den Entwicklungsfragen …")
         evaluate_tuning(settings, PROJECT_ROOT / "evals" / "dev.jsonl", out)
     print("Fragenkatalog …")
-    evaluate_questions(settings, questions, out)
+    evaluate_questions(settings, questions, out, xquad=xquad)
     if germanquad:
         print("GermanQuAD …")
         evaluate_germanquad(settings, out)
@@ -452,3 +589,23 @@ def run_all(settings: Settings, questions: Path, out: Path, *, germanquad: bool 
         print("Skalierung …")
         evaluate_scale(settings, out, scale_sizes or [10_000, 100_000])
     print(f"Berichte in {out}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m assistant.eval_runner``: only the question set and its answerability section (about a minute;
+    ``python -m assistant eval`` runs everything)."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m assistant.eval_runner", description=main.__doc__)
+    ap.add_argument("--questions", type=Path, default=PROJECT_ROOT / "evals" / "questions.jsonl")
+    ap.add_argument("--out", type=Path, default=PROJECT_ROOT / "evals" / "reports")
+    ap.add_argument("--index", type=Path, default=None)
+    ap.add_argument("--skip-xquad", action="store_true", help="without the XQuAD-de refusal rates")
+    args = ap.parse_args(argv)
+    run_all(Settings.load(index_dir=args.index), args.questions, args.out, germanquad=False, scale=False,
+            tuning=False, xquad=not args.skip_xquad)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -121,6 +121,7 @@ class Result:
     rank: int | None
     answer_hit: bool
     validity: float | None
+    answerability: float | None = None  # the gate's P(answerable)
 
     @property
     def answerable(self) -> bool:
@@ -141,7 +142,7 @@ def run_questions(assistant, questions: Iterable[Question]) -> list[Result]:
             q.id, q.persona, q.tags, q.question, q.answer, q.doc, ans.text, ans.refused,
             [{"n": c.n, "doc": c.doc, "page": c.page, "page_label": c.page_label} for c in ans.citations],
             round(latency, 1), rank, answer_hit(q.answer, ans.text, ans.refused) if q.answerable else False,
-            validity,
+            validity, ans.timings.get("answerability"),
         ))
     return results
 
@@ -187,5 +188,5 @@ def write_results(path: Path, results: list[Result], config: str) -> None:
         for r in results:
             row = {"config": config, **{k: getattr(r, k) for k in (
                 "id", "persona", "tags", "question", "gold", "doc", "answer", "refused", "citations", "latency_ms",
-                "rank", "answer_hit", "validity")}}
+                "rank", "answer_hit", "validity", "answerability")}}
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")

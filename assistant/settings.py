@@ -57,7 +57,9 @@ class Settings(BaseSettings):
 
     # Answers
     answerer: Literal["extractive", "llm"] = "extractive"
-    refusal_threshold: float = 0.25  # chosen on evals/dev.jsonl: highest refusal rate with no false refusals
+    # Refuse when P(answerable) from the answerability model is below this; None = the model's own operating point
+    # (chosen for at most 5 % false refusals, see assistant/answerability.py); 0 = never refuse at the gate.
+    refusal_threshold: float | None = Field(default=None, ge=0, le=1)
     max_question_chars: int = 2000
     llm_base_url: str | None = None
     llm_model: str = "gpt-4o-mini"

@@ -1,0 +1,468 @@
+"""Calibrated answerability: does the retrieved text answer the question, or should the assistant say that the
+documents do not say?
+
+A small logistic model over a handful of explainable features of the question (``Query``), the retrieved passages
+and the composer's best lead candidate (``answer.lead_evidence``). No embedding work beyond the query vector that
+retrieval already computed. The model is fitted offline with scikit-learn and stored as plain JSON
+(``assistant/data/answerability.json``: feature names, scaler, coefficients, threshold, training metadata);
+answering applies it with numpy only, so runtime does not need scikit-learn.
+
+Training data: the project's development questions (``evals/dev.jsonl``: answerable vs ``"nicht im Korpus"``)
+and the development half of XQuAD-de (questions about indexed articles vs articles left out of the index, see
+``assistant/xquad_eval.py``). Never the held-out split (``evals/questions.jsonl``) or XQuAD's held-out half.
+The operating point is the highest threshold whose cross-validated false refusals (answerable questions refused)
+stay at most ``MAX_FALSE_REFUSALS`` on each training source.
+
+Rebuild the model file: ``python -m assistant.answerability fit`` (about two minutes on 2 cores; builds the XQuAD
+index under ``evals/cache/`` the first time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections.abc import Container, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from assistant.answer import LeadEvidence, says_not_documented
+from assistant.citations import content_terms, sentences
+from assistant.query import Query, coverage
+
+if TYPE_CHECKING:
+    from assistant.core import Assistant
+    from assistant.retrieval import Passage
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "answerability.json"
+FORMAT_VERSION = 1
+MAX_FALSE_REFUSALS = 0.05  # issue 8: at most 5 % of answerable questions refused (cross-validated, per source)
+CV_FOLDS = 5
+MISSING_RANK = 31  # a passage not in one side's candidate list (30 candidates) ranks just behind it
+TOP_PASSAGES = 3  # passages whose "not documented" statements count
+C_REGULARISATION = 1.0  # inverse L2 strength of the logistic regression (scikit-learn's default)
+
+# Every feature the extractor computes, with what it measures. The model uses the subset chosen by measurement
+# (``SELECTED``); the others stay here so that ``fit --all`` can compare them.
+FEATURE_DOC: dict[str, str] = {
+    "lead_coverage": "IDF-weighted share of the question's focus terms in the lead sentence",
+    "passage_coverage": "… in the lead's whole passage (with section heading and title)",
+    "answer_type_missing": "the question word asks for a date, number, body, place or definition the lead lacks",
+    "answer_type_strength": "how clearly the lead holds the asked-for type (1 also when no type is asked for)",
+    "missing_term": "weight share of the heaviest focus term absent from the lead's passage (heading, title too)",
+    "absent_everywhere": "weight share of known focus terms found in none of the retrieved passages",
+    "target_in_lead": "the thing asked for (the first focus term after the question word: \"wie viele *Zuschauer*\") "
+                      "is named in the lead sentence",
+    "target_in_passage": "… in the lead's passage (heading, title too)",
+    "year_missing": "the question names a year that the lead's passage (text, title, Stand) does not",
+    "lead_score": "the composer's score of the lead sentence",
+    "lead_margin": "lead score minus the best other sentence's score",
+    "unknown_share": "weight share of focus terms the corpus never uses (not in the BM25 vocabulary)",
+    "top_dense": "best dense similarity of question and passage (the retrieval's own cosine; imputed without a "
+                 "dense side)",
+    "rank_agreement": "2 / (BM25 rank + dense rank) of the top passage: 1 when both sides rank it first",
+    "not_documented": "coverage of the best top-passage sentence in which a document says the fact is not documented",
+    "scope_penalty": "the lead is about another area or year than the question names",
+    "english": "the question is English (cross-lingual similarities run lower)",
+    "focus_terms": "log(1 + number of focus terms)",
+    "sentence_similarity": "best dense similarity of a candidate sentence to the question (stored sentence vectors; "
+                           "imputed with the training mean when the index has none)",
+}
+ALL_FEATURES: tuple[str, ...] = tuple(FEATURE_DOC)
+# Chosen by measurement on the training data (cross-validated refusal of unanswerable questions at the operating
+# point, 5 seeds; ``fit --compare`` shows each feature alone and left out). Larger sets did not refuse more GI near
+# misses (GI ROC AUC stays 0.6-0.7 with every combination tried) and gave coefficients of unexplainable sign;
+# ``unknown_share`` was dropped for that reason: it learned a positive weight (answerable English and colloquial
+# questions use words the corpus lacks), which let off-topic questions ("Gehweg", "Wetter") through.
+# - top_dense: meaning, separates questions about absent topics (XQuAD's left-out articles);
+# - passage_coverage: the lead's passage names what the question names;
+# - english: cross-lingual similarities run lower;
+# - sentence_similarity: imputed (no effect) until an index stores sentence vectors; refit then.
+SELECTED: tuple[str, ...] = ("top_dense", "passage_coverage", "english", "sentence_similarity")
+
+
+# ---------------------------------------------------------------- features
+
+def features(query: Query, passages: Sequence[Passage], evidence: LeadEvidence | None,
+             vocabulary: Container[str]) -> dict[str, float]:
+    """Every feature of one question (see ``FEATURE_DOC``). ``vocabulary`` holds the corpus's BM25 terms.
+    ``sentence_similarity`` is NaN when no sentence similarity was available (the model imputes it)."""
+    total = sum(c.weight for c in query.focus)
+    # a term with a known long form or synonym is not unknown
+    unknown = sum(c.weight for c in query.focus
+                  if c.term not in vocabulary and not any(a in vocabulary for a in c.alternatives))
+    top = passages[0] if passages else None
+    rank_agreement = 0.0
+    if top is not None:
+        rank_agreement = 2.0 / (top.ranks.get("bm25", MISSING_RANK) + top.ranks.get("dense", MISSING_RANK))
+    not_documented = 0.0
+    for p in passages[:TOP_PASSAGES]:
+        context = content_terms(p.section) | content_terms(p.title)
+        for s in sentences(p.text):
+            if says_not_documented(s):
+                not_documented = max(not_documented, coverage(query.focus, content_terms(s) | context))
+    ev = evidence
+    lead_terms: set[str] = set()
+    lead_text = ""
+    if ev is not None:
+        lp = passages[ev.passage_rank]
+        lead_terms = content_terms(lp.text) | content_terms(lp.section) | content_terms(lp.title)
+        lead_text = f"{lp.text} {lp.title} {lp.stand}"
+    target = next((c for c in query.focus if c.term in query.subject), query.focus[0] if query.focus else None)
+    sentence_terms = content_terms(ev.sentence) if ev is not None else set()
+    missing = [c.weight for c in query.focus if not c.found_in(lead_terms)]
+    everywhere: set[str] = set()
+    for p in passages:
+        everywhere |= content_terms(p.text) | content_terms(p.section) | content_terms(p.title)
+    absent = sum(c.weight for c in query.focus if (c.term in vocabulary or any(a in vocabulary for a in
+                                                                                c.alternatives))
+                 and not c.found_in(everywhere))
+    return {
+        "lead_coverage": ev.coverage if ev else 0.0,
+        "passage_coverage": ev.passage_coverage if ev else 0.0,
+        "answer_type_missing": float(bool(query.answer_type) and query.answer_type != "checklist"
+                                     and (ev is None or ev.answer_type <= 0.0)),
+        "answer_type_strength": (ev.answer_type if ev else 0.0)
+        if query.answer_type and query.answer_type != "checklist" else 1.0,
+        "missing_term": max(missing, default=0.0) / total if total > 0 else 0.0,
+        "absent_everywhere": absent / total if total > 0 else 0.0,
+        "target_in_lead": float(target is not None and target.found_in(sentence_terms)),
+        "target_in_passage": float(target is not None and target.found_in(lead_terms)),
+        "year_missing": float(any(y not in lead_text for y in query.years)),
+        "lead_score": ev.score if ev else 0.0,
+        "lead_margin": (ev.score - ev.runner_up) if ev else 0.0,
+        "unknown_share": unknown / total if total > 0 else 0.0,
+        # NaN (imputed) when the dense side did not run (GI_FUSION=bm25): no similarity is not a low similarity
+        "top_dense": max((p.dense_sim for p in passages if "dense" in p.ranks), default=float("nan")),
+        "rank_agreement": rank_agreement,
+        "not_documented": max(not_documented, ev.coverage if ev and ev.not_documented else 0.0),
+        "scope_penalty": ev.scope_penalty if ev else 0.0,
+        "english": float(query.english),
+        "focus_terms": math.log1p(len(query.focus)),
+        "sentence_similarity": ev.similarity if ev and ev.similarity is not None else float("nan"),
+    }
+
+
+# ---------------------------------------------------------------- the model (numpy only)
+
+@dataclass
+class AnswerabilityModel:
+    features: tuple[str, ...]
+    mean: np.ndarray  # scaler: (x - mean) / scale
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    threshold: float  # refuse when P(answerable) is below it
+    impute: dict[str, float] = field(default_factory=dict)  # value for a feature that is NaN (not available)
+    meta: dict = field(default_factory=dict)
+
+    def probability(self, values: dict[str, float]) -> float:
+        """P(answerable) for one question's features."""
+        x = np.array([_value(values, name, self.impute) for name in self.features], dtype=float)
+        z = float(((x - self.mean) / self.scale) @ self.coef + self.intercept)
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def contributions(self, values: dict[str, float]) -> dict[str, float]:
+        """Each feature's share of the log-odds (what made the model refuse or answer)."""
+        x = np.array([_value(values, name, self.impute) for name in self.features], dtype=float)
+        return {n: float(v) for n, v in zip(self.features, (x - self.mean) / self.scale * self.coef, strict=True)}
+
+    def to_dict(self) -> dict:
+        return {"format": FORMAT_VERSION, "kind": "logistic regression on standardised features",
+                "features": list(self.features),
+                "descriptions": {n: FEATURE_DOC.get(n, "") for n in self.features},
+                "scaler": {"mean": self.mean.tolist(), "scale": self.scale.tolist()},
+                "coefficients": self.coef.tolist(), "intercept": self.intercept, "threshold": self.threshold,
+                "impute": self.impute, "training": self.meta}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> AnswerabilityModel:
+        if data.get("format") != FORMAT_VERSION:
+            raise ValueError(f"unknown answerability model format {data.get('format')!r}")
+        names = tuple(data["features"])
+        mean = np.array(data["scaler"]["mean"], dtype=float)
+        scale = np.array(data["scaler"]["scale"], dtype=float)
+        coef = np.array(data["coefficients"], dtype=float)
+        if not (len(names) == len(mean) == len(scale) == len(coef)):
+            raise ValueError("answerability model: features, scaler and coefficients differ in length")
+        return cls(names, mean, scale, coef, float(data["intercept"]), float(data["threshold"]),
+                   {k: float(v) for k, v in (data.get("impute") or {}).items()}, data.get("training") or {})
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> AnswerabilityModel:
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+    def save(self, path: Path = MODEL_PATH) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _value(values: dict[str, float], name: str, impute: dict[str, float]) -> float:
+    v = float(values.get(name, float("nan")))
+    return impute.get(name, 0.0) if math.isnan(v) else v
+
+
+_LOADED: dict[Path, AnswerabilityModel] = {}
+
+
+def load_model(path: Path = MODEL_PATH) -> AnswerabilityModel:
+    """The shipped model, read once per process."""
+    if path not in _LOADED:
+        _LOADED[path] = AnswerabilityModel.load(path)
+    return _LOADED[path]
+
+
+@dataclass
+class Judgement:
+    """The gate's verdict on one question."""
+
+    probability: float  # P(answerable)
+    threshold: float
+    features: dict[str, float]
+
+    @property
+    def answerable(self) -> bool:
+        return self.probability >= self.threshold
+
+
+# ---------------------------------------------------------------- training data
+
+@dataclass
+class Row:
+    source: str  # "gi" | "xquad"
+    id: str
+    group: str  # questions of one group stay in one fold (an XQuAD article, a GI question)
+    question: str
+    answerable: bool
+    lead: str
+    values: dict[str, float]
+
+
+def observe(assistant: Assistant, question: str, history: list | None = None,
+            audience: str = "general") -> tuple[dict[str, float], str]:
+    """The gate's features of one question and the lead candidate it saw (as ``Assistant.ask`` computes them)."""
+    query = assistant.parse(question, history, audience)
+    passages = assistant.search(query.text, assistant.settings.answer_passages, query.filters)
+    # the same similarity hook ``ask`` passes (stored sentence vectors; None without them)
+    similarity = assistant._similarity(assistant.index().retriever, query, passages)
+    evidence, values = assistant.gate_features(query, passages, similarity)
+    return values, evidence.sentence if evidence else ""
+
+
+def gi_rows(assistant: Assistant, path: Path) -> list[Row]:
+    from assistant.evaluation import load_questions
+
+    rows = []
+    for q in load_questions(path):
+        audience = {"staff": "staff", "citizen": "citizen"}.get(q.persona, "general")
+        values, lead = observe(assistant, q.question, q.history, audience)
+        rows.append(Row("gi", q.id, q.id, q.question, q.answerable, lead, values))
+    return rows
+
+
+def xquad_rows(split: str = "dev", cache: Path | None = None, *, log=print) -> list[Row]:
+    """XQuAD-de questions of one half: about indexed articles (answerable) or left-out ones (unanswerable)."""
+    from assistant import xquad_eval as xq
+
+    source = xq.read_source()
+    articles = xq.load_articles(source)
+    questions = [q for q in xq.load_questions(source) if q.split == split]
+    log(f"XQuAD-de ({split}): index under {(cache or xq.CACHE) / 'xquad-md'} …")
+    assistant = xq.prepare(articles, "md", (cache or xq.CACHE) / "xquad-md")
+    rows = []
+    for q in questions:
+        values, lead = observe(assistant, q.question)
+        rows.append(Row("xquad", q.id, f"article-{q.article}", q.question, q.indexed, lead, values))
+    return rows
+
+
+# ---------------------------------------------------------------- fitting (needs scikit-learn)
+
+def _matrix(rows: Sequence[Row], names: Sequence[str], impute: dict[str, float]) -> np.ndarray:
+    return np.array([[_value(r.values, n, impute) for n in names] for r in rows], dtype=float)
+
+
+def _impute_values(rows: Sequence[Row], names: Sequence[str]) -> dict[str, float]:
+    """Training mean of each feature over the rows where it was available (0 when it never was)."""
+    out = {}
+    for n in names:
+        seen = [r.values[n] for r in rows if not math.isnan(r.values.get(n, float("nan")))]
+        out[n] = float(np.mean(seen)) if seen else 0.0
+    return out
+
+
+def _weights(rows: Sequence[Row]) -> np.ndarray:
+    """Each source weighs as much as the other, whatever its number of questions."""
+    counts = {s: sum(r.source == s for r in rows) for s in {r.source for r in rows}}
+    return np.array([len(rows) / (len(counts) * counts[r.source]) for r in rows])
+
+
+def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(x)
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)  # a constant feature (never available) adds nothing
+    clf = LogisticRegression(C=C_REGULARISATION, max_iter=2000).fit((x - scaler.mean_) / scale, y, sample_weight=w)
+    return scaler.mean_, scale, clf.coef_[0], float(clf.intercept_[0])
+
+
+def cross_validated(rows: Sequence[Row], names: Sequence[str], folds: int = CV_FOLDS, seed: int = 7) -> np.ndarray:
+    """Out-of-fold P(answerable) for every row (stratified by label and source, grouped by article/question)."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    impute = _impute_values(rows, names)
+    x, y, w = _matrix(rows, names, impute), np.array([r.answerable for r in rows]), _weights(rows)
+    strata = np.array([f"{r.source}-{r.answerable}" for r in rows])
+    groups = np.array([r.group for r in rows])
+    out = np.zeros(len(rows))
+    for train, test in StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(x, strata, groups):
+        mean, scale, coef, b = _fit(x[train], y[train], w[train])
+        out[test] = 1.0 / (1.0 + np.exp(-(((x[test] - mean) / scale) @ coef + b)))
+    return out
+
+
+def operating_point(rows: Sequence[Row], probs: np.ndarray, max_false: float = MAX_FALSE_REFUSALS) -> float:
+    """The highest threshold at which, on every source, at most ``max_false`` of answerable questions fall below."""
+    limits = []
+    for source in sorted({r.source for r in rows}):
+        p = np.sort([pr for r, pr in zip(rows, probs, strict=True) if r.source == source and r.answerable])
+        allowed = math.floor(max_false * len(p))  # this many may be refused
+        limits.append(float(p[allowed]) if allowed < len(p) else 1.0)
+    return min(limits)
+
+
+def rates(rows: Sequence[Row], probs: np.ndarray, threshold: float) -> dict[str, dict[str, float]]:
+    """Per source: share of unanswerable refused, answerable refused, ROC AUC."""
+    from sklearn.metrics import roc_auc_score
+
+    out = {}
+    for source in [*sorted({r.source for r in rows}), "all"]:
+        idx = [i for i, r in enumerate(rows) if source in ("all", r.source)]
+        y = np.array([rows[i].answerable for i in idx])
+        p = probs[idx]
+        out[source] = {
+            "n": len(idx), "answerable": int(y.sum()), "unanswerable": int((~y).sum()),
+            "unanswerable_refused": float(np.mean(p[~y] < threshold)) if (~y).any() else float("nan"),
+            "answerable_refused": float(np.mean(p[y] < threshold)) if y.any() else float("nan"),
+            "auc": float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else float("nan"),
+        }
+    return out
+
+
+def fit_model(rows: Sequence[Row], names: Sequence[str] = SELECTED) -> tuple[AnswerabilityModel, np.ndarray]:
+    """The model on all rows, its threshold from the cross-validated predictions; returns it and those."""
+    import sklearn
+
+    probs = cross_validated(rows, names)
+    threshold = operating_point(rows, probs)
+    impute = _impute_values(rows, names)
+    x, y = _matrix(rows, names, impute), np.array([r.answerable for r in rows])
+    mean, scale, coef, b = _fit(x, y, _weights(rows))
+    available = {n: sum(not math.isnan(r.values.get(n, float("nan"))) for r in rows) for n in names}
+    meta = {
+        "fitted": date.today().isoformat(), "scikit_learn": sklearn.__version__,
+        "data": {"gi": "evals/dev.jsonl", "xquad": "XQuAD-de dev half (assistant/xquad_eval.py), md corpus, "
+                 "every 4th article left out"},
+        "rows": {s: sum(r.source == s for r in rows) for s in ("gi", "xquad")},
+        "available": available,
+        "cv": {"folds": CV_FOLDS, "grouping": "XQuAD article / GI question", "rates": rates(rows, probs, threshold)},
+        "max_false_refusals": MAX_FALSE_REFUSALS, "regularisation_C": C_REGULARISATION,
+        "sample_weights": "each source weighs equally",
+    }
+    return AnswerabilityModel(tuple(names), np.asarray(mean), np.asarray(scale), np.asarray(coef), b, threshold,
+                              impute, meta), probs
+
+
+def compare_features(rows: Sequence[Row], log=print) -> None:
+    """Each feature alone (AUC) and the full set without it (CV refusal of unanswerable at the operating point)."""
+    from sklearn.metrics import roc_auc_score
+
+    y = np.array([r.answerable for r in rows])
+    log("feature: single AUC (gi / xquad) | full set without it: refused unanswerable gi / xquad")
+    base = cross_validated(rows, ALL_FEATURES)
+    t = operating_point(rows, base)
+    r = rates(rows, base, t)
+    log(f"  ALL: t={t:.3f} gi {r['gi']['unanswerable_refused']:.3f} xquad {r['xquad']['unanswerable_refused']:.3f}"
+        f" auc {r['gi']['auc']:.3f}/{r['xquad']['auc']:.3f}")
+    for n in ALL_FEATURES:
+        single = []
+        for s in ("gi", "xquad"):
+            idx = [i for i, row in enumerate(rows) if row.source == s]
+            v = np.nan_to_num(np.array([rows[i].values[n] for i in idx]), nan=0.0)
+            single.append(roc_auc_score(y[idx], v) if len(set(v)) > 1 else 0.5)
+        rest = [m for m in ALL_FEATURES if m != n]
+        p = cross_validated(rows, rest)
+        tr = operating_point(rows, p)
+        rr = rates(rows, p, tr)
+        log(f"  {n:22s} {single[0]:.3f} / {single[1]:.3f} | {rr['gi']['unanswerable_refused']:.3f} / "
+            f"{rr['xquad']['unanswerable_refused']:.3f} (auc {rr['gi']['auc']:.3f}/{rr['xquad']['auc']:.3f})")
+
+
+# ---------------------------------------------------------------- entry point
+
+def collect(dev: Path, *, index: Path | None = None, cache: Path | None = None, log=print) -> list[Row]:
+    from assistant.core import Assistant
+    from assistant.settings import Settings
+
+    settings = Settings.load(index_dir=index)
+    assistant = Assistant(settings)
+    log(f"GI: index {settings.index_dir} (ingest only changes) …")
+    assistant.ingest(progress=False, log=lambda *a, **k: None)
+    rows = gi_rows(assistant, dev)
+    log(f"  {len(rows)} dev questions")
+    rows += xquad_rows("dev", cache, log=log)
+    log(f"  {sum(r.source == 'xquad' for r in rows)} XQuAD dev questions")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    from assistant.settings import PROJECT_ROOT
+
+    ap = argparse.ArgumentParser(prog="python -m assistant.answerability",
+                                 description="Fit the answerability model (training data: dev splits only).")
+    sub = ap.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("fit", help=f"rebuild {MODEL_PATH.relative_to(PROJECT_ROOT)}")
+    p.add_argument("--dev", type=Path, default=PROJECT_ROOT / "evals" / "dev.jsonl")
+    p.add_argument("--index", type=Path, default=None, help="index of the shipped corpus (default: GI_INDEX_DIR)")
+    p.add_argument("--cache", type=Path, default=None, help="XQuAD cache folder (default: evals/cache)")
+    p.add_argument("--out", type=Path, default=MODEL_PATH)
+    p.add_argument("--compare", action="store_true", help="also compare the features (leave-one-out)")
+    p.add_argument("--rows", type=Path, default=None, help="reuse (or write) the training rows as JSONL")
+    args = ap.parse_args(argv)
+    dev = args.dev.resolve()
+    if dev.name == "questions.jsonl":
+        print("Fehler: evals/questions.jsonl ist der zurückgehaltene Teil; darauf wird nie trainiert.",
+              file=sys.stderr)
+        return 2
+    t = time.perf_counter()
+    if args.rows and args.rows.exists():
+        rows = [Row(**json.loads(line)) for line in args.rows.read_text(encoding="utf-8").splitlines() if line]
+    else:
+        rows = collect(dev, index=args.index, cache=args.cache)
+        if args.rows:
+            args.rows.write_text("".join(json.dumps(r.__dict__, ensure_ascii=False) + "\n" for r in rows),
+                                 encoding="utf-8")
+    if args.compare:
+        compare_features(rows)
+    model, _ = fit_model(rows)
+    model.save(args.out)
+    cv = model.meta["cv"]["rates"]
+    print(f"model: {args.out} (threshold {model.threshold:.3f}, {time.perf_counter() - t:.0f} s)")
+    for source, r in cv.items():
+        print(f"  CV {source}: unanswerable refused {r['unanswerable_refused']:.3f}, answerable refused "
+              f"{r['answerable_refused']:.3f}, AUC {r['auc']:.3f} (n={r['n']})")
+    for name, c in zip(model.features, model.coef, strict=True):
+        print(f"  {name:22s} {c:+.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
