@@ -51,6 +51,8 @@ test-fast: setup
 
 eval: setup office
 	$(PY) -m assistant eval
+	$(PY) -m assistant.xquad_eval --format both
+	$(PY) -m assistant.extraction_eval --large
 
 bench: setup
 	$(PY) -m assistant bench

@@ -136,7 +136,8 @@ class SpanFinder:
         if kind == "number":
             spans = self._numbers(sentence)
             counted = [sp for sp in spans if self._counts_focus(sentence, sp, query)]
-            return self._nearest(counted or spans, sentence, query)
+            # a number about something else is no answer to mark ("31,8 % der Minderjährigen" for "wie viel Miete")
+            return self._nearest(counted, sentence, query) if counted else None
         if kind == "organisation":
             return self._named(sentence, query, self._org_words, self._org_endings, abbreviations=True)
         if kind == "place":

@@ -420,9 +420,30 @@ def run(fmt: str = "md", *, limit: int | None = None, out: Path = DEFAULT_OUT, d
     return sums
 
 
+FORMAT_GAP = 0.03  # two-column office PDFs must come within 3 points of Markdown (issue: office PDFs)
+
+
+def format_comparison(md: dict[str, dict], pdf: dict[str, dict]) -> str:
+    """The same articles as Markdown and as two-column office PDFs (LibreOffice, justified, hyphenated): what the
+    PDF reading costs in answers."""
+    lines = ["", "## Markdown vs two-column office PDFs", "",
+             "The same indexed articles, once as Markdown and once as two-column justified office PDFs made by "
+             "`scripts/office_pdfs.py` (full report of the PDF run: `xquad-pdf.md`). "
+             f"Target: the PDFs within {FORMAT_GAP * 100:.0f} points of Markdown.", "",
+             "| split | metric | Markdown | PDF | difference | within 3 points |", "|---|---|---|---|---|---|"]
+    for split in ("dev", "heldout"):
+        for key, name in (("lead_span", "gold span in the lead"), ("span_anywhere", "gold span in the answer"),
+                          ("answerable_refused", "answerable refused"), ("left_out_refused", "left-out refused")):
+            a, b = md[split][key], pdf[split][key]
+            ok = "yes" if abs(b - a) <= FORMAT_GAP + 1e-9 else "no"
+            lines.append(f"| {split} | {name} | {a:.3f} | {b:.3f} | {b - a:+.3f} | {ok} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m assistant.xquad_eval", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--format", choices=FORMATS, default="md", dest="fmt")
+    ap.add_argument("--format", choices=[*FORMATS, "both"], default="md", dest="fmt",
+                    help="both: Markdown (report --out) and PDF (xquad-pdf.md beside it), compared")
     ap.add_argument("--limit", type=int, default=None, help="ask only N questions, spread over all articles")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--data", type=Path, default=DATA)
@@ -430,6 +451,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--code", default=None, help="what code the numbers belong to (default: git HEAD)")
     args = ap.parse_args(argv)
     try:
+        if args.fmt == "both":
+            md = run("md", limit=args.limit, out=args.out, data=args.data, rebuild=args.rebuild, code=args.code)
+            pdf = run("pdf", limit=args.limit, out=args.out.with_name(f"{args.out.stem}-pdf.md"), data=args.data,
+                      rebuild=args.rebuild, code=args.code)
+            with args.out.open("a", encoding="utf-8") as fh:
+                fh.write(format_comparison(md, pdf))
+            return 0
         run(args.fmt, limit=args.limit, out=args.out, data=args.data, rebuild=args.rebuild, code=args.code)
     except (FileNotFoundError, RuntimeError) as exc:
         print(f"Fehler: {exc}", file=sys.stderr)

@@ -81,3 +81,20 @@ def test_login_protects_ui_and_api(shipped):
     assert c.get("/config").status_code == 401
     assert c.post("/login", data={"username": "amt", "password": "geheim"}).status_code == 200
     assert c.post("/gradio_api/call/chat", json=chat).status_code == 200
+
+
+def test_a_near_miss_is_refused_and_names_whom_to_ask(client):
+    # the documents speak of the Stadtteilhaus am Barnimplatz, but give no opening date
+    data = client.post("/api/ask", json={"question": "Wann öffnet das Stadtteilhaus am Barnimplatz?",
+                                         "audience": "citizen"}).json()
+    assert data["refused"] and data["answer_span"] == ""
+    assert "Unterlagen" in data["text"] and "Bezirksamt Marzahn-Hellersdorf" in data["text"]
+    assert data["timings"]["answerability"] < 0.5
+
+
+def test_the_next_event_when_all_documented_dates_are_past(client):
+    data = client.post("/api/ask", json={"question": "Wann ist die nächste mobile Sprechstunde in Hellersdorf-Nord?",
+                                         "audience": "citizen"}).json()
+    assert "nur vergangene Termine" in data["text"] and "2022" in data["text"]
+    assert "Bezirksamt Marzahn-Hellersdorf" in data["text"]  # whom to ask for current dates
+    assert data["citations"] and "[1]" in data["text"]

