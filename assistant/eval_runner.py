@@ -20,6 +20,7 @@ import numpy as np
 
 from assistant.evaluation import (
     load_questions,
+    normalise,
     percentile,
     run_questions,
     summarise,
@@ -73,6 +74,40 @@ def _met(metric: str, value: float) -> str:
 
 # ---------------------------------------------------------------- project questions
 
+_SENTENCE_END = (".", "!", "?", ":", ")", "“", '"', "…")
+
+
+def whole_statement(statement: str) -> bool:
+    """A statement of an answer ends as a sentence, a table row ("a | b" read as "a: b; c") or a list ends."""
+    text = statement.replace("**", "").strip()
+    return text.endswith(_SENTENCE_END) or "|" in text or text.endswith(";")
+
+
+def answer_shape_section(results) -> list[str]:
+    """How the answers read: the gold answer in the lead statement, answer length per persona, and a check that
+    no statement is a cut sentence."""
+    from assistant.citations import claims
+
+    answered = [r for r in results if not r.refused]
+    answerable = [r for r in results if r.answerable]
+    in_lead = [r for r in answerable if not r.refused
+               and normalise(r.gold) in normalise(re.split(r"\s*\[\d{1,2}\]", r.answer, maxsplit=1)[0])]
+    cut = [(r, s) for r in answered for s, nums in claims(r.answer) if nums and not whole_statement(s)]
+    lines = ["", "## How the answers read (default configuration)", "",
+             f"- gold answer in the lead statement (before the first [n]): "
+             f"{len(in_lead) / max(len(answerable), 1):.3f} of answerable questions",
+             f"- statements that are not whole sentences, rows or list items: {len(cut)} in {len(answered)} answers"]
+    for r, s in cut[:5]:
+        lines.append(f"  - {r.id}: „{s[:120]}“")
+    lines += ["", "| persona | answers | median characters | target |", "|---|---|---|---|"]
+    targets = {"citizen": "≤ 300", "general": "≤ 450", "staff": "–"}
+    for persona in ("citizen", "general", "staff"):
+        lengths = [len(r.answer) for r in answered if r.persona == persona]
+        med = statistics.median(lengths) if lengths else float("nan")
+        lines.append(f"| {persona} | {len(lengths)} | {med:.0f} | {targets[persona]} |")
+    return lines
+
+
 def evaluate_questions(settings: Settings, questions_path: Path, out: Path, *, xquad: bool = True,
                        ) -> dict[str, dict]:
     from assistant.core import Assistant
@@ -96,8 +131,8 @@ def evaluate_questions(settings: Settings, questions_path: Path, out: Path, *, x
         if name.startswith("hybrid"):
             per_persona = summarise_by(results, lambda r: [r.persona])
             per_tag = summarise_by(results, lambda r: r.tags or ["plain"])
-            gate = answerability_section(assistant, results, out, {q.id: q.history for q in questions},
-                                         xquad=xquad)
+            gate = answer_shape_section(results) + answerability_section(
+                assistant, results, out, {q.id: q.history for q in questions}, xquad=xquad)
             failures = [r for r in results if (r.answerable and (not r.answer_hit or not r.rank or r.rank > 3))
                         or (not r.answerable and not r.refused)]
         print(f"  {name}: " + ", ".join(f"{m}={_fmt(summaries[name][m], m)}" for m in METRICS[:8]))

@@ -63,3 +63,12 @@ def test_percentile():
     assert percentile([1, 2, 3, 4, 100], 0.5) == 3
     assert percentile([1, 2, 3, 4, 100], 0.95) == 100
     assert percentile([], 0.5) == 0.0
+
+
+def test_a_cut_sentence_is_not_a_whole_statement():
+    from assistant.eval_runner import whole_statement
+
+    assert whole_statement("Die mobile Sprechstunde fand am **29.03.2022** statt.")
+    assert whole_statement("Vor Ort: mobile Sprechstunde | 29.03.2022")
+    assert not whole_statement("… Integrierte Handlungs- und Entwicklungskonzepte der")
+    assert not whole_statement("ein neues Stadtteilhaus am")
