@@ -20,8 +20,8 @@ from pathlib import Path
 
 import psutil
 
-from assistant.eval_runner import machine
 from assistant.evaluation import load_questions, percentile
+from assistant.machine import machine
 from assistant.settings import PROJECT_ROOT
 
 CHILD_INGEST = """

@@ -252,7 +252,7 @@ class Assistant:
                       similarity: Callable[[list[str]], Sequence[float]] | None = None,
                       ) -> tuple[LeadEvidence | None, dict[str, float]]:
         """What the gate judges: the composer's lead candidate and the answerability features (also the training
-        rows of ``python -m assistant.answerability fit``)."""
+        rows of ``python -m assistant.answerability_fit fit``)."""
         from assistant.answerability import features
 
         evidence = lead_evidence(query, passages, cues=self.cues, glossary=self.glossary, similarity=similarity,

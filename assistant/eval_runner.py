@@ -7,13 +7,11 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import platform
 import random
 import re
 import statistics
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +25,7 @@ from assistant.evaluation import (
     summarise_by,
     write_results,
 )
+from assistant.machine import machine
 from assistant.settings import PROJECT_ROOT, Settings
 
 GERMANQUAD = PROJECT_ROOT / "evals" / "germanquad"
@@ -37,23 +36,6 @@ TARGETS = {"hit@3": (">=", 0.95), "answer_hit": (">=", 0.85), "refusal_rate": ("
 TUNING_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5)
 METRICS = ["hit@1", "hit@3", "hit@5", "mrr", "answer_hit", "refusal_rate", "false_refusal_rate",
            "citation_validity", "latency_p50_ms", "latency_p95_ms"]
-
-
-def machine() -> str:
-    import os
-
-    import psutil
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = psutil.virtual_memory().total / 2**30
-    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}, {date.today()}"
 
 
 def _fmt(v: float, metric: str = "") -> str:
@@ -252,7 +234,8 @@ def answerability_section(assistant, results: list, out: Path, histories: dict[s
                           xquad: bool = True) -> list[str]:
     """The gate on the held-out split: precision/recall of "answer vs refuse", the operating point, refusal rates
     on GI and XQuAD-de (held-out half: left-out vs indexed articles) and the worst misses of each kind."""
-    from assistant.answerability import load_model, observe
+    from assistant.answerability import load_model
+    from assistant.answerability_fit import observe
 
     model = load_model()
     threshold = assistant.operating_point()
@@ -272,7 +255,7 @@ def answerability_section(assistant, results: list, out: Path, histories: dict[s
     cv = model.meta.get("cv", {}).get("rates", {})
     lines = ["", "## Antwortbarkeit / answerability", "",
              "Before composing, a fitted logistic model (`assistant/answerability.py`, coefficients in "
-             "`assistant/data/answerability.json`, rebuilt by `python -m assistant.answerability fit` on "
+             "`assistant/data/answerability.json`, rebuilt by `python -m assistant.answerability_fit fit` on "
              "`evals/dev.jsonl` and the XQuAD-de dev half only) gives P(answerable); below the operating point the "
              f"assistant refuses. Operating point: **P ≥ {threshold:.3f}** (chosen on cross-validated predictions "
              f"for at most {model.meta.get('max_false_refusals', 0.05):.0%} false refusals per source"

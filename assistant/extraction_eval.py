@@ -416,7 +416,7 @@ def _cell(s: Score, attr: str) -> str:
 
 
 def report(scores: list[Score], set_dir: Path) -> str:
-    from assistant.eval_runner import machine
+    from assistant.machine import machine
 
     engines = list(dict.fromkeys(s.engine for s in scores))
     # base layouts first, derived variants (ligatures, encryption, rotation) after them

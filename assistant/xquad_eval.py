@@ -394,7 +394,7 @@ def code_version(root: Path = PROJECT_ROOT) -> str:
 
 def run(fmt: str = "md", *, limit: int | None = None, out: Path = DEFAULT_OUT, data: Path = DATA,
         cache: Path = CACHE, rebuild: bool = False, code: str | None = None, log=print) -> dict[str, dict]:
-    from assistant.eval_runner import machine
+    from assistant.machine import machine
 
     source = read_source(data)
     articles = load_articles(source)
