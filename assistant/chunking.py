@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.documents import Document
+from assistant.records import FromRecord, SourceRecord
 from assistant.sentences import (
     INTRODUCER,
     LABEL_MAX,
@@ -41,24 +42,12 @@ _KEEP_HYPHEN_BEFORE = frozenset({"und", "oder", "bzw", "sowie", "bis", "als", "n
 
 
 @dataclass(frozen=True)
-class Chunk:
+class Chunk(FromRecord):
     id: str
-    doc: str
-    title: str
-    type: str
-    stand: str
-    areas: tuple[str, ...]
-    audience: str
-    reconstruction: bool
-    page: int  # physical page where the chunk starts (1-based)
-    page_end: int
-    page_label: str
-    page_label_end: str
-    section: str  # "4 Die Kapitel … > 4.7 Schlüsselmaßnahmen"
+    record: SourceRecord  # document, pages, section: carried unchanged to the passage and the citation
     text: str  # the passage as it stands in the document text (quoted in citations)
     start: int  # character span in the document text (see document_text)
     end: int
-    ocr: bool = False  # some of its text comes from optical character recognition
 
     def embedding_text(self) -> str:
         """What gets embedded and BM25-indexed: the section heading gives short passages their topic."""
@@ -266,22 +255,16 @@ def chunk_document(doc: Document, chunk_size: int = 900, chunk_overlap: int = 12
             chunks.append(
                 Chunk(
                     id=f"{doc.meta.doc}::{len(chunks):04d}",
-                    doc=doc.meta.doc,
-                    title=doc.meta.title,
-                    type=doc.meta.type,
-                    stand=doc.meta.stand,
-                    areas=doc.meta.areas,
-                    audience=doc.meta.audience,
-                    reconstruction=doc.meta.reconstruction,
-                    page=doc.pages[p0].page_no,
-                    page_end=doc.pages[p1].page_no,
-                    page_label=doc.pages[p0].page_label,
-                    page_label_end=doc.pages[p1].page_label,
-                    section=path,
+                    record=SourceRecord(
+                        doc=doc.meta.doc, title=doc.meta.title, type=doc.meta.type, stand=doc.meta.stand,
+                        areas=doc.meta.areas, audience=doc.meta.audience, reconstruction=doc.meta.reconstruction,
+                        page=doc.pages[p0].page_no, page_end=doc.pages[p1].page_no,
+                        page_label=doc.pages[p0].page_label, page_label_end=doc.pages[p1].page_label,
+                        section=path, ocr=any(p.ocr for p in doc.pages[p0:p1 + 1]),
+                    ),
                     text=text,
                     start=a,
                     end=b,
-                    ocr=any(p.ocr for p in doc.pages[p0:p1 + 1]),
                 )
             )
     return chunks

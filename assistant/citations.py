@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from urllib.parse import quote
 
 from assistant.lexical import Analyzer
+from assistant.records import FromRecord, SourceRecord
 from assistant.retrieval import Passage
 from assistant.sentences import sentences as sentences  # moved there; callers import it from here
 
@@ -25,36 +26,25 @@ LEGEND = "[GI] = für die Berliner GI belegt; [Praxis] = allgemeine gute Praxis,
 
 
 @dataclass
-class Citation:
+class Citation(FromRecord):
     n: int
-    doc: str
-    title: str
-    type: str
-    stand: str
-    page: int
-    page_label: str
-    section: str
+    record: SourceRecord  # the passage's record, unchanged (``citation.page`` etc. read it)
     text: str
     score: float
-    reconstruction: bool
     highlights: list[str] = field(default_factory=list)  # the sentences of the passage the answer uses
     url: str = ""
-    # A passage whose sentence runs over a page break ends on a later page than it starts.
-    page_end: int = 0
-    page_label_end: str = ""
-    ocr: bool = False  # the quoted text was read by OCR from a scan
 
     @classmethod
     def from_passage(cls, n: int, p: Passage, highlights: list[str] | None = None) -> Citation:
-        return cls(
-            n=n, doc=p.doc, title=p.title, type=p.type, stand=p.stand, page=p.page, page_label=p.page_label,
-            section=p.section, text=p.text, score=round(p.score, 5), reconstruction=p.reconstruction,
-            highlights=list(highlights or []), url=document_url(p.doc, p.page),
-            page_end=max(p.page, p.page_end), page_label_end=p.page_label_end or p.page_label, ocr=p.ocr,
-        )
+        return cls(n=n, record=p.record, text=p.text, score=round(p.score, 5), highlights=list(highlights or []),
+                   url=document_url(p.doc, p.page))
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Flat, as the API and the feedback store have always given it."""
+        record = asdict(self.record)
+        record["areas"] = list(self.record.areas)
+        return {"n": self.n, **record, "text": self.text, "score": self.score, "highlights": list(self.highlights),
+                "url": self.url}
 
     @property
     def notice(self) -> str:

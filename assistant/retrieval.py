@@ -11,6 +11,7 @@ import numpy as np
 from assistant.embeddings import Embedder
 from assistant.glossary import Glossary
 from assistant.lexical import LexicalIndex
+from assistant.records import FromRecord, SourceRecord
 from assistant.store import VectorStore
 
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -37,44 +38,18 @@ class Filters:
 
 
 @dataclass
-class Passage:
+class Passage(FromRecord):
     id: str
-    doc: str
-    title: str
-    type: str
-    stand: str
-    areas: tuple[str, ...]
-    page: int
-    page_end: int
-    page_label: str
-    page_label_end: str
-    section: str
+    record: SourceRecord  # where it comes from (see assistant.records); ``passage.doc`` etc. read it
     text: str
-    reconstruction: bool
     score: float = 0.0
-    ocr: bool = False  # text from optical character recognition
     dense_sim: float = 0.0
     bm25_score: float = 0.0
     ranks: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_meta(cls, cid: str, m: dict) -> Passage:
-        return cls(
-            id=cid,
-            doc=m["doc"],
-            title=m.get("title", m["doc"]),
-            type=m.get("type", ""),
-            stand=m.get("stand", ""),
-            areas=tuple(a for a in str(m.get("areas", "")).split("|") if a),
-            page=int(m.get("page", 1)),
-            page_end=int(m.get("page_end", m.get("page", 1))),
-            page_label=str(m.get("page_label", m.get("page", 1))),
-            page_label_end=str(m.get("page_label_end", m.get("page_label", ""))),
-            section=m.get("section", ""),
-            text=m.get("text", ""),
-            reconstruction=bool(m.get("reconstruction", False)),
-            ocr=bool(m.get("ocr", False)),
-        )
+        return cls(id=cid, record=SourceRecord.from_metadata(m), text=m.get("text", ""))
 
 
 class Retriever:
@@ -95,17 +70,17 @@ class Retriever:
         self.glossary = glossary
         self.candidates, self.rrf_k = candidates, rrf_k
         self.weights = {"bm25": bm25_weight, "dense": dense_weight}
-        self.doc_meta: dict[str, dict] = {}
-        for m in chunks.values():
-            self.doc_meta.setdefault(m["doc"], m)
+        self.records = {cid: SourceRecord.from_metadata(m) for cid, m in chunks.items()}
+        self.doc_meta: dict[str, SourceRecord] = {}
+        for r in self.records.values():
+            self.doc_meta.setdefault(r.doc, r)
 
     # ---- filters
     def documents(self) -> list[dict]:
         return [
-            {"doc": d, "title": m.get("title", d), "type": m.get("type", ""),
-             "areas": [a for a in str(m.get("areas", "")).split("|") if a], "stand": m.get("stand", ""),
-             "reconstruction": bool(m.get("reconstruction"))}
-            for d, m in sorted(self.doc_meta.items(), key=lambda kv: kv[1].get("title", kv[0]))
+            {"doc": d, "title": r.title, "type": r.type, "areas": list(r.areas), "stand": r.stand,
+             "reconstruction": r.reconstruction}
+            for d, r in sorted(self.doc_meta.items(), key=lambda kv: kv[1].title)
         ]
 
     def allowed_docs(self, filters: Filters | None) -> set[str] | None:
@@ -115,21 +90,19 @@ class Retriever:
         if filters.docs:
             docs &= set(filters.docs)
         if filters.types:
-            docs = {d for d in docs if self.doc_meta[d].get("type") in filters.types}
+            docs = {d for d in docs if self.doc_meta[d].type in filters.types}
         if filters.areas:
-            docs = {d for d in docs
-                    if set(str(self.doc_meta[d].get("areas", "")).split("|")) & set(filters.areas)}
+            docs = {d for d in docs if set(self.doc_meta[d].areas) & set(filters.areas)}
         return docs
 
     # ---- whole sections (the staff checklist reads a guideline chapter in full)
     def sections(self, doc_type: str) -> list[tuple[str, str]]:
         """(doc, section) of every section of the documents of one type, in no particular order."""
-        return sorted({(m["doc"], m["section"]) for m in self.chunks.values()
-                       if m.get("type") == doc_type and m.get("section")})
+        return sorted({(r.doc, r.section) for r in self.records.values() if r.type == doc_type and r.section})
 
     def section_passages(self, doc: str, section: str) -> list[Passage]:
         """All passages of one section of one document, in document order."""
-        rows = [(cid, m) for cid, m in self.chunks.items() if m["doc"] == doc and m.get("section") == section]
+        rows = [(cid, self.chunks[cid]) for cid, r in self.records.items() if r.doc == doc and r.section == section]
         return [Passage.from_meta(cid, m) for cid, m in sorted(rows, key=lambda r: int(r[1].get("start", 0)))]
 
     # ---- what the composer needs besides passages
@@ -146,7 +119,7 @@ class Retriever:
                mode: Mode = "hybrid") -> list[Passage]:
         query = self.glossary.expand(question)
         docs = self.allowed_docs(filters)
-        allowed_ids = None if docs is None else {cid for cid, m in self.chunks.items() if m["doc"] in docs}
+        allowed_ids = None if docs is None else {cid for cid, r in self.records.items() if r.doc in docs}
         n = max(self.candidates, k)
         ranked: dict[str, list[tuple[str, float]]] = {}
         if mode in ("hybrid", "bm25"):

@@ -46,26 +46,10 @@ class EmbedderAdapter(Embeddings):
 
 
 def chunk_metadata(chunk: Chunk, sha256: str) -> dict:
-    """Chroma metadata must be flat scalars: areas are joined with "|"."""
-    return {
-        "doc": chunk.doc,
-        "title": chunk.title,
-        "type": chunk.type,
-        "stand": chunk.stand,
-        "areas": "|".join(chunk.areas),
-        "audience": chunk.audience,
-        "reconstruction": chunk.reconstruction,
-        "ocr": chunk.ocr,
-        "page": chunk.page,
-        "page_end": chunk.page_end,
-        "page_label": chunk.page_label,
-        "page_label_end": chunk.page_label_end,
-        "section": chunk.section,
-        "text": chunk.text,
-        "start": chunk.start,
-        "end": chunk.end,
-        "sha256": sha256,
-    }
+    """The chunk's record (see ``assistant.records``) plus its text, span and file version, as chroma's flat
+    metadata."""
+    return {**chunk.record.to_metadata(), "text": chunk.text, "start": chunk.start, "end": chunk.end,
+            "sha256": sha256}
 
 
 def make_client(index_dir: Path, chroma_url: str | None):

@@ -21,6 +21,7 @@ from assistant.answerability import (
 from assistant.glossary import Glossary
 from assistant.lexical import LexicalIndex
 from assistant.query import Cues, build_query
+from assistant.records import SourceRecord
 from assistant.retrieval import Passage
 
 TEXTS = {
@@ -30,10 +31,15 @@ TEXTS = {
 }
 
 
+def _record(doc: str, stand: str, section: str) -> SourceRecord:
+    return SourceRecord(doc=doc, title="Beispiel", type="Bericht", stand=stand, areas=(), audience="alle",
+                        reconstruction=False, page=1, page_end=1, page_label="1", page_label_end="1",
+                        section=section)
+
+
 def _passage(cid: str, *, bm25: int, dense: int, sim: float) -> Passage:
-    p = Passage(id=cid, doc=f"{cid}.pdf", title="Beispiel", type="Bericht", stand="2022", areas=(), page=1,
-                page_end=1, page_label="1", page_label_end="1", section="Abschnitt", text=TEXTS[cid],
-                reconstruction=False, score=1 / (60 + bm25) + 1 / (60 + dense), dense_sim=sim)
+    p = Passage(id=cid, record=_record(f"{cid}.pdf", "2022", "Abschnitt"), text=TEXTS[cid],
+                score=1 / (60 + bm25) + 1 / (60 + dense), dense_sim=sim)
     p.ranks = {"bm25": bm25, "dense": dense}
     return p
 
@@ -71,9 +77,7 @@ def test_features_of_a_near_miss(lexical):
 def test_not_documented_statement_is_a_feature(lexical):
     TEXTS["p4"] = "Die Öffnungszeiten der Sprechstunde sind in den ausgewerteten Quellen nicht belegt."
     try:
-        p = Passage(id="p4", doc="p4.pdf", title="Beispiel", type="Bericht", stand="", areas=(), page=1,
-                    page_end=1, page_label="1", page_label_end="1", section="", text=TEXTS["p4"],
-                    reconstruction=False, score=0.03, dense_sim=0.9)
+        p = Passage(id="p4", record=_record("p4.pdf", "", ""), text=TEXTS["p4"], score=0.03, dense_sim=0.9)
         f = _judge("Welche Öffnungszeiten hat die Sprechstunde?", [p], lexical)
     finally:
         del TEXTS["p4"]
