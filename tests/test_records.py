@@ -22,7 +22,8 @@ def test_a_chunks_record_survives_the_store_and_reaches_the_citation_unchanged()
     assert citation.record is passage.record
     flat = citation.to_dict()
     assert flat["areas"] == list(chunk.areas) and flat["page_label"] == chunk.page_label
-    assert {"n", "doc", "title", "page", "page_end", "section", "text", "score", "highlights", "url", "ocr"} <= set(flat)
+    expected = {"n", "doc", "title", "page", "page_end", "section", "text", "score", "highlights", "url", "ocr"}
+    assert expected <= set(flat)
 
 
 def test_metadata_of_an_older_index_still_reads():
