@@ -1,5 +1,5 @@
-"""Command line: ``python -m assistant ingest|ask|search|eval|bench|serve``. A thin layer over ``Assistant``;
-errors are printed as German sentences (no stack traces) with exit code 2."""
+"""Command line: ``python -m assistant ingest|ask|search|eval|feedback export|bench|serve``. A thin layer over
+``Assistant``; errors are printed as German sentences (no stack traces) with exit code 2."""
 
 from __future__ import annotations
 
@@ -47,12 +47,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="Fragenkatalog auswerten; Berichte nach evals/reports/")
     _common(p)
-    p.add_argument("--questions", type=Path, default=Path("evals/questions.jsonl"))
-    p.add_argument("--out", type=Path, default=Path("evals/reports"))
+    p.add_argument("--questions", type=Path, help="Fragendatei (Standard: evals/questions.jsonl des Projekts)")
+    p.add_argument("--out", type=Path, help="Berichtsordner (Standard: evals/reports/, mit --configs, --compare "
+                                            "oder --fail-under: auswertung-<Name> neben der Fragendatei)")
     p.add_argument("--skip-germanquad", action="store_true")
     p.add_argument("--skip-scale", action="store_true")
     p.add_argument("--skip-tuning", action="store_true", help="ohne Messung von Abschnittsgröße und Gewichten")
     p.add_argument("--scale-sizes", default="10000,100000")
+    from assistant.eval_runner import add_file_options
+
+    add_file_options(p)
+
+    p = sub.add_parser("feedback", help="gespeicherte Bewertungen weiterverwenden")
+    fsub = p.add_subparsers(dest="feedback_command", required=True)
+    p = fsub.add_parser("export", help="Bewertungen als Gerüst einer Fragendatei ausgeben")
+    p.add_argument("--questions", type=Path, required=True, metavar="OUT.jsonl", help="zu schreibende Fragendatei")
+    p.add_argument("--feedback", type=Path, help="Rückmeldungsdatei (Standard: feedback/feedback.jsonl, oder "
+                                                 "GI_FEEDBACK_PATH)")
+    p.add_argument("--rating", choices=["all", "down", "up"], default="all", help="nur 👎 (down) oder 👍 (up)")
+    p.add_argument("--overwrite", action="store_true", help="eine vorhandene Datei ersetzen")
 
     p = sub.add_parser("bench", help="Ingest- und Antwortzeiten messen; Berichte nach evals/reports/")
     p.add_argument("--out", type=Path, default=Path("evals/reports"))
@@ -106,11 +119,24 @@ def main(argv: list[str] | None = None) -> int:
                           f"(PDF-Seite {c.page}), {c.section or '–'}")
             return 0
         if args.command == "eval":
-            from assistant.eval_runner import run_all
+            from assistant.eval_runner import file_run_requested, run_all, run_file_from_args
+            from assistant.settings import PROJECT_ROOT
 
-            run_all(settings, args.questions, args.out, germanquad=not args.skip_germanquad,
+            if file_run_requested(args):
+                return run_file_from_args(settings, args)
+            run_all(settings, (args.questions or PROJECT_ROOT / "evals" / "questions.jsonl").resolve(),
+                    (args.out or PROJECT_ROOT / "evals" / "reports").resolve(), germanquad=not args.skip_germanquad,
                     scale=not args.skip_scale, scale_sizes=[int(x) for x in args.scale_sizes.split(",") if x],
                     tuning=not args.skip_tuning)
+            return 0
+        if args.command == "feedback":
+            from assistant.feedback import export_questions
+
+            source = (args.feedback or settings.feedback_path).resolve()
+            ratings = ("up", "down") if args.rating == "all" else (args.rating,)
+            n = export_questions(source, args.questions.resolve(), ratings=ratings, overwrite=args.overwrite)
+            print(f"{n} Fragen aus {source} nach {args.questions.resolve()} geschrieben. Bitte bei jeder Frage "
+                  "„answer“ und „doc“ ausfüllen (Platzhalter „BITTE AUSFÜLLEN“); „feedback“ darf stehen bleiben.")
             return 0
         if args.command == "bench":
             from assistant.bench import run_benchmarks

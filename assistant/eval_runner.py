@@ -7,19 +7,26 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import random
 import re
+import shutil
 import statistics
+import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from assistant.errors import UserFacingError
 from assistant.evaluation import (
+    Result,
     load_questions,
     normalise,
     percentile,
+    read_results,
     run_questions,
     summarise,
     summarise_by,
@@ -92,9 +99,25 @@ def answer_shape_section(results) -> list[str]:
 
 def evaluate_questions(settings: Settings, questions_path: Path, out: Path, *, xquad: bool = True,
                        ) -> dict[str, dict]:
+    """All configurations on a question file; eval.md, its charts and the per-question results are written to a
+    temporary folder and moved into ``out`` together at the end (nothing half written on an error)."""
+    questions_path = Path(questions_path).resolve()
+    questions = load_questions(questions_path, settings.corpus_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".eval-", dir=out))
+    try:
+        summaries = _question_set_reports(settings, questions, questions_path, staging, xquad=xquad)
+        _publish(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return summaries
+
+
+def _question_set_reports(settings: Settings, questions: list, questions_path: Path, out: Path, *,
+                          xquad: bool = True) -> dict[str, dict]:
     from assistant.core import Assistant
 
-    questions = load_questions(questions_path)
+    default_results: list[Result] = []
     configs = {"bm25": {"fusion": "bm25"}, "dense": {"fusion": "dense"}, "hybrid (default)": {}}
     if settings.llm_base_url:
         configs["llm"] = {"answerer": "llm"}
@@ -111,6 +134,7 @@ def evaluate_questions(settings: Settings, questions_path: Path, out: Path, *, x
         write_results(out / f"results-{slug}.jsonl", results, name)
         summaries[name] = summarise(results)
         if name.startswith("hybrid"):
+            default_results = results
             per_persona = summarise_by(results, lambda r: [r.persona])
             per_tag = summarise_by(results, lambda r: r.tags or ["plain"])
             gate = answer_shape_section(results) + answerability_section(
@@ -120,9 +144,11 @@ def evaluate_questions(settings: Settings, questions_path: Path, out: Path, *, x
         print(f"  {name}: " + ", ".join(f"{m}={_fmt(summaries[name][m], m)}" for m in METRICS[:8]))
 
     default = summaries["hybrid (default)"]
-    shown = questions_path.relative_to(PROJECT_ROOT) if questions_path.is_absolute() else questions_path
+    shown = questions_path.relative_to(PROJECT_ROOT) if questions_path.is_relative_to(PROJECT_ROOT) else questions_path
     lines = [
         "# Evaluation on the project's question set",
+        "",
+        f"**{headline(default_results, None)}** (hybrid, Fragendatei `{shown}`).",
         "",
         f"Question set: `{shown}`"
         f" ({default['n']} questions: {default['answerable']} answerable, {default['unanswerable']} not in the "
@@ -166,7 +192,7 @@ def evaluate_questions(settings: Settings, questions_path: Path, out: Path, *, x
     return summaries
 
 
-def _chart(summaries: dict[str, dict], path: Path) -> None:
+def _chart(summaries: dict[str, dict], path: Path, title: str = "GI-Assistent: project question set") -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -180,7 +206,7 @@ def _chart(summaries: dict[str, dict], path: Path) -> None:
     ax.set_xticks([x + width * (len(summaries) - 1) / 2 for x in range(len(metrics))], metrics, rotation=15)
     ax.set_ylim(0, 1.05)
     ax.legend()
-    ax.set_title("GI-Assistent: project question set")
+    ax.set_title(title)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -592,6 +618,7 @@ def run_all(settings: Settings, questions: Path, out: Path, *, germanquad: bool 
             scale_sizes: list[int] | None = None, tuning: bool = True, xquad: bool = True) -> None:
     from assistant.core import Assistant
 
+    load_questions(questions, settings.corpus_dir)  # a broken question file stops the run before it starts
     out.mkdir(parents=True, exist_ok=True)
     print("Index prüfen (nur neue oder geänderte Dateien werden eingebettet) …")
     print(Assistant(settings).ingest(progress=True).summary())
@@ -609,19 +636,298 @@ def run_all(settings: Settings, questions: Path, out: Path, *, germanquad: bool 
     print(f"Berichte in {out}")
 
 
+# ---------------------------------------------------------------- a question file of one's own (district mode)
+
+# --configs names -> (name in reports and results files, settings overrides)
+CONFIGS = {"hybrid": ("hybrid (default)", {}), "bm25": ("bm25", {"fusion": "bm25"}),
+           "dense": ("dense", {"fusion": "dense"}), "llm": ("llm", {"answerer": "llm"})}
+LOWER_IS_BETTER = {"false_refusal_rate", "latency_p50_ms", "latency_p95_ms"}
+LABELS = {  # what each metric means, for people who do not read evals/README.md
+    "hit@1": "richtiges Dokument als erste Quelle", "hit@3": "richtiges Dokument unter den ersten 3 Quellen",
+    "hit@5": "richtiges Dokument unter den ersten 5 Quellen", "mrr": "mittlerer Kehrwert des Quellenrangs",
+    "answer_hit": "erwartete Antwort in der Antwort", "refusal_rate": "nicht beantwortbare Fragen abgelehnt",
+    "false_refusal_rate": "beantwortbare Fragen fälschlich abgelehnt",
+    "citation_validity": "Aussagen mit passender Quelle [n]", "latency_p50_ms": "Antwortzeit Median (ms)",
+    "latency_p95_ms": "Antwortzeit 95 % (ms)"}
+SHORT = 160  # characters of an answer shown in a table cell
+
+
+def parse_configs(text: str | None) -> list[str]:
+    names = [n.strip().lower() for n in (text or "hybrid").split(",") if n.strip()]
+    unknown = [n for n in names if n not in CONFIGS]
+    if unknown or not names:
+        raise UserFacingError(f"Unbekannte Konfiguration „{', '.join(unknown) or text}“ für --configs "
+                              f"(möglich: {', '.join(CONFIGS)}).")
+    return list(dict.fromkeys(names))
+
+
+def parse_floors(text: str | None) -> dict[str, float]:
+    """``answer_hit=0.85,refusal_rate=0.8`` -> floors; for false_refusal_rate and latencies the value is a
+    ceiling (lower is better)."""
+    floors: dict[str, float] = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        name, sep, value = part.partition("=")
+        name = name.strip()
+        if not sep or name not in METRICS:
+            raise UserFacingError(f"--fail-under: „{part.strip()}“ ist keine Angabe der Form Kennzahl=Wert "
+                                  f"(Kennzahlen: {', '.join(METRICS)}).")
+        try:
+            floors[name] = float(value)
+        except ValueError:
+            raise UserFacingError(f"--fail-under: „{value.strip()}“ ist keine Zahl (bei {name}).") from None
+    return floors
+
+
+def check_floors(summary: dict, floors: dict[str, float]) -> list[tuple[str, float, float, bool]]:
+    """(metric, value, floor, met) per floor; an unmeasurable metric (no such questions) is not met."""
+    rows = []
+    for name, floor in floors.items():
+        value = summary[name]
+        met = not math.isnan(value) and (value <= floor if name in LOWER_IS_BETTER else value >= floor)
+        rows.append((name, value, floor, met))
+    return rows
+
+
+def _slug(config_name: str) -> str:
+    return config_name.split(" ")[0]
+
+
+def pick_previous(groups: dict[str, list[Result]], config_name: str, path: Path) -> list[Result]:
+    """The previous run's results for the configuration compared (a file with one configuration: that one)."""
+    if len(groups) == 1:
+        return next(iter(groups.values()))
+    for name, rows in groups.items():
+        if _slug(name) == _slug(config_name):
+            return rows
+    raise UserFacingError(f"Die Ergebnisdatei {path} enthält keine Ergebnisse der Konfiguration "
+                          f"„{_slug(config_name)}“ (nur: {', '.join(_slug(n) for n in groups)}).")
+
+
+@dataclass
+class Comparison:
+    before: dict
+    after: dict
+    better: list[tuple[Result, Result]]  # (previous, now)
+    worse: list[tuple[Result, Result]]
+    added: int  # questions only in this run
+    dropped: int  # questions only in the previous run
+
+
+def compare_runs(previous: list[Result], now: list[Result]) -> Comparison:
+    old = {r.id: r for r in previous}
+    pairs = [(old[r.id], r) for r in now if r.id in old]
+    return Comparison(summarise(previous), summarise(now),
+                      [(a, b) for a, b in pairs if b.correct and not a.correct],
+                      [(a, b) for a, b in pairs if a.correct and not b.correct],
+                      sum(r.id not in old for r in now), len({*old} - {r.id for r in now}))
+
+
+def _cell(text: str, limit: int = SHORT) -> str:
+    text = re.sub(r"\s+", " ", text or "").replace("|", "/").strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _verdict(r: Result) -> str:
+    if not r.answerable:
+        return "✓ abgelehnt" if r.refused else "✗ beantwortet, obwohl nicht im Korpus"
+    if r.refused:
+        return "✗ fälschlich abgelehnt"
+    if r.answer_hit:
+        return "✓ richtig" + ("" if r.rank else " (Quelle nicht das erwartete Dokument)")
+    return "✗ erwartete Antwort fehlt" + ("" if r.rank else ", anderes Dokument zitiert")
+
+
+def headline(results: list[Result], comparison: Comparison | None) -> str:
+    def questions(n: int) -> str:
+        return f"{n} Frage" if n == 1 else f"{n} Fragen"
+
+    text = f"{sum(r.correct for r in results)} von {questions(len(results))} richtig beantwortet"
+    if comparison is not None:
+        text += (f"; {questions(len(comparison.worse))} verschlechtert und {len(comparison.better)} verbessert "
+                 "seit dem letzten Lauf")
+    return text
+
+
+def district_report(questions_path: Path, corpus_dir: Path, runs: dict[str, list[Result]],
+                    summaries: dict[str, dict], floors: list[tuple[str, float, float, bool]],
+                    comparison: Comparison | None, compare_path: Path | None, chart_name: str) -> str:
+    primary = next(iter(runs))
+    results = runs[primary]
+    answerable = sum(r.answerable for r in results)
+    lines = [f"# Auswertung der Fragendatei {questions_path.name}", "",
+             f"**{headline(results, comparison)}** (Konfiguration {_slug(primary)}).", "",
+             f"- Fragendatei: `{questions_path}` ({len(results)} Fragen: {answerable} beantwortbar, "
+             f"{len(results) - answerable} nicht im Korpus)",
+             f"- Korpus: `{corpus_dir}`", f"- Rechner: {machine()}"]
+    if compare_path is not None:
+        lines.append(f"- Verglichen mit: `{compare_path}`")
+    lines += ["", "„Richtig“ heißt: die erwartete Antwort steht in der Antwort, oder eine Frage, die die Unterlagen "
+              "nicht beantworten, wurde abgelehnt. Die Kennzahlen sind in `evals/README.md` erklärt.", ""]
+    if floors:
+        lines += ["## Mindestwerte", "", "| Kennzahl | Wert | Grenze | erfüllt |", "|---|---|---|---|"]
+        for name, value, floor, met in floors:
+            op = "≤" if name in LOWER_IS_BETTER else "≥"
+            lines.append(f"| {name} ({LABELS[name]}) | {_fmt(value, name)} | {op} {floor:g} | "
+                         f"{'ja' if met else '**nein**'} |")
+        lines.append("")
+    lines += ["## Kennzahlen", "", "| Kennzahl | Bedeutung | " + " | ".join(_slug(n) for n in summaries) + " |",
+              "|---|---|" + "---|" * len(summaries)]
+    for m in METRICS:
+        lines.append(f"| {m} | {LABELS[m]} | " + " | ".join(_fmt(s[m], m) for s in summaries.values()) + " |")
+    lines += ["", f"![Kennzahlen je Konfiguration]({chart_name})", ""]
+    by_kind = any(r.kind for r in results)  # without kinds, the tags say what kind of question it is
+    groupings = [("Nach Art der Frage (kind)" if by_kind else "Nach Art der Frage (tags)",
+                  (lambda r: [r.kind or "ohne Angabe"]) if by_kind else (lambda r: r.tags or ["ohne Angabe"])),
+                 ("Nach Zielgruppe (persona)", lambda r: [r.persona])]
+    for title, key in groupings:
+        groups = summarise_by(results, key)
+        if len(groups) < 2:
+            continue
+        lines += [f"## {title}", "", "| Gruppe | Fragen | richtig | erwartete Antwort | abgelehnt (nicht im Korpus) "
+                  "| fälschlich abgelehnt |", "|---|---|---|---|---|---|"]
+        for g, s in groups.items():
+            right = sum(r.correct for r in results if g in key(r))
+            lines.append(f"| {g} | {s['n']} | {right} | {_fmt(s['answer_hit'])} | {_fmt(s['refusal_rate'])} | "
+                         f"{_fmt(s['false_refusal_rate'])} |")
+        lines.append("")
+    if comparison is not None:
+        lines += ["## Vergleich mit dem letzten Lauf", "", "| Kennzahl | vorher | jetzt | Änderung |",
+                  "|---|---|---|---|"]
+        for m in METRICS:
+            before, after = comparison.before[m], comparison.after[m]
+            delta = after - before
+            lines.append(f"| {m} | {_fmt(before, m)} | {_fmt(after, m)} | "
+                         f"{'–' if math.isnan(delta) else f'{delta:+.0f}' if m.endswith('_ms') else f'{delta:+.3f}'} |")
+        lines.append("")
+        if comparison.added or comparison.dropped:
+            lines += [f"{comparison.added} Fragen sind neu, {comparison.dropped} Fragen des letzten Laufs fehlen in "
+                      "der Fragendatei; sie zählen im Vergleich der Fragen nicht mit.", ""]
+        for title, pairs in ((f"Verschlechtert ({len(comparison.worse)})", comparison.worse),
+                             (f"Verbessert ({len(comparison.better)})", comparison.better)):
+            lines += [f"### {title}", ""]
+            if not pairs:
+                lines += ["keine", ""]
+                continue
+            lines += ["| id | Frage | erwartet | Antwort vorher | Antwort jetzt |", "|---|---|---|---|---|"]
+            for a, b in pairs:
+                lines.append(f"| {b.id} | {_cell(b.question)} | {_cell(' / '.join(b.golds))} | "
+                             f"{_cell(a.answer)} ({_verdict(a)}) | {_cell(b.answer)} ({_verdict(b)}) |")
+            lines.append("")
+    lines += ["## Alle Fragen", "", "| id | Frage | erwartet | Ergebnis | Antwort (gekürzt) |", "|---|---|---|---|---|"]
+    for r in results:
+        lines.append(f"| {r.id} | {_cell(r.question)} | {_cell(' / '.join(r.golds))} | {_verdict(r)} | "
+                     f"{_cell(r.answer)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _publish(staging: Path, out: Path) -> None:
+    """Move every staged file into ``out``: the new report and results appear together, never half written."""
+    for f in sorted(staging.iterdir()):
+        os.replace(f, out / f.name)
+
+
+def evaluate_file(settings: Settings, questions_path: Path, out: Path, *, configs: list[str],
+                  compare: Path | None = None, floors: dict[str, float] | None = None) -> int:
+    """Only the question file, under the configurations asked for; 1 if a floor is missed, else 0."""
+    from assistant.core import Assistant
+
+    floors = floors or {}
+    questions_path = questions_path.resolve()
+    questions = load_questions(questions_path, settings.corpus_dir)  # checked before anything runs or is written
+    if "llm" in configs and not settings.llm_base_url:
+        raise UserFacingError("Die Konfiguration „llm“ braucht einen Sprachmodell-Server (GI_LLM_BASE_URL).")
+    previous = read_results(compare.resolve()) if compare is not None else None
+    print(f"{len(questions)} Fragen aus {questions_path}")
+    print(Assistant(settings).ingest(progress=False).summary())
+    runs: dict[str, list[Result]] = {}
+    for key in configs:
+        name, overrides = CONFIGS[key]
+        assistant = Assistant(settings.model_copy(update=overrides))
+        assistant.warm_up()
+        runs[name] = run_questions(assistant, questions)
+        right = sum(r.correct for r in runs[name])
+        print(f"  {_slug(name)}: {right} von {len(questions)} richtig")
+    summaries = {name: summarise(results) for name, results in runs.items()}
+    primary = next(iter(runs))
+    comparison = (compare_runs(pick_previous(previous, primary, compare), runs[primary])
+                  if previous is not None else None)
+    floor_rows = check_floors(summaries[primary], floors)
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".auswertung-", dir=out))
+    try:
+        for name, results in runs.items():
+            write_results(staging / f"results-{_slug(name)}.jsonl", results, name)
+        _chart(summaries, staging / "bericht.png", title=f"GI-Assistent: {questions_path.name}")
+        (staging / "bericht.md").write_text(
+            district_report(questions_path, settings.corpus_dir, runs, summaries, floor_rows, comparison,
+                            compare.resolve() if compare else None, "bericht.png"), encoding="utf-8")
+        _publish(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    print(headline(runs[primary], comparison) + ".")
+    print(f"Bericht: {out / 'bericht.md'}; Ergebnisse je Frage: "
+          + ", ".join(str(out / f"results-{_slug(n)}.jsonl") for n in runs))
+    missed = [row for row in floor_rows if not row[3]]
+    for name, value, floor, _ in missed:
+        op = "≤" if name in LOWER_IS_BETTER else "≥"
+        print(f"Mindestwert verfehlt: {name} = {_fmt(value, name)} (gefordert {op} {floor:g})", file=sys.stderr)
+    if floor_rows and not missed:
+        print("Alle Mindestwerte erreicht.")
+    return 1 if missed else 0
+
+
+def default_out(questions_path: Path) -> Path:
+    """Reports of one's own question file go next to it, never over the project's reports."""
+    return questions_path.resolve().parent / f"auswertung-{questions_path.stem}"
+
+
+def add_file_options(p) -> None:
+    """The options of a question-file run (``eval`` and ``python -m assistant.eval_runner``); any of them makes the
+    run cheap: only the question file, only the configurations asked for."""
+    p.add_argument("--configs", help="nur diese Konfigurationen, z. B. hybrid oder hybrid,bm25,dense,llm "
+                                     "(die erste zählt für --compare und --fail-under)")
+    p.add_argument("--compare", type=Path, metavar="RESULTS.jsonl",
+                   help="mit den Ergebnissen eines früheren Laufs vergleichen (results-hybrid.jsonl)")
+    p.add_argument("--fail-under", metavar="KENNZAHL=WERT,…",
+                   help="Rückgabewert 1, wenn eine Kennzahl ihren Mindestwert verfehlt, z. B. "
+                        "answer_hit=0.85,refusal_rate=0.8 (false_refusal_rate und Antwortzeiten: Höchstwert)")
+
+
+def file_run_requested(args) -> bool:
+    return bool(args.configs or args.compare or args.fail_under)
+
+
+def run_file_from_args(settings: Settings, args) -> int:
+    questions = (args.questions or PROJECT_ROOT / "evals" / "questions.jsonl").resolve()
+    configs, floors = parse_configs(args.configs), parse_floors(args.fail_under)  # bad options fail first
+    out = args.out.resolve() if args.out else default_out(questions)
+    return evaluate_file(settings, questions, out, configs=configs, compare=args.compare, floors=floors)
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m assistant.eval_runner``: only the question set and its answerability section (about a minute;
     ``python -m assistant eval`` runs everything)."""
     import argparse
 
     ap = argparse.ArgumentParser(prog="python -m assistant.eval_runner", description=main.__doc__)
-    ap.add_argument("--questions", type=Path, default=PROJECT_ROOT / "evals" / "questions.jsonl")
-    ap.add_argument("--out", type=Path, default=PROJECT_ROOT / "evals" / "reports")
+    ap.add_argument("--questions", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--index", type=Path, default=None)
     ap.add_argument("--skip-xquad", action="store_true", help="without the XQuAD-de refusal rates")
+    add_file_options(ap)
     args = ap.parse_args(argv)
-    run_all(Settings.load(index_dir=args.index), args.questions, args.out, germanquad=False, scale=False,
-            tuning=False, xquad=not args.skip_xquad)
+    try:
+        settings = Settings.load(index_dir=args.index)
+        if file_run_requested(args):
+            return run_file_from_args(settings, args)
+        run_all(settings, (args.questions or PROJECT_ROOT / "evals" / "questions.jsonl").resolve(),
+                (args.out or PROJECT_ROOT / "evals" / "reports").resolve(), germanquad=False, scale=False,
+                tuning=False, xquad=not args.skip_xquad)
+    except UserFacingError as exc:
+        print(f"Fehler: {exc.reason}", file=sys.stderr)
+        return 2
     return 0
 
 
