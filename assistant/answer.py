@@ -317,7 +317,7 @@ def compose(query: Query, passages: list[Passage], *, cues: Cues | None = None,
         if past:
             return _only_past_answer(query, lead, past, passages, glossary or Glossary())
     chosen = _supporting(query, lead, cands, scoring)
-    return _render(query, [lead, *chosen], passages, finder, today, scoring)
+    return _render(query, [lead, *chosen], passages, finder, today, scoring, glossary)
 
 
 @dataclass(frozen=True)
@@ -386,16 +386,19 @@ def _supporting(query: Query, lead: _Candidate, cands: list[_Candidate], w: Scor
 
 
 def _render(query: Query, ordered: list[_Candidate], passages: list[Passage], finder: SpanFinder, today: date,
-            w: Scoring) -> Composition:
+            w: Scoring, glossary: Glossary | None = None) -> Composition:
     numbers: dict[int, int] = {}
     highlights: dict[int, list[str]] = {}
     parts: list[str] = []
     span = ""
+    explained: set[str] = set()
     for i, c in enumerate(ordered):
         n = numbers.setdefault(c.passage_rank, len(numbers) + 1)
         highlights.setdefault(c.passage_rank, []).append(c.raw)  # verbatim, to mark it in the quote
         sentence = _as_prose(c.sentence)
         sentence = sentence if sentence.endswith((".", "!", "?", ":", ")", "“")) else sentence + "."
+        if query.audience == "citizen" and glossary is not None:
+            sentence = glossary.explain(sentence, explained)  # the quote in the sources stays verbatim
         if i == 0:
             found = finder.span(query.answer_type, sentence, query)
             if found:

@@ -54,6 +54,23 @@ class Glossary:
                 extra.append(long)
         return question if not extra else f"{question} ({'; '.join(extra)})"
 
+    def explain(self, text: str, explained: set[str]) -> str:
+        """Plain language for citizens: the first use of an abbreviation in an answer gets its long form in
+        brackets ("SPK (Sozialraumorientierte Planungskoordination)"); ``explained`` carries what an earlier
+        statement of the same answer already explained. Parts of compounds ("GI-Handlungsraum") stay as they
+        are, and so does an abbreviation whose long form stands in the text already."""
+        for short, long in sorted(self.abbreviations.items(), key=lambda kv: -len(kv[0])):
+            if short in explained:
+                continue
+            m = re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text)
+            if not m:
+                continue
+            explained.add(short)
+            if long.lower() in text.lower() or f"({short})" in text:
+                continue
+            text = f"{text[:m.end()]} ({long}){text[m.end():]}"
+        return text
+
     def areas_in(self, text: str) -> list[str]:
         low = text.lower().replace(" ", "-")
         return [a for a in self.areas if a.lower() in low]

@@ -217,3 +217,27 @@ def test_answer_span_is_part_of_the_api_record(shipped):
     data = shipped.ask("Wie viele Handlungsräume hat der Senat festgelegt?").to_dict()
     assert data["answer_span"] and data["answer_span"] in data["text"]
     assert data["answer_type"] == "number"
+
+
+def test_citizen_answers_explain_abbreviations_on_first_use(shipped):
+    import re
+
+    glossary = shipped.glossary
+    for question in ("Wer koordiniert die Gemeinschaftsinitiative im Bezirk?", "Was macht die SPK?"):
+        answer = shipped.ask(question, audience="citizen")
+        assert not answer.refused
+        for short, long in glossary.abbreviations.items():
+            if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", answer.text):
+                assert long.lower() in answer.text.lower(), (question, short, answer.text)
+        # the quoted sources stay as the documents wrote them
+        assert all(h in c.text for c in answer.citations for h in c.highlights)
+
+
+def test_glossary_explains_each_abbreviation_once_and_leaves_compounds():
+    from assistant.glossary import Glossary
+
+    g = Glossary(abbreviations={"SPK": "Sozialraumorientierte Planungskoordination", "GI": "Gemeinschaftsinitiative"})
+    seen: set[str] = set()
+    first = g.explain("Die SPK koordiniert die GI-Handlungsräume.", seen)
+    assert first == "Die SPK (Sozialraumorientierte Planungskoordination) koordiniert die GI-Handlungsräume."
+    assert g.explain("Die SPK lädt ein.", seen) == "Die SPK lädt ein."
