@@ -72,7 +72,7 @@ def whole_statement(statement: str) -> bool:
     return text.endswith(_SENTENCE_END) or "|" in text or text.endswith(";")
 
 
-def answer_shape_section(results) -> list[str]:
+def answer_shape_section(results, settings: Settings | None = None) -> list[str]:
     """How the answers read: the gold answer in the lead statement, answer length per persona, and a check that
     no statement is a cut sentence."""
     from assistant.citations import claims
@@ -94,7 +94,54 @@ def answer_shape_section(results) -> list[str]:
         lengths = [len(r.answer) for r in answered if r.persona == persona]
         med = statistics.median(lengths) if lengths else float("nan")
         lines.append(f"| {persona} | {len(lengths)} | {med:.0f} | {targets[persona]} |")
-    return lines
+    return lines + plain_language_lines(answered, settings)
+
+
+def _plain(text: str) -> str:
+    """An answer as a reader reads it: without [n] markers, bold marks and list boxes."""
+    return re.sub(r"\s*\[\d{1,2}\]|\*\*|- \[ \] ", "", text).strip()
+
+
+def wiener_sachtextformel(texts: list[str]) -> float:
+    """Median Wiener Sachtextformel (first variant; a German readability grade: 4 very easy … 15 very hard)
+    over texts of at least two words, computed by textstat with German hyphenation (pyphen)."""
+    import textstat
+
+    textstat.set_lang("de")
+    scores = [textstat.wiener_sachtextformel(t, 1) for t in texts if len(t.split()) >= 2]
+    return statistics.median(scores) if scores else float("nan")
+
+
+def plain_language_lines(answered, settings: Settings | None = None) -> list[str]:
+    """Citizens' answers against the documents' own sentences (readability), and abbreviations left unexplained
+    (a glossary abbreviation standing alone in a citizen answer whose long form the answer does not give)."""
+    from assistant.citations import answer_units
+    from assistant.documents import corpus_files, load, load_catalogue
+    from assistant.glossary import Glossary
+
+    settings = settings or Settings.load()
+    citizen = [_plain(r.answer) for r in answered if r.persona == "citizen"]
+    if not citizen:
+        return []
+    corpus = settings.corpus_dir
+    catalogue = load_catalogue(corpus)
+    sentences: list[str] = []
+    for path in corpus_files(corpus):
+        try:
+            doc = load(path, corpus, catalogue)
+        except Exception:  # a file the index skips is skipped here too
+            continue
+        sentences += [u for page in doc.pages for u in answer_units(page.text)]
+    glossary = Glossary.load(corpus)
+    unexplained = [t for t in citizen if any(
+        re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", t) and long.lower() not in t.lower()
+        for short, long in glossary.abbreviations.items())]
+    return ["", "Plain language for citizens (Wiener Sachtextformel, median; lower is easier):", "",
+            "| text | median WSTF |", "|---|---|",
+            f"| citizen answers ({len(citizen)}) | {wiener_sachtextformel(citizen):.1f} |",
+            f"| the documents' sentences ({len(sentences)}) | {wiener_sachtextformel(sentences):.1f} |", "",
+            f"Citizen answers with an abbreviation left unexplained: {len(unexplained)} of {len(citizen)} "
+            "(target 0; parts of compounds such as „QM-Gebiet“ are not counted)."]
 
 
 def evaluate_questions(settings: Settings, questions_path: Path, out: Path, *, xquad: bool = True,
@@ -137,7 +184,7 @@ def _question_set_reports(settings: Settings, questions: list, questions_path: P
             default_results = results
             per_persona = summarise_by(results, lambda r: [r.persona])
             per_tag = summarise_by(results, lambda r: r.tags or ["plain"])
-            gate = answer_shape_section(results) + answerability_section(
+            gate = answer_shape_section(results, settings) + answerability_section(
                 assistant, results, out, {q.id: q.history for q in questions}, xquad=xquad)
             failures = [r for r in results if (r.answerable and (not r.answer_hit or not r.rank or r.rank > 3))
                         or (not r.answerable and not r.refused)]

@@ -72,3 +72,13 @@ def test_a_cut_sentence_is_not_a_whole_statement():
     assert whole_statement("Vor Ort: mobile Sprechstunde | 29.03.2022")
     assert not whole_statement("… Integrierte Handlungs- und Entwicklungskonzepte der")
     assert not whole_statement("ein neues Stadtteilhaus am")
+
+
+def test_readability_grades_a_plain_sentence_easier_than_official_prose():
+    from assistant.eval_runner import _plain, wiener_sachtextformel
+
+    plain = ["Die Sprechstunde war am Dienstag. Sie war auf dem Platz. Viele Leute kamen."]
+    official = ["Die ressortübergreifende Gemeinschaftsinitiative zur Stärkung sozial benachteiligter Quartiere "
+                "koordiniert integrierte Handlungskonzepte der Bezirksverwaltungen."]
+    assert wiener_sachtextformel(plain) < wiener_sachtextformel(official)
+    assert _plain("Am **29.03.2022** war es. [1]") == "Am 29.03.2022 war es."
