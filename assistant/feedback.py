@@ -4,6 +4,10 @@ Each record keeps the question, the answer, its citations and the settings it wa
 retrieval and answerer configuration), so every complaint can be reproduced. No IP addresses or user names.
 Appends are atomic: one ``write`` of a whole line under an exclusive ``flock``, so concurrent clicks (threads
 or several app processes) never interleave or lose lines.
+
+The file is append-only: a rating carries the id of the answer it was given on, a later rating of the same answer
+supersedes it, and taking a rating back (un-clicking 👍) appends a ``withdrawn`` record instead of rewriting the
+file (a rewrite could lose a concurrent append). ``effective`` gives the ratings that stand.
 """
 
 from __future__ import annotations
@@ -21,13 +25,18 @@ from pathlib import Path
 _LOCK = threading.Lock()
 
 
+RATINGS = ("up", "down")
+WITHDRAWN = "withdrawn"
+
+
 def record(path: Path, *, rating: str, question: str, answer: dict, reason: str = "",
-           settings: dict | None = None) -> dict:
-    if rating not in ("up", "down"):
+           settings: dict | None = None, answer_id: str | None = None) -> dict:
+    if rating not in RATINGS:
         raise ValueError("rating must be 'up' or 'down'")
     entry = {
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "rating": rating,
+        "answer_id": answer_id,
         "reason": reason.strip()[:2000],
         "question": question,
         "answer": answer.get("text", ""),
@@ -37,6 +46,31 @@ def record(path: Path, *, rating: str, question: str, answer: dict, reason: str 
         ],
         "settings": settings or {},
     }
+    _append(path, entry)
+    return entry
+
+
+def withdraw(path: Path, *, answer_id: str) -> dict:
+    """Take back the rating of one answer: the earlier record stays, ``effective`` no longer counts it."""
+    if not answer_id:
+        raise ValueError("answer_id is required to withdraw a rating")
+    entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "rating": WITHDRAWN, "answer_id": answer_id}
+    _append(path, entry)
+    return entry
+
+
+def effective(records: list[dict]) -> list[dict]:
+    """The ratings that stand, in file order: per answer id only the last record counts, and a ``withdrawn`` one
+    removes it. Records without an answer id (older files) each stand alone."""
+    last: dict[str, int] = {}
+    for i, rec in enumerate(records):
+        if rec.get("answer_id"):
+            last[rec["answer_id"]] = i
+    return [rec for i, rec in enumerate(records)
+            if rec.get("rating") in RATINGS and (not rec.get("answer_id") or last[rec["answer_id"]] == i)]
+
+
+def _append(path: Path, entry: dict) -> None:
     line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     with _LOCK:
@@ -48,7 +82,6 @@ def record(path: Path, *, rating: str, question: str, answer: dict, reason: str 
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
-    return entry
 
 
 def read_all(path: Path) -> list[dict]:
@@ -80,7 +113,7 @@ def question_skeleton(records: list[dict], *, ratings: tuple[str, ...] = ("up", 
     from assistant.evaluation import NOT_IN_CORPUS, PLACEHOLDER
 
     lines: dict[str, dict] = {}
-    for rec in records:
+    for rec in effective(records):
         if rec.get("rating") not in ratings or not str(rec.get("question") or "").strip():
             continue
         question = scrub(" ".join(str(rec["question"]).split()))

@@ -7,13 +7,15 @@ requests to remote hosts into the page.
 
 
 import html
+import json
 import logging
 import re
 import secrets
+import uuid
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, HTTPException
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, Field
 
@@ -47,7 +49,59 @@ CSS = """
 .gi-badge { display: inline-block; background: #8a4b00; color: #fff; border-radius: 4px; padding: 0 .4em;
             font-size: .85em; }
 .gi-meta { color: #444; font-size: .9em; }
+.gi-status { margin: .2em 0; font-weight: 600; color: #14532d; }
+.gi-status.gi-error { color: #991b1b; }
+/* Gradio's orange primary button with white text is 2.8:1; this darker orange is 5.0:1, 7.1:1 on hover
+   (WCAG AA needs 4.5:1). */
+#gi-ask { background: #b45309 !important; color: #fff !important; border-color: #b45309 !important; }
+#gi-ask:hover { background: #92400e !important; }
+/* Gradio's light grey hints (#bbbbc2, 1.9:1) made readable: #52525b is 7.7:1 on white. */
+.gradio-container .info-text, .show-api { color: #52525b !important; }
+/* A keyboard user must always see where the focus is. */
+.gradio-container :is(a, button, input, textarea, select, summary, [tabindex]):focus-visible {
+    outline: 3px solid #1d4ed8 !important; outline-offset: 2px; }
 """
+# Gradio's own control labels (copy, like, clear …) in German. The same texts serve any browser language, since
+# the whole page is German; keys are Gradio's translation keys (gradio 6.31, frontend locale files).
+GRADIO_GERMAN = {
+    "chatbot.copy_message": "Nachricht kopieren", "chatbot.copied_message": "Nachricht kopiert",
+    "chatbot.like": "Gefällt mir", "chatbot.dislike": "Gefällt mir nicht", "chatbot.clear": "Chat leeren",
+    "chatbot.retry": "Wiederholen", "chatbot.undo": "Rückgängig", "chatbot.edit": "Bearbeiten",
+    "chatbot.submit": "Senden", "chatbot.cancel": "Abbrechen", "chatbot.complete": "Fertig",
+    "chat_interface.chatbot": "Chatbot", "chat_interface.conversation": "Unterhaltung",
+    "common.clear": "Löschen", "common.loading": "Wird geladen", "common.settings": "Einstellungen",
+    "common.built_with_gradio": "Mit Gradio erstellt", "common.built_with": "erstellt mit",
+    "common.error": "Fehler", "common.remove": "Entfernen", "common.submit": "Senden", "common.undo": "Rückgängig",
+    "common.edit": "Bearbeiten", "common.download": "Herunterladen", "common.share": "Teilen",
+    "common.language": "Sprache", "common.display_theme": "Darstellung",
+    "dropdown.select_option": "Option auswählen",
+}
+# Labels Gradio 6.31 writes in English without a translation key; rewritten in the browser (see HEAD).
+GRADIO_FIXED_LABELS = {
+    "Liked": "Gefällt mir (ausgewählt, zum Zurücknehmen klicken)",
+    "Disliked": "Gefällt mir nicht (ausgewählt, zum Zurücknehmen klicken)",
+    "Copy conversation": "Unterhaltung kopieren", "Copied conversation": "Unterhaltung kopiert",
+    "Scroll down": "Nach unten scrollen", "Clear": "Chat leeren",
+}
+# Gradio renders <html lang="en"> and has no option for it; screen readers must read the page with German rules.
+HEAD = """<script>
+(() => {
+  const labels = %s;
+  // Only write what differs: setting an attribute to its own value would notify the observer again.
+  const fix = (root) => {
+    if (document.documentElement.lang !== "de") document.documentElement.lang = "de";
+    for (const el of root.querySelectorAll("[aria-label], [title]")) {
+      for (const attr of ["aria-label", "title"]) {
+        const german = labels[el.getAttribute(attr)];
+        if (german) el.setAttribute(attr, german);
+      }
+    }
+  };
+  document.documentElement.lang = "de";
+  new MutationObserver(() => fix(document)).observe(document.documentElement,
+    {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label", "title", "lang"]});
+})();
+</script>"""
 
 
 class AskRequest(BaseModel):
@@ -90,7 +144,7 @@ def sources_html(answer: Answer | None) -> str:
     if answer is None or not answer.citations:
         return "<p>Noch keine Quellen. Stellen Sie eine Frage.</p>"
     title = "Nächstliegende Dokumente" if answer.refused else "Quellen"
-    parts = [f"<h3>{title}</h3>"]
+    parts = [f"<h2>{title}</h2>"]  # h2 under the page's h1: screen readers navigate by heading level
     for c in answer.citations:
         quote = html.escape(c.text)
         for h in sorted(set(c.highlights), key=len, reverse=True):
@@ -107,7 +161,9 @@ def sources_html(answer: Answer | None) -> str:
             f'{" · " + html.escape(c.section) if c.section else ""}</div>'
             f'<blockquote style="white-space: pre-wrap">{quote}</blockquote>'
             f'<a href="{html.escape(c.url)}" target="_blank" rel="noopener" '
-            f'aria-label="Quelle {c.n} öffnen: {html.escape(c.title)}, Seite {html.escape(c.page_label)}">'
+            # the accessible name starts with the visible text, so voice control ("click …") finds the link
+            f'aria-label="Dokument an dieser Stelle öffnen: Quelle {c.n}, {html.escape(c.title)}, '
+            f'Seite {html.escape(c.page_label)}">'
             f"Dokument an dieser Stelle öffnen</a></div>"
         )
     return "\n".join(parts)
@@ -121,6 +177,93 @@ def _text_of(content) -> str:
     if isinstance(content, dict):
         return str(content.get("text") or content.get("content") or "")
     return str(content or "")
+
+
+def status_html(message: str, *, alert: bool = False) -> str:
+    """A short status line read out by screen readers (``alert`` for errors, ``status`` for confirmations)."""
+    if not message:
+        return ""
+    role = "alert" if alert else "status"
+    return f'<p role="{role}" class="gi-status{" gi-error" if alert else ""}">{html.escape(message)}</p>'
+
+
+def like_rating(liked) -> str | None:
+    """Gradio's LikeData.liked: True (👍), False (👎), or an empty value when the user un-clicks a thumb."""
+    if liked is True or str(liked).lower() in ("like", "true"):
+        return "up"
+    if liked is False or str(liked).lower() in ("dislike", "false"):
+        return "down"
+    return None
+
+
+def rated_answer(answers: list, index, value) -> dict | None:
+    """The answer entry a like event refers to. Chat messages alternate user/assistant, so assistant message i is
+    answers[i // 2]; the entry's reply must also match the rated message's text, so a rating never lands on
+    another answer (e.g. when the chat and the state got out of step)."""
+    idx = index[0] if isinstance(index, list | tuple) else index
+    try:
+        pos = int(idx) // 2
+    except (TypeError, ValueError):
+        return None
+    entry = answers[pos] if answers and 0 <= pos < len(answers) else None
+    if not entry:
+        return None
+    if value is not None and _normal(_text_of(value)) != _normal(entry.get("reply", "")):
+        log.warning("like event does not match the answer at position %s; not stored", pos)
+        return None
+    return entry
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+def api_docs_html(schema: dict) -> str:
+    """The API description as one static German page built from the OpenAPI schema: no scripts and no assets
+    from elsewhere (FastAPI's Swagger page loads them from a public CDN and stays blank offline)."""
+    esc = html.escape
+    parts = [f"<h1>{esc(schema.get('info', {}).get('title', 'API'))}</h1>",
+             '<p>Maschinenlesbare Beschreibung: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI '
+             f"{esc(str(schema.get('openapi', '')))}).</p>"]
+    components = schema.get("components", {}).get("schemas", {})
+    for path, methods in schema.get("paths", {}).items():
+        for method, op in methods.items():
+            parts.append(f"<section><h2><code>{esc(method.upper())} {esc(path)}</code></h2>")
+            if op.get("summary") or op.get("description"):
+                parts.append(f"<p>{esc(op.get('description') or op.get('summary'))}</p>")
+            params = op.get("parameters", [])
+            if params:
+                parts.append("<h3>Parameter</h3><ul>" + "".join(
+                    f"<li><code>{esc(p['name'])}</code> ({esc(p.get('in', ''))})</li>" for p in params) + "</ul>")
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            ref = body.get("$ref", "").rsplit("/", 1)[-1]
+            if ref in components:
+                props = components[ref].get("properties", {})
+                required = set(components[ref].get("required", []))
+                parts.append("<h3>Anfrage (JSON)</h3><table><tr><th>Feld</th><th>Typ</th><th>Pflicht</th>"
+                             "<th>Beschreibung</th></tr>" + "".join(
+                                 f"<tr><td><code>{esc(name)}</code></td><td>{esc(_schema_type(prop))}</td>"
+                                 f"<td>{'ja' if name in required else 'nein'}</td>"
+                                 f"<td>{esc(prop.get('description', ''))}</td></tr>"
+                                 for name, prop in props.items()) + "</table>")
+            responses = op.get("responses", {})
+            if responses:
+                parts.append("<h3>Antworten</h3><ul>" + "".join(
+                    f"<li><code>{esc(code)}</code> {esc(r.get('description', ''))}</li>"
+                    for code, r in responses.items()) + "</ul>")
+            parts.append("</section>")
+    style = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#1f2937;line-height:1.5}"
+             "table{border-collapse:collapse}td,th{border:1px solid #9ca3af;padding:.3em .6em;text-align:left}"
+             "a{color:#1d4ed8}a:focus-visible{outline:3px solid #1d4ed8}")
+    return (f'<!doctype html><html lang="de"><head><meta charset="utf-8"><title>API-Dokumentation</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{style}</style></head>'
+            f"<body><main>{''.join(parts)}</main></body></html>")
+
+
+def _schema_type(prop: dict) -> str:
+    if "type" in prop:
+        return str(prop["type"])
+    return " | ".join(str(p.get("type", "null")) for p in prop.get("anyOf", [])) or "beliebig"
 
 
 # ---------------------------------------------------------------- app
@@ -138,6 +281,8 @@ def build_blocks(assistant: Assistant):
 
     def chat(message: str, history: list, audience_label: str, doc_filter: list, type_filter: list,
              area_filter: list, answers: list):
+        """One turn. A rejected question (too long, empty, no index) is not added to the chat: it stays in the
+        input and the German reason appears beside it, so nothing typed is lost."""
         history = list(history or [])
         answers = list(answers or [])
         plain_history = [{"role": m.get("role"), "content": _text_of(m.get("content"))} for m in history
@@ -146,35 +291,37 @@ def build_blocks(assistant: Assistant):
         audience = AUDIENCE_LABELS.get(audience_label, "general")
         try:
             answer = assistant.ask(message, history=plain_history, audience=audience, filters=filters)
-            reply = answer_markdown(answer)
-            answers.append({"question": message, "answer": answer.to_dict(),
-                            "settings": {"audience": audience, "filters": filters, **assistant.describe()}})
-            panel = sources_html(answer)
         except UserFacingError as exc:
-            reply = f"⚠️ {safe_markdown(exc.reason)}"
-            answers.append(None)
-            panel = sources_html(None)
+            return gr.update(), gr.update(), answers, message, status_html(exc.reason, alert=True)
         except Exception:
             log.exception("ask failed")
-            reply = "⚠️ Es ist ein interner Fehler aufgetreten. Bitte versuchen Sie es noch einmal."
-            answers.append(None)
-            panel = sources_html(None)
+            return (gr.update(), gr.update(), answers, message,
+                    status_html("Es ist ein interner Fehler aufgetreten. Bitte versuchen Sie es noch einmal.",
+                                alert=True))
+        reply = answer_markdown(answer)
+        # The id binds a later rating to exactly this answer; the reply text lets on_like check the binding.
+        answers.append({"id": uuid.uuid4().hex, "question": message, "answer": answer.to_dict(), "reply": reply,
+                        "settings": {"audience": audience, "filters": filters, **assistant.describe()}})
         history += [{"role": "user", "content": safe_markdown(message or "")},
                     {"role": "assistant", "content": reply}]
-        return history, panel, answers, ""
+        return history, sources_html(answer), answers, "", ""
 
     def on_like(answers: list, reason: str, data: gr.LikeData):
-        # The chat alternates user/assistant messages; assistant message i belongs to answers[i // 2].
-        idx = data.index[0] if isinstance(data.index, list | tuple) else data.index
-        pos = int(idx) // 2
-        entry = answers[pos] if answers and 0 <= pos < len(answers) else None
-        if not entry:
-            return "Für diese Nachricht kann keine Rückmeldung gespeichert werden."
-        liked = data.liked if isinstance(data.liked, bool) else str(data.liked).lower() in ("like", "true")
-        feedback.record(assistant.settings.feedback_path, rating="up" if liked else "down",
-                        question=entry["question"], answer=entry["answer"], reason=reason or "",
-                        settings=entry["settings"])
-        return "Danke! Ihre Rückmeldung wurde gespeichert."
+        entry = rated_answer(answers, data.index, data.value)
+        if entry is None:
+            return status_html("Für diese Nachricht kann keine Rückmeldung gespeichert werden.", alert=True), reason
+        path = assistant.settings.feedback_path
+        rating = like_rating(data.liked)
+        if rating is None:  # the same thumb clicked again: take the rating back, do not store the opposite
+            feedback.withdraw(path, answer_id=entry["id"])
+            return status_html("Ihre Bewertung wurde zurückgenommen."), ""
+        feedback.record(path, rating=rating, question=entry["question"], answer=entry["answer"],
+                        reason=reason or "", settings=entry["settings"], answer_id=entry["id"])
+        return status_html("Danke! Ihre Rückmeldung wurde gespeichert."), ""
+
+    def reset():
+        """Both the chat's trash icon and "Neue Unterhaltung": no sources, answers or rating state survive."""
+        return [], sources_html(None), [], "", "", ""
 
     with gr.Blocks(title="GI-Assistent") as demo:
         gr.Markdown(
@@ -188,15 +335,20 @@ def build_blocks(assistant: Assistant):
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(label="Unterhaltung", height=480, elem_id="gi-chat",
                                      placeholder="Stellen Sie unten Ihre Frage.", sanitize_html=True,
-                                     feedback_options=("Like", "Dislike"))
+                                     feedback_options=("Like", "Dislike"),
+                                     # no "share" button: it posts to an outside service and has no label
+                                     buttons=["copy", "copy_all"])
+                # Right under the chat, where the thumbs are clicked: the confirmation is seen at once.
+                feedback_status = gr.HTML("", elem_id="gi-feedback-status")
                 question = gr.Textbox(label="Ihre Frage", placeholder="z. B. Was ist die Gemeinschaftsinitiative?",
-                                      elem_id="gi-question", lines=2, max_lines=6, autofocus=True)
+                                      elem_id="gi-question", lines=1, max_lines=6, autofocus=True,
+                                      info="Enter sendet die Frage, Umschalt+Enter beginnt eine neue Zeile.")
+                question_status = gr.HTML("", elem_id="gi-question-status")
                 with gr.Row():
                     ask_btn = gr.Button("Fragen", variant="primary", elem_id="gi-ask")
                     clear_btn = gr.Button("Neue Unterhaltung", elem_id="gi-clear")
                 reason = gr.Textbox(label="Begründung zur Bewertung (optional, vor dem Klick auf 👍/👎)",
                                     elem_id="gi-reason", lines=1)
-                feedback_status = gr.Markdown(elem_id="gi-feedback-status")
                 with gr.Row():
                     gr.Examples(EXAMPLES_STAFF, inputs=question, label="Beispiele für die Verwaltung")
                     gr.Examples(EXAMPLES_CITIZENS, inputs=question, label="Beispiele für Bürgerinnen und Bürger")
@@ -210,11 +362,13 @@ def build_blocks(assistant: Assistant):
                 sources = gr.HTML(sources_html(None), label="Quellen", elem_id="gi-sources")
 
         inputs = [question, chatbot, audience, doc_filter, type_filter, area_filter, answers]
-        outputs = [chatbot, sources, answers, question]
+        outputs = [chatbot, sources, answers, question, question_status]
         ask_btn.click(chat, inputs, outputs, api_name="chat", concurrency_limit=None)
         question.submit(chat, inputs, outputs, api_name=False, concurrency_limit=None)
-        clear_btn.click(lambda: ([], sources_html(None), [], ""), None, outputs, api_name=False)
-        chatbot.like(on_like, [answers, reason], feedback_status, api_name=False)
+        reset_outputs = [chatbot, sources, answers, feedback_status, reason, question_status]
+        clear_btn.click(lambda: (*reset(), ""), None, [*reset_outputs, question], api_name=False)
+        chatbot.clear(reset, None, reset_outputs, api_name=False)
+        chatbot.like(on_like, [answers, reason], [feedback_status, reason], api_name=False)
     return demo
 
 
@@ -224,7 +378,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     assistant = assistant or Assistant(settings or Settings.load())
     settings = assistant.settings
-    app = FastAPI(title="GI-Assistent API", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    # docs_url/redoc_url off: FastAPI's pages load Swagger/ReDoc from a public CDN; /api/docs is our own page.
+    app = FastAPI(title="GI-Assistent API", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     basic = HTTPBasic(auto_error=False)
     auth_on = bool(settings.auth_user and settings.auth_password)
 
@@ -238,6 +393,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     @app.post("/api/ask", dependencies=[Depends(check_auth)])
     def api_ask(req: AskRequest) -> dict:
+        """Eine Frage stellen: Antwort mit Belegen [n], Quellen (Dokument, Seite, Abschnitt, Zitat) und Zeiten.
+        Ungültige Fragen oder Zielgruppen ergeben 400 mit einer deutschen Meldung, ein fehlender Index 503."""
         try:
             return assistant.ask(req.question, history=req.history, audience=req.audience,
                                  filters=req.filters).to_dict()
@@ -246,8 +403,13 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         except IndexNotReady as exc:
             raise HTTPException(503, exc.reason) from exc
 
+    @app.get("/api/docs", include_in_schema=False, response_class=HTMLResponse)
+    def api_docs() -> HTMLResponse:
+        return HTMLResponse(api_docs_html(app.openapi()))
+
     @app.get("/api/health")
     def health() -> dict:
+        """Betriebszustand: "ok" und die Zahl der Abschnitte im Index, sonst 503."""
         try:
             return {"status": "ok", "chunks": assistant.index().chunk_count}
         except IndexNotReady as exc:
@@ -268,7 +430,9 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     demo = build_blocks(assistant)
     demo.queue(default_concurrency_limit=None)
     auth = (settings.auth_user, settings.auth_password) if auth_on else None
-    return gr.mount_gradio_app(app, demo, path="", auth=auth, footer_links=["api"], css=CSS,
+    head = HEAD % json.dumps(GRADIO_FIXED_LABELS, ensure_ascii=False)
+    i18n = gr.I18n(de=GRADIO_GERMAN, en=GRADIO_GERMAN)
+    return gr.mount_gradio_app(app, demo, path="", auth=auth, footer_links=["api"], css=CSS, head=head, i18n=i18n,
                                server_name=settings.host, server_port=settings.port)
 
 

@@ -3,22 +3,29 @@ the sources, follow a source link to the PDF page, give feedback; and hostile do
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import uvicorn
 
 from assistant import Assistant, feedback
 from assistant.ui import create_app
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+ACCESSIBILITY_REPORT = ROOT / "evals" / "reports" / "accessibility.md"
+VIEWPORTS = {"Desktop": {"width": 1280, "height": 900}, "Telefon": {"width": 390, "height": 844}}
+BLOCKING_IMPACTS = ("serious", "critical")
+ENGLISH_GRADIO_LABELS = {"Like", "Dislike", "Liked", "Disliked", "Copy message", "Copy conversation", "Clear", "Share"}
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
@@ -86,7 +93,7 @@ def test_ask_read_sources_open_pdf_and_give_feedback(shipped, browser, tmp_path)
         pdf_page.close()
 
         page.get_by_label("Begründung zur Bewertung (optional, vor dem Klick auf 👍/👎)").fill("Datum fehlt")
-        page.locator("#gi-chat button[aria-label='Dislike']").last.click()
+        page.locator("#gi-chat button[aria-label='Gefällt mir nicht']").last.click()
         page.get_by_text("Danke! Ihre Rückmeldung wurde gespeichert.").wait_for(timeout=10_000)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "ui-answer.png"), full_page=True)
@@ -162,3 +169,159 @@ def test_hostile_document_content_is_rendered_inert(browser, tmp_path):
         assert doc.evaluate("window.__pwned === undefined")
         context.close()
     assert not [u for u in remote if "evil.example" in u]
+
+
+def _ask(page, question: str) -> None:
+    box = page.get_by_label("Ihre Frage")
+    box.fill(question)
+    box.press("Enter")  # Enter sends (Shift+Enter would start a new line)
+    page.locator("#gi-sources .gi-source").first.wait_for(timeout=60_000)
+
+
+def test_input_and_ratings_are_never_lost_or_mixed_up(shipped, browser, tmp_path):
+    path = tmp_path / "feedback.jsonl"
+    assistant = Assistant.from_settings(corpus_dir=shipped.settings.corpus_dir, index_dir=shipped.settings.index_dir,
+                                        feedback_path=path)
+    limit = assistant.settings.max_question_chars
+    with running(assistant) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(url)
+        box = page.get_by_label("Ihre Frage")
+        # a question over the limit is rejected with the German reason and stays in the input
+        long_question = "Was plant die Gemeinschaftsinitiative in Hellersdorf-Nord? " * (limit // 50)
+        box.fill(long_question.strip())
+        box.press("Shift+Enter")
+        box.type("Zweite Zeile")
+        assert box.input_value().endswith("\nZweite Zeile")
+        box.press("Enter")
+        page.locator("#gi-question-status [role=alert]").wait_for(timeout=30_000)
+        assert "zu lang" in page.locator("#gi-question-status").inner_text()
+        assert box.input_value() == long_question.strip() + "\nZweite Zeile"
+        assert page.locator("#gi-chat .message").count() == 0
+
+        _ask(page, "Was ist die Gemeinschaftsinitiative?")
+        assert box.input_value() == "" and page.locator("#gi-question-status").inner_text().strip() == ""
+        # rate with a reason: stored, the reason box is emptied, the confirmation shows right under the chat
+        page.locator("#gi-reason textarea").fill("klar und kurz")
+        page.locator("#gi-chat button[aria-label='Gefällt mir']").last.click()
+        status = page.locator("#gi-feedback-status [role=status]")
+        status.wait_for(timeout=10_000)
+        assert "gespeichert" in status.inner_text()
+        assert page.locator("#gi-reason textarea").input_value() == ""
+        chat_box, status_box = page.locator("#gi-chat").bounding_box(), status.bounding_box()
+        assert 0 <= status_box["y"] - (chat_box["y"] + chat_box["height"]) < 80
+        # un-clicking 👍 takes the rating back instead of storing 👎
+        page.locator("#gi-chat button[aria-label^='Gefällt mir (ausgewählt']").last.click()
+        page.get_by_text("zurückgenommen").wait_for(timeout=10_000)
+        first_answer = feedback.read_all(path)[0]
+
+        page.get_by_role("button", name="Neue Unterhaltung").click()
+        page.get_by_text("Noch keine Quellen").wait_for(timeout=10_000)
+        assert page.locator("#gi-feedback-status").inner_text().strip() == ""
+        _ask(page, "Wann war die Sprechstunde auf dem Alice-Salomon-Platz?")
+        page.locator("#gi-chat button[aria-label='Gefällt mir nicht']").last.click()
+        page.get_by_text("Danke! Ihre Rückmeldung wurde gespeichert.").wait_for(timeout=10_000)
+
+        # the chat's own trash icon resets the sources and the answers too: a rating afterwards binds to the new one
+        page.locator("#gi-chat button[aria-label='Chat leeren']").click()
+        page.get_by_text("Noch keine Quellen").wait_for(timeout=10_000)
+        _ask(page, "Was wird am Barnimplatz geplant?")
+        page.locator("#gi-chat button[aria-label='Gefällt mir']").last.click()
+        page.get_by_text("Danke! Ihre Rückmeldung wurde gespeichert.").wait_for(timeout=10_000)
+        context.close()
+    raw = feedback.read_all(path)
+    assert [r["rating"] for r in raw] == ["up", "withdrawn", "down", "up"]
+    standing = feedback.effective(raw)
+    assert [(r["question"], r["rating"]) for r in standing] == [
+        ("Wann war die Sprechstunde auf dem Alice-Salomon-Platz?", "down"), ("Was wird am Barnimplatz geplant?", "up")]
+    assert first_answer["question"] == "Was ist die Gemeinschaftsinitiative?"
+    assert first_answer["reason"] == "klar und kurz" and standing[0]["reason"] == ""
+    assert len({r["answer_id"] for r in raw}) == 3
+
+
+def _axe(page) -> dict:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+
+
+def test_chat_is_accessible_at_desktop_and_phone_size(shipped, browser):
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: `make browser` installs it (npm ci in tests/axe)")
+    rows, blocking, checked = [], [], {}
+    with running(shipped) as url:
+        for name, viewport in VIEWPORTS.items():
+            context = browser.new_context(viewport=viewport)
+            page = context.new_page()
+            page.goto(url)
+            _ask(page, "Was ist die Gemeinschaftsinitiative?")
+            page.locator("#gi-chat button[aria-label='Gefällt mir']").last.wait_for()
+            assert page.evaluate("document.documentElement.lang") == "de"
+            labels = {b.get_attribute("aria-label") for b in page.locator("#gi-chat button").all()}
+            assert not labels & ENGLISH_GRADIO_LABELS, labels
+            assert "Enter sendet die Frage" in page.locator("#gi-question").inner_text()
+            # keyboard focus is visible: the focused "Fragen" button gets an outline
+            page.get_by_role("button", name="Fragen", exact=True).focus()
+            page.keyboard.press("Shift+Tab")
+            page.keyboard.press("Tab")
+            outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+            assert page.evaluate("document.activeElement.id") == "gi-ask" and outline != "none"
+            result = _axe(page)
+            checked[name] = (len(result["passes"]), len(result["incomplete"]), len(result["violations"]))
+            for v in result["violations"]:
+                rows.append((name, v["id"], v["impact"], len(v["nodes"]), v["help"]))
+                if v["impact"] in BLOCKING_IMPACTS:
+                    blocking.append((name, v["id"], [n["target"] for n in v["nodes"]]))
+            context.close()
+    version = json.loads((AXE.parent / "package.json").read_text(encoding="utf-8"))["version"]
+    _write_accessibility_report(rows, checked, version)
+    assert not blocking, blocking
+
+
+def _write_accessibility_report(rows: list[tuple], checked: dict, version: str) -> None:
+    lines = [
+        "# Barrierefreiheit (axe-core)", "",
+        f"axe-core {version}, eingefügt mit Playwright in Debians Chromium; Seite: Chat nach einer beantworteten "
+        "Frage (Quellen sichtbar). Geschrieben von `tests/test_browser.py::test_chat_is_accessible_at_desktop_and_"
+        "phone_size`.", "",
+        "Ziel: keine Verstöße der Schwere „serious“ oder „critical“.", "",
+        "| Ansicht | Regel | Schwere | Stellen | Beschreibung |", "|---|---|---|---|---|",
+    ]
+    lines += [f"| {v} | {rule} | {impact} | {n} | {text} |" for v, rule, impact, n, text in rows]
+    for name, viewport in VIEWPORTS.items():
+        if not any(r[0] == name for r in rows):
+            lines.append(f"| {name} ({viewport['width']}×{viewport['height']}) | – | – | 0 | keine Verstöße |")
+    lines += ["", "| Ansicht | Regeln bestanden | Regeln zu prüfen (axe „incomplete“) | Regeln verletzt |",
+              "|---|---|---|---|"]
+    lines += [f"| {name} | {p} | {i} | {v} |" for name, (p, i, v) in checked.items()]
+    counts = {i: sum(r[3] for r in rows if r[2] == i) for i in ("critical", "serious", "moderate", "minor")}
+    lines += ["", "Stellen je Schwere (alle Ansichten): " + ", ".join(f"{k} {v}" for k, v in counts.items()), ""]
+    ACCESSIBILITY_REPORT.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_chat_and_api_docs_make_no_request_beyond_loopback(shipped, browser):
+    requests: list[str] = []
+    with running(shipped) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.on("request", lambda request: requests.append(request.url))
+        page = context.new_page()
+        page.goto(url)
+        _ask(page, "Wann war die Sprechstunde auf dem Alice-Salomon-Platz?")
+        with context.expect_page() as opened:
+            page.locator("#gi-sources .gi-source").first.get_by_role("link").click()
+        opened.value.wait_for_load_state()
+        docs = context.new_page()
+        docs.goto(url + "/api/docs")
+        # the docs page is readable without any network: German, and it describes POST /api/ask with its fields
+        assert docs.evaluate("document.documentElement.lang") == "de"
+        text = docs.locator("main").inner_text()
+        assert "POST /api/ask" in text and "question" in text and "audience" in text
+        assert docs.locator("script").count() == 0
+        schema = docs.request.get(url + "/api/openapi.json").json()
+        assert "/api/ask" in schema["paths"]
+        context.close()
+    assert any("/api/docs" in u for u in requests) and any("/dokumente/" in u for u in requests)
+    # chrome://, chrome-extension:// (the built-in PDF viewer), data: and blob: never touch the network
+    remote = [u for u in requests
+              if urlsplit(u).scheme in ("http", "https", "ws", "wss", "ftp") and urlsplit(u).hostname != "127.0.0.1"]
+    assert remote == [], remote

@@ -2,6 +2,8 @@ import json
 import multiprocessing
 import threading
 
+import pytest
+
 from assistant import feedback
 
 ANSWER = {"text": "Antwort [1]", "refused": False,
@@ -38,3 +40,28 @@ def test_concurrent_clicks_from_threads_and_processes_lose_nothing(tmp_path):
     assert len(lines) == 11 * 25
     questions = {json.loads(line)["question"].split(" ")[0] for line in lines}  # every line parses whole
     assert len(questions) == 11 * 25
+
+
+def test_a_rating_binds_to_its_answer_and_can_be_changed_or_withdrawn(tmp_path):
+    path = tmp_path / "fb.jsonl"
+    feedback.record(path, rating="up", question="Erste?", answer=ANSWER, answer_id="a1")
+    feedback.record(path, rating="up", question="Zweite?", answer=ANSWER, answer_id="a2")
+    feedback.record(path, rating="down", question="Zweite?", answer=ANSWER, answer_id="a2", reason="doch nicht")
+    feedback.withdraw(path, answer_id="a1")
+    raw = feedback.read_all(path)
+    assert [r["rating"] for r in raw] == ["up", "up", "down", "withdrawn"]  # append-only: history kept
+    standing = feedback.effective(raw)
+    assert [(r["answer_id"], r["rating"], r["reason"]) for r in standing] == [("a2", "down", "doch nicht")]
+    # a withdrawn rating no longer reaches the question-file export; a later rating of it counts again
+    assert [line["question"] for line in feedback.question_skeleton(raw)] == ["Zweite?"]
+    feedback.record(path, rating="down", question="Erste?", answer=ANSWER, answer_id="a1")
+    assert {r["answer_id"] for r in feedback.effective(feedback.read_all(path))} == {"a1", "a2"}
+
+
+def test_records_without_answer_id_each_stand_and_withdraw_needs_an_id(tmp_path):
+    path = tmp_path / "fb.jsonl"
+    feedback.record(path, rating="up", question="A?", answer=ANSWER)
+    feedback.record(path, rating="down", question="A?", answer=ANSWER)
+    assert len(feedback.effective(feedback.read_all(path))) == 2
+    with pytest.raises(ValueError):
+        feedback.withdraw(path, answer_id="")
