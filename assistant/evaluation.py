@@ -159,6 +159,18 @@ def _parse_question(row, names: dict[str, set[str]] | None, corpus_dir: Path | N
                     tags, answers, docs, kind.strip()), []
 
 
+def _json_lines(lines: list[str], errors: list[str]):
+    """(line number, parsed value) of the non-empty lines of a JSONL file; a line that is no JSON is reported in
+    ``errors`` (German, with its number) and skipped, so every bad line of a file is named at once."""
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield n, json.loads(line)
+        except ValueError as exc:
+            errors.append(f"Zeile {n}: kein gültiges JSON (Fehler bei Zeichen {getattr(exc, 'colno', '?')})")
+
+
 def load_questions(path: Path, corpus_dir: Path | None = None) -> list[Question]:
     """Read and check a question file (schema: evals/README.md). With ``corpus_dir`` every ``doc`` must name a
     file of that folder and is replaced by its relative path. Raises QuestionFileError listing every bad line."""
@@ -173,14 +185,7 @@ def load_questions(path: Path, corpus_dir: Path | None = None) -> list[Question]
     out: list[Question] = []
     errors: list[str] = []
     seen: dict[str, int] = {}
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            errors.append(f"Zeile {n}: kein gültiges JSON (Fehler bei Zeichen {getattr(exc, 'colno', '?')})")
-            continue
+    for n, row in _json_lines(lines, errors):
         q, problems = _parse_question(row, names, corpus_dir)
         errors += [f"Zeile {n}: {p}" for p in problems]
         if q is None:
@@ -361,14 +366,7 @@ def read_results(path: Path) -> dict[str, list[Result]]:
         raise QuestionFileError(f"Die Ergebnisdatei {path} existiert nicht.")
     groups: dict[str, list[Result]] = {}
     errors = []
-    for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            errors.append(f"Zeile {n}: kein gültiges JSON (Fehler bei Zeichen {getattr(exc, 'colno', '?')})")
-            continue
+    for n, row in _json_lines(path.read_text(encoding="utf-8", errors="replace").splitlines(), errors):
         if not isinstance(row, dict):
             errors.append(f"Zeile {n}: jede Zeile muss ein JSON-Objekt {{…}} sein")
             continue
