@@ -60,7 +60,35 @@ CSS = """
 /* A keyboard user must always see where the focus is. */
 .gradio-container :is(a, button, input, textarea, select, summary, [tabindex]):focus-visible {
     outline: 3px solid #1d4ed8 !important; outline-offset: 2px; }
+/* [n] in an answer links to its source card (dark blue: Gradio dims chat text, this stays >= 4.5:1); the card it
+   leads to is marked until another one is chosen. */
+#gi-chat a[href^="#quelle-"] { color: #1e3a8a !important; font-weight: 600; text-decoration: underline; }
+.gi-source { scroll-margin-top: .5em; transition: background-color .3s; }
+.gi-source.gi-target { border-color: #1d4ed8; box-shadow: 0 0 0 3px #1d4ed8; background: #eff6ff; }
+@media (prefers-reduced-motion: reduce) { .gi-source { transition: none; } }
+/* Empty status lines take no room; they appear with their message (role status/alert is then announced). */
+#gi-question-status:not(:has([role])), #gi-feedback-status:not(:has([role])) { display: none; }
+/* A phone (one column): question, answer and the first source must fit one screen after asking. The header is
+   compact (the introduction folds away once a question was asked), the buttons share a line, the chat is only
+   as tall as its content up to 28 % of the screen, and the sources come right after the chat, before the
+   rating reason: the two columns dissolve into one list whose order only moves the reason box. */
+@media (max-width: 640px) {
+    #gi-intro h1 { font-size: 1.4em; margin: 0 0 .2em; }
+    #gi-intro p { font-size: .85em; line-height: 1.35; margin: 0; }
+    /* Gradio prefixes every rule with its container, so the :has() test sits on the page column below it. */
+    div:has(> #gi-intro):has(#gi-chat .message) #gi-intro p { display: none; }
+    #gi-audience label { padding: .25em .6em; }
+    #gi-actions { flex-wrap: nowrap; }
+    #gi-actions button { min-width: 0; flex: 1 1 auto; white-space: nowrap; padding: .45em .6em; }
+    #gi-sources h2 { margin: 0 0 .3em; font-size: 1.2em; }
+    #gi-chat { height: auto !important; max-height: 28vh !important; min-height: 0 !important; }
+    #gi-main { flex-direction: column; flex-wrap: nowrap; }
+    #gi-main > .column { display: contents; }
+    #gi-sources { order: 1; }
+    .form:has(#gi-reason) { order: 2; }  /* Gradio wraps each text box in an unnamed .form */
+}
 """
+CHAT_HEIGHT = 480  # pixels on a wide screen; on a phone the CSS above lets the chat shrink to its content
 # Gradio's own control labels (copy, like, clear …) in German. The same texts serve any browser language, since
 # the whole page is German; keys are Gradio's translation keys (gradio 6.31, frontend locale files).
 GRADIO_GERMAN = {
@@ -98,6 +126,21 @@ HEAD = """<script>
     }
   };
   document.documentElement.lang = "de";
+  // [n] in an answer: scroll to its source card, mark it and move the focus there (screen readers follow).
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest('a[href^="#quelle-"]');
+    if (!link) return;
+    const card = document.getElementById(link.getAttribute("href").slice(1));
+    if (!card) return;
+    event.preventDefault();
+    event.stopPropagation();
+    for (const old of document.querySelectorAll(".gi-source.gi-target")) old.classList.remove("gi-target");
+    card.classList.add("gi-target");
+    card.setAttribute("tabindex", "-1");
+    const smooth = !matchMedia("(prefers-reduced-motion: reduce)").matches;
+    card.scrollIntoView({behavior: smooth ? "smooth" : "auto", block: "start"});
+    card.focus({preventScroll: true});
+  }, true);
   new MutationObserver(() => fix(document)).observe(document.documentElement,
     {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label", "title", "lang"]});
 })();
@@ -128,11 +171,31 @@ def safe_markdown(text: str) -> str:
     return "\n".join(out)
 
 
-def answer_markdown(answer: Answer) -> str:
+# A citation marker as safe_markdown writes it (brackets backslash-escaped), and the link made of it.
+_ESCAPED_MARKER = re.compile(r"\\\[(\d{1,2})\\\]")
+_MARKER_LINK = re.compile(r"\[(\\\[\d{1,2}\\\])\]\(#quelle-\d{1,2}\)")
+
+
+def link_citations(text: str, numbers: set[int]) -> str:
+    """Each [n] of a cited source becomes an in-page link to its card ``#quelle-n`` (the page script scrolls to and
+    highlights it). Runs on escaped text, so the only link target ever made is a fragment of digits."""
+    def link(m: re.Match) -> str:
+        return f"[{m.group(0)}](#quelle-{m.group(1)})" if int(m.group(1)) in numbers else m.group(0)
+    return _ESCAPED_MARKER.sub(link, text)
+
+
+def unlink_citations(text: str) -> str:
+    """The inverse of ``link_citations``: plain markers again."""
+    return _MARKER_LINK.sub(r"\1", text)
+
+
+def answer_markdown(answer: Answer, *, links: bool = False) -> str:
     text = safe_markdown(answer.text.replace("- [ ] ", "- ☐ "))
     if answer.answer_span:  # the answering phrase of the lead is the one markup the answer keeps: bold
         marked = safe_markdown(f"**{answer.answer_span}**")
         text = text.replace(marked, f"**{safe_markdown(answer.answer_span)}**", 1)
+    if links:
+        text = link_citations(text, {c.n for c in answer.citations})
     if answer.notice:
         text += f"\n\n_Hinweis: {safe_markdown(answer.notice)}_"
     if any(c.reconstruction for c in answer.citations):
@@ -292,19 +355,26 @@ def build_blocks(assistant: Assistant):
         try:
             answer = assistant.ask(message, history=plain_history, audience=audience, filters=filters)
         except UserFacingError as exc:
-            return gr.update(), gr.update(), answers, message, status_html(exc.reason, alert=True)
+            return gr.update(), gr.update(), answers, message, status_html(exc.reason, alert=True), gr.update()
         except Exception:
             log.exception("ask failed")
             return (gr.update(), gr.update(), answers, message,
                     status_html("Es ist ein interner Fehler aufgetreten. Bitte versuchen Sie es noch einmal.",
-                                alert=True))
-        reply = answer_markdown(answer)
+                                alert=True), gr.update())
+        # Only the newest answer's sources are shown, so only its [n] may link to a card: earlier answers keep
+        # plain markers (and their stored reply text, which binds ratings, changes with them).
+        for m in history:
+            if isinstance(m, dict) and m.get("role") == "assistant":
+                m["content"] = unlink_citations(_text_of(m.get("content")))
+        for entry in answers:
+            entry["reply"] = unlink_citations(entry.get("reply", ""))
+        reply = answer_markdown(answer, links=True)
         # The id binds a later rating to exactly this answer; the reply text lets on_like check the binding.
         answers.append({"id": uuid.uuid4().hex, "question": message, "answer": answer.to_dict(), "reply": reply,
                         "settings": {"audience": audience, "filters": filters, **assistant.describe()}})
         history += [{"role": "user", "content": safe_markdown(message or "")},
                     {"role": "assistant", "content": reply}]
-        return history, sources_html(answer), answers, "", ""
+        return history, sources_html(answer), answers, "", "", gr.update(open=False)
 
     def on_like(answers: list, reason: str, data: gr.LikeData):
         entry = rated_answer(answers, data.index, data.value)
@@ -321,51 +391,58 @@ def build_blocks(assistant: Assistant):
 
     def reset():
         """Both the chat's trash icon and "Neue Unterhaltung": no sources, answers or rating state survive."""
-        return [], sources_html(None), [], "", "", ""
+        return [], sources_html(None), [], "", "", "", gr.update(open=True)
 
     with gr.Blocks(title="GI-Assistent") as demo:
+        # One layout for every screen, in the order a phone needs it: choices at the top, then question, answer
+        # and sources; on a wide screen the sources sit beside the chat. Tab order thus matches what is seen.
         gr.Markdown(
             "# GI-Assistent\n"
             "Fragen und Antworten zur **Ressortübergreifenden Gemeinschaftsinitiative (GI)** in Marzahn-Hellersdorf "
             "(Handlungsräume Marzahn-Nord und Hellersdorf-Nord). Jede Aussage verweist mit [1], [2] … auf die "
-            "Fundstelle in den Unterlagen. Steht etwas nicht in den Unterlagen, sagt der Assistent das."
+            "Fundstelle in den Unterlagen. Steht etwas nicht in den Unterlagen, sagt der Assistent das.",
+            elem_id="gi-intro",
         )
         answers = gr.State([])
-        with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Unterhaltung", height=480, elem_id="gi-chat",
-                                     placeholder="Stellen Sie unten Ihre Frage.", sanitize_html=True,
+        with gr.Row(elem_id="gi-top", equal_height=False):
+            with gr.Column(scale=3, min_width=240):
+                audience = gr.Radio(list(AUDIENCE_LABELS), value="Allgemein", label="Antwort für",
+                                    elem_id="gi-audience")
+            with gr.Column(scale=2, min_width=240), gr.Accordion("Suche eingrenzen", open=False,
+                                                                 elem_id="gi-filters"):
+                doc_filter = gr.Dropdown(doc_choices, multiselect=True, label="Dokumente", value=[])
+                type_filter = gr.Dropdown(type_choices, multiselect=True, label="Dokumenttyp", value=[])
+                area_filter = gr.Dropdown(area_choices, multiselect=True, label="Handlungsraum", value=[])
+        with gr.Row(elem_id="gi-main", equal_height=False):
+            with gr.Column(scale=3, min_width=300, elem_id="gi-col-chat"):
+                question = gr.Textbox(label="Ihre Frage", placeholder="z. B. Was ist die Gemeinschaftsinitiative?",
+                                      elem_id="gi-question", lines=1, max_lines=6, autofocus=True,
+                                      info="Enter sendet die Frage, Umschalt+Enter beginnt eine neue Zeile.")
+                question_status = gr.HTML("", elem_id="gi-question-status")
+                with gr.Row(elem_id="gi-actions"):
+                    ask_btn = gr.Button("Fragen", variant="primary", elem_id="gi-ask")
+                    clear_btn = gr.Button("Neue Unterhaltung", elem_id="gi-clear")
+                chatbot = gr.Chatbot(label="Unterhaltung", height=CHAT_HEIGHT, elem_id="gi-chat",
+                                     placeholder="Ihre Unterhaltung erscheint hier.", sanitize_html=True,
                                      feedback_options=("Like", "Dislike"),
                                      # no "share" button: it posts to an outside service and has no label
                                      buttons=["copy", "copy_all"])
                 # Right under the chat, where the thumbs are clicked: the confirmation is seen at once.
                 feedback_status = gr.HTML("", elem_id="gi-feedback-status")
-                question = gr.Textbox(label="Ihre Frage", placeholder="z. B. Was ist die Gemeinschaftsinitiative?",
-                                      elem_id="gi-question", lines=1, max_lines=6, autofocus=True,
-                                      info="Enter sendet die Frage, Umschalt+Enter beginnt eine neue Zeile.")
-                question_status = gr.HTML("", elem_id="gi-question-status")
-                with gr.Row():
-                    ask_btn = gr.Button("Fragen", variant="primary", elem_id="gi-ask")
-                    clear_btn = gr.Button("Neue Unterhaltung", elem_id="gi-clear")
                 reason = gr.Textbox(label="Begründung zur Bewertung (optional, vor dem Klick auf 👍/👎)",
                                     elem_id="gi-reason", lines=1)
-                with gr.Row():
-                    gr.Examples(EXAMPLES_STAFF, inputs=question, label="Beispiele für die Verwaltung")
-                    gr.Examples(EXAMPLES_CITIZENS, inputs=question, label="Beispiele für Bürgerinnen und Bürger")
-            with gr.Column(scale=2):
-                audience = gr.Radio(list(AUDIENCE_LABELS), value="Allgemein", label="Antwort für",
-                                    elem_id="gi-audience")
-                with gr.Accordion("Suche eingrenzen", open=False):
-                    doc_filter = gr.Dropdown(doc_choices, multiselect=True, label="Dokumente", value=[])
-                    type_filter = gr.Dropdown(type_choices, multiselect=True, label="Dokumenttyp", value=[])
-                    area_filter = gr.Dropdown(area_choices, multiselect=True, label="Handlungsraum", value=[])
+            with gr.Column(scale=2, min_width=300, elem_id="gi-col-sources"):
                 sources = gr.HTML(sources_html(None), label="Quellen", elem_id="gi-sources")
+        # Open for the first visit; folded after the first answer so question, answer and sources stay on top.
+        with gr.Accordion("Beispielfragen", open=True, elem_id="gi-examples") as examples, gr.Row():
+            gr.Examples(EXAMPLES_STAFF, inputs=question, label="Beispiele für die Verwaltung")
+            gr.Examples(EXAMPLES_CITIZENS, inputs=question, label="Beispiele für Bürgerinnen und Bürger")
 
         inputs = [question, chatbot, audience, doc_filter, type_filter, area_filter, answers]
-        outputs = [chatbot, sources, answers, question, question_status]
+        outputs = [chatbot, sources, answers, question, question_status, examples]
         ask_btn.click(chat, inputs, outputs, api_name="chat", concurrency_limit=None)
         question.submit(chat, inputs, outputs, api_name=False, concurrency_limit=None)
-        reset_outputs = [chatbot, sources, answers, feedback_status, reason, question_status]
+        reset_outputs = [chatbot, sources, answers, feedback_status, reason, question_status, examples]
         clear_btn.click(lambda: (*reset(), ""), None, [*reset_outputs, question], api_name=False)
         chatbot.clear(reset, None, reset_outputs, api_name=False)
         chatbot.like(on_like, [answers, reason], [feedback_status, reason], api_name=False)

@@ -325,3 +325,74 @@ def test_chat_and_api_docs_make_no_request_beyond_loopback(shipped, browser):
     remote = [u for u in requests
               if urlsplit(u).scheme in ("http", "https", "ws", "wss", "ftp") and urlsplit(u).hostname != "127.0.0.1"]
     assert remote == [], remote
+
+
+PHONE_SCREENSHOT = ROOT / "evals" / "reports" / "ui-phone.png"
+
+
+def _within_viewport(box: dict | None, viewport: dict) -> bool:
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"] \
+        and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+
+
+def test_phone_shows_question_answer_and_source_first_and_citations_link_to_sources(shipped, browser, tmp_path):
+    path = tmp_path / "feedback.jsonl"
+    assistant = Assistant.from_settings(corpus_dir=shipped.settings.corpus_dir, index_dir=shipped.settings.index_dir,
+                                        feedback_path=path)
+    viewport = VIEWPORTS["Telefon"]
+    with running(assistant) as url:
+        context = browser.new_context(viewport=viewport, device_scale_factor=1, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.goto(url)
+        examples = page.locator("#gi-examples")
+        example = examples.get_by_text("Was wird am Barnimplatz geplant?")
+        example.wait_for(state="visible", timeout=30_000)  # open on the first visit
+        # the audience choice is at the top of the phone page, above the question
+        audience_box = page.locator("#gi-audience").bounding_box()
+        assert _within_viewport(audience_box, viewport)
+        assert audience_box["y"] < page.locator("#gi-question").bounding_box()["y"]
+        page.get_by_label("Bürgerinnen und Bürger").check()
+        _ask(page, "Wann war die Sprechstunde auf dem Alice-Salomon-Platz?")
+        example.wait_for(state="hidden", timeout=10_000)  # examples folded away after the first question
+
+        # without any scrolling: the question box, the answer and the first source card (its title line)
+        assert page.evaluate("window.scrollY") == 0
+        answer = page.locator("#gi-chat [data-testid='bot']").first
+        assert _within_viewport(page.locator("#gi-question").bounding_box(), viewport)
+        answer_box = answer.bounding_box()
+        assert answer_box is not None and 0 <= answer_box["y"] < viewport["height"] - 100  # starts well on screen
+        card = page.locator("#gi-sources .gi-source").first
+        assert _within_viewport(card.locator("strong").first.bounding_box(), viewport)
+        PHONE_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(PHONE_SCREENSHOT))
+
+        # [n] is a link to its card: clicking scrolls the card into view and marks it
+        links = answer.locator("a[href^='#quelle-']")
+        assert links.count() >= 1
+        href = links.last.get_attribute("href")
+        target = page.locator(href)
+        assert target.count() == 1 and "gi-target" not in (target.get_attribute("class") or "")
+        links.last.click()
+        page.wait_for_function(
+            "(sel) => { const r = document.querySelector(sel).getBoundingClientRect();"
+            " return r.top >= 0 && r.top < innerHeight / 2; }", arg=href, timeout=10_000)
+        assert "gi-target" in target.get_attribute("class")
+        assert page.evaluate("window.scrollY") > 0
+
+        # the examples are still reachable: the folded section opens again
+        examples.get_by_role("button", name="Beispielfragen").click()
+        example.wait_for(state="visible", timeout=10_000)
+
+        # a second answer: only it links to the (now its) source cards; the first one's markers are plain text
+        page.evaluate("window.scrollTo(0, 0)")
+        _ask(page, "Was wird am Barnimplatz geplant?")
+        page.locator("#gi-chat [data-testid='bot']").nth(1).wait_for()
+        assert page.locator("#gi-chat [data-testid='bot']").first.locator("a[href^='#quelle-']").count() == 0
+        assert "[1]" in page.locator("#gi-chat [data-testid='bot']").first.inner_text()
+        # and a rating of the first answer still binds to it
+        page.locator("#gi-chat button[aria-label='Gefällt mir']").first.click()
+        page.get_by_text("Danke! Ihre Rückmeldung wurde gespeichert.").wait_for(timeout=10_000)
+        context.close()
+    stored = feedback.read_all(path)
+    assert [(r["question"], r["rating"]) for r in stored] == [
+        ("Wann war die Sprechstunde auf dem Alice-Salomon-Platz?", "up")]
