@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from assistant.citations import LEGEND, Citation, answer_units, content_terms, sentences
+from assistant.citations import LEGEND, Citation, answer_units, content_terms
 from assistant.errors import UserFacingError
 from assistant.glossary import Contact, Glossary
 from assistant.query import (  # noqa: F401  (re-exported: the ask path and tests import them from here)
@@ -128,26 +128,6 @@ class Answer:
 
 
 # ---------------------------------------------------------------- judging the passages
-
-def confidence(query: Query, passages: list[Passage]) -> float:
-    """How well the best passages carry the question: the share of the question's concepts (IDF-weighted)
-    found in the best single sentence of the top passages, blended with the top dense similarity (rescaled:
-    e5 similarities of unrelated German texts sit around 0.75, close paraphrases above 0.9). For English
-    questions only the (multilingual) dense side can judge."""
-    if not passages:
-        return 0.0
-    dense = max(p.dense_sim for p in passages[:3])
-    if query.english:
-        # cross-lingual similarities run lower than German-German ones
-        return min(1.0, max(0.0, (dense - 0.75) / (0.85 - 0.75)))
-    dense_part = min(1.0, max(0.0, (dense - 0.78) / (0.92 - 0.78)))
-    best = 0.0
-    for p in passages[:3]:
-        context = content_terms(p.section) | content_terms(p.title)
-        for s in sentences(p.text):
-            best = max(best, coverage(query.focus, content_terms(s) | context))
-    return 0.6 * best + 0.4 * dense_part if dense else best
-
 
 # ---------------------------------------------------------------- candidate sentences
 

@@ -98,5 +98,11 @@ def cited_numbers(sentence: str) -> list[int]:
     return [int(m) for m in _MARKER.findall(sentence)]
 
 
+def lead_statement(answer_text: str) -> str:
+    """The answer's first statement: its text before the first ``[n]`` (all of it when nothing is cited)."""
+    m = _MARKER.search(answer_text)
+    return answer_text[: m.start()] if m else answer_text
+
+
 def strip_markers(text: str) -> str:
     return _MARKER.sub("", text).strip()

@@ -221,10 +221,9 @@ class Assistant:
                 answer.answer_span = ""
         t2 = time.perf_counter()
         p = round(judgement.probability, 3)
-        # "confidence" stays as the name the XQuAD harness and older reports read
         answer.timings = {"retrieval_ms": round((t1 - t0) * 1000, 1), "answer_ms": round((t2 - t1) * 1000, 1),
                           "total_ms": round((t2 - t0) * 1000, 1),
-                          "answerability_ms": round((t_gate - t1) * 1000, 1), "answerability": p, "confidence": p}
+                          "answerability_ms": round((t_gate - t1) * 1000, 1), "answerability": p}
         if self.settings.log_questions:
             log.info("question=%r refused=%s", question, refused)
         return answer

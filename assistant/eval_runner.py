@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.citations import lead_statement, strip_markers
 from assistant.errors import UserFacingError
 from assistant.evaluation import (
     Result,
@@ -80,7 +81,7 @@ def answer_shape_section(results, settings: Settings | None = None) -> list[str]
     answered = [r for r in results if not r.refused]
     answerable = [r for r in results if r.answerable]
     in_lead = [r for r in answerable if not r.refused
-               and normalise(r.gold) in normalise(re.split(r"\s*\[\d{1,2}\]", r.answer, maxsplit=1)[0])]
+               and normalise(r.gold) in normalise(lead_statement(r.answer))]
     cut = [(r, s) for r in answered for s, nums in claims(r.answer) if nums and not whole_statement(s)]
     lines = ["", "## How the answers read (default configuration)", "",
              f"- gold answer in the lead statement (before the first [n]): "
@@ -99,7 +100,7 @@ def answer_shape_section(results, settings: Settings | None = None) -> list[str]
 
 def _plain(text: str) -> str:
     """An answer as a reader reads it: without [n] markers, bold marks and list boxes."""
-    return re.sub(r"\s*\[\d{1,2}\]|\*\*|- \[ \] ", "", text).strip()
+    return strip_markers(text).replace("**", "").replace("- [ ] ", "")
 
 
 def wiener_sachtextformel(texts: list[str]) -> float:

@@ -45,7 +45,6 @@ ANGLE_SAMPLE = 7  # every n-th character is asked for its angle (rotated text is
 STRETCH_TOL_PT = 0.8  # justified text stretches the gaps of one line equally, up to rounding
 RUN_ORDER_STEP = 8  # segments at most this far apart in drawing order can be cells of one row
 TABLE_ORDER_REACH = 40  # rows of one table follow each other within this many segments
-COLUMN_MAJOR_SHARE = 0.9  # share of left-before-right pairs from which a block is read column after column
 HYPHEN = "\x02"  # internal mark: line-end hyphen reported by PDFium (resolved when lines are joined)
 
 _LIST_START = re.compile(r"^(?:[•▪◦●■□☐☑☒➢►\-–*]|\[[ xX]?\]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
@@ -104,7 +103,8 @@ def normalise_char(code: int) -> str:
 
 
 def _unreadable(code: int) -> bool:
-    return code in (0xFFFD, 0) or 0xE000 <= code <= 0xF8FF or (code < 32 and code not in (9, 10, 13))
+    """A character code that carries no text: replacement, private use, a lone surrogate, a control code."""
+    return code == 0xFFFD or code < 32 or 0xE000 <= code <= 0xF8FF or 0xD800 <= code <= 0xDFFF
 
 
 # ---------------------------------------------------------------- characters -> segments
@@ -165,7 +165,7 @@ def page_segments(page, order_start: int = 0) -> tuple[list[Segment], PageText]:
                     soft_space = True
                     continue
             info.chars += 1
-            if not is_hyphen and (code == 0xFFFD or code < 32 or 0xE000 <= code <= 0xF8FF or 0xD800 <= code <= 0xDFFF):
+            if not is_hyphen and _unreadable(code):
                 info.unreadable += 1
                 continue
             if not get_box(tp, i, left, right, bottom, top):
@@ -413,20 +413,6 @@ def find_tables(segs: list[Segment]) -> list[Table]:
                  and filled >= 0.8 and mean_len >= PROSE_COLUMN_CHARS and min(widths) >= 0.6 * max(widths))
         tables.append(Table(members, merged, rows, prose, is_list=is_list))
     return tables
-
-
-def _column_major(members: list[Segment], cols: list[float]) -> bool:
-    """True when the file draws the block column after column (text columns, already in reading order; a
-    table's cells are drawn row by row): of all pairs of segments in different columns, nearly every left one
-    is drawn before the right one."""
-    ordered = sorted(((_col_index(s.x0, cols), s.order) for s in members), key=lambda x: x[0])
-    before = total = 0
-    for i, (ca, oa) in enumerate(ordered):
-        for cb, ob in ordered[i + 1:]:
-            if cb > ca:
-                total += 1
-                before += oa < ob
-    return total > 0 and before / total >= COLUMN_MAJOR_SHARE
 
 
 def _rows(members: list[Segment], cols: list[float]) -> list[list[str]]:

@@ -42,6 +42,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from assistant.citations import lead_statement
 from assistant.settings import PROJECT_ROOT
 
 DATA = PROJECT_ROOT.parent / "shared" / "data" / "xquad-de-dev" / "xquad-de-dev.json"
@@ -216,9 +217,8 @@ def normalise(text: str) -> str:
 
 
 def lead_of(text: str) -> str:
-    """The lead statement: the answer text before its first ``[n]`` marker (all of it if there is none)."""
-    m = _MARKER.search(text)
-    return text[: m.start()] if m else text
+    """The lead statement (see ``citations.lead_statement``)."""
+    return lead_statement(text)
 
 
 def contains_any(golds: Iterable[str], text: str) -> bool:
@@ -260,7 +260,7 @@ def ask_all(assistant, questions: Iterable[XQuestion], *, log=None) -> list[XRes
         t = time.perf_counter()
         ans = assistant.ask(q.question, audience="general")
         ms = (time.perf_counter() - t) * 1000
-        out.append(judge(q, ans.text, ans.refused, ans.timings.get("confidence"), ms))
+        out.append(judge(q, ans.text, ans.refused, ans.timings.get("answerability"), ms))
         if log and n % 100 == 0:
             log(f"  {n}/{len(questions)} questions asked")
     return out

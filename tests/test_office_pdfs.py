@@ -62,9 +62,10 @@ def test_running_headers_and_footers_are_gone_and_footnotes_stay_apart():
 
 
 def test_ligatures_become_letters():
-    _, text, _ = _read("office-2col-ligatures")
+    truth, text, _ = _read("office-2col-ligatures")
     assert not any(0xFB00 <= ord(c) <= 0xFB06 for c in text)
-    assert "offen" in text or "fi" in text
+    # the words written with ligature characters in the text layer come out as the source spells them
+    assert sentence_contiguity(truth.sentences, text) >= 0.98
 
 
 def test_aes256_with_empty_password_opens_and_with_a_password_says_so():

@@ -38,7 +38,7 @@ def test_spread_takes_evenly_from_the_whole_list():
 
 def test_lead_and_normalisation():
     text = "Die **Panthers** gaben 308  Punkte ab. [1] Weitere Angabe: 24 Interceptions. [2]"
-    assert xq.lead_of(text) == "Die **Panthers** gaben 308  Punkte ab. "
+    assert xq.lead_of(text) == "Die **Panthers** gaben 308  Punkte ab."
     assert xq.contains_any(["panthers gaben 308 punkte"], xq.lead_of(text))
     assert not xq.contains_any(["24 Interceptions"], xq.lead_of(text))
     assert xq.contains_any(["xyz", "24 interceptions"], text)
