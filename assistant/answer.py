@@ -268,26 +268,54 @@ class Composition:
     refused: bool = False  # answered, but not what was asked (only past dates for "the next …")
 
 
+@dataclass
+class Ranking:
+    """The candidate sentences of one question, scored and ordered once: the answerability gate judges its lead
+    and the composer answers from it, so lead selection is one piece of code run once per question."""
+
+    finder: SpanFinder
+    candidates: list[_Candidate]  # best first, the lead first
+    similarities: list[float]  # the dense similarities the meaning step saw
+
+
+def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glossary: Glossary | None = None,
+         similarity: Callable[[list[str]], Sequence[float]] | None = None, scoring: Scoring = SCORING) -> Ranking:
+    finder = SpanFinder.for_cues(cues or Cues.load(), (glossary or Glossary()).areas)
+    cands = _candidates(query, passages, finder, scoring)
+    seen: list[float] = []
+    if cands:
+        cands.sort(key=lambda c: -c.score)
+
+        def recording(sentences: list[str]) -> Sequence[float]:
+            sims = list(similarity(sentences)) if similarity is not None else []
+            seen.extend(float(s) for s in sims if not math.isnan(s))
+            return sims
+
+        _rerank_by_meaning(cands, recording if similarity is not None else None, scoring)
+        # a lead states something: "Handlungsraum: Marzahn-Nord." only labels
+        lead = next((c for c in cands if len(re.findall(r"\w+", c.sentence)) >= scoring.min_lead_words), cands[0])
+        cands.remove(lead)
+        cands.insert(0, lead)
+    return Ranking(finder, cands, seen)
+
+
 def compose(query: Query, passages: list[Passage], *, cues: Cues | None = None,
             glossary: Glossary | None = None, chapter_passages: list[Passage] | None = None,
             similarity: Callable[[list[str]], Sequence[float]] | None = None, today: date | None = None,
-            scoring: Scoring = SCORING) -> Composition:
-    """The extractive answer: the lead statement, then up to two supporting statements in document order."""
+            scoring: Scoring = SCORING, ranking: Ranking | None = None) -> Composition:
+    """The extractive answer: the lead statement, then up to two supporting statements in document order.
+    ``ranking`` is the question's ranking when the gate already made it (see :func:`rank`)."""
     if chapter_passages:
         checklist = _checklist(chapter_passages, passages)
         if checklist:
             return Composition(*checklist)
-    finder = SpanFinder.for_cues(cues or Cues.load(), (glossary or Glossary()).areas)
+    ranking = ranking or rank(query, passages, cues=cues, glossary=glossary, similarity=similarity,
+                              scoring=scoring)
+    finder, cands = ranking.finder, list(ranking.candidates)
     today = today or date.today()
-    cands = _candidates(query, passages, finder, scoring)
     if not cands:
         return Composition("", [])
-    cands.sort(key=lambda c: -c.score)
-    _rerank_by_meaning(cands, similarity, scoring)
-    # a lead states something: "Handlungsraum: Marzahn-Nord." only labels
-    lead = next((c for c in cands if len(re.findall(r"\w+", c.sentence)) >= scoring.min_lead_words), cands[0])
-    cands.remove(lead)
-    cands.insert(0, lead)
+    lead = cands[0]
     # When the best sentence is the document saying the asked-for fact is not documented, that is the honest
     # answer. (Measured on evals/dev.jsonl: looking beyond the best sentence refuses answerable questions.)
     if says_not_documented(lead.sentence):
@@ -320,22 +348,14 @@ class LeadEvidence:
 def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = None,
                   glossary: Glossary | None = None,
                   similarity: Callable[[list[str]], Sequence[float]] | None = None,
-                  scoring: Scoring = SCORING) -> LeadEvidence | None:
+                  scoring: Scoring = SCORING, ranking: Ranking | None = None) -> LeadEvidence | None:
     """The lead candidate ``compose`` would choose, with the parts of its score; None without any candidate."""
-    finder = SpanFinder.for_cues(cues or Cues.load(), (glossary or Glossary()).areas)
-    cands = _candidates(query, passages, finder, scoring)
+    ranking = ranking or rank(query, passages, cues=cues, glossary=glossary, similarity=similarity,
+                              scoring=scoring)
+    finder, cands, seen = ranking.finder, ranking.candidates, ranking.similarities
     if not cands:
         return None
-    cands.sort(key=lambda c: -c.score)
-    seen: list[float] = []
-
-    def recording(sentences: list[str]) -> Sequence[float]:
-        sims = list(similarity(sentences)) if similarity is not None else []
-        seen.extend(float(s) for s in sims if not math.isnan(s))
-        return sims
-
-    _rerank_by_meaning(cands, recording if similarity is not None else None, scoring)
-    lead = next((c for c in cands if len(re.findall(r"\w+", c.sentence)) >= scoring.min_lead_words), cands[0])
+    lead = cands[0]
     p = passages[lead.passage_rank]
     context = content_terms(p.text) | content_terms(p.section) | content_terms(p.title)
     strength = finder.strength(query.answer_type, lead.sentence, query) if query.answer_type else 0.0

@@ -19,11 +19,13 @@ from assistant.answer import (
     SCORING,
     Answer,
     LeadEvidence,
+    Ranking,
     Scoring,
     checklist_section,
     compose,
     lead_evidence,
     normalise_audience,
+    rank,
     refusal_text,
 )
 from assistant.embeddings import Embedder, load_embedder
@@ -189,8 +191,11 @@ class Assistant:
         t1 = time.perf_counter()
         retriever = self.index().retriever
         similarity = self._similarity(retriever, query, passages)
+        # the candidate sentences are scored once: the gate judges the lead, the composer answers from them
+        ranking = rank(query, passages, cues=self.cues, glossary=self.glossary, similarity=similarity,
+                       scoring=self.scoring)
         # One gate for every answerer: the LLM is only called for questions the documents answer.
-        judgement, evidence = self.judge(query, passages, similarity)
+        judgement, evidence = self.judge(query, passages, similarity, ranking)
         t_gate = time.perf_counter()
         span, notice = "", ""
         if not passages or not judgement.answerable:
@@ -204,7 +209,7 @@ class Assistant:
             composed = compose(
                 query, passages, cues=self.cues, glossary=self.glossary,
                 chapter_passages=retriever.section_passages(*section) if section else None,
-                similarity=similarity, today=today, scoring=self.scoring,
+                similarity=similarity, today=today, scoring=self.scoring, ranking=ranking,
             )
             text, citations, span, notice = composed.text, composed.citations, composed.answer_span, composed.notice
             refused = composed.refused or not composed.text
@@ -229,14 +234,14 @@ class Assistant:
         return answer
 
     def judge(self, query: Query, passages: list[Passage],
-              similarity: Callable[[list[str]], Sequence[float]] | None = None,
+              similarity: Callable[[list[str]], Sequence[float]] | None = None, ranking: Ranking | None = None,
               ) -> tuple[Judgement, LeadEvidence | None]:
         """The answerability gate: P(answerable) from the fitted model (``assistant/answerability.py``) and the
         lead candidate it judged. ``GI_REFUSAL_THRESHOLD`` overrides the model's operating point."""
         # imported here: ``python -m assistant.answerability`` must not find itself imported by the package
         from assistant.answerability import Judgement, load_model
 
-        evidence, values = self.gate_features(query, passages, similarity)
+        evidence, values = self.gate_features(query, passages, similarity, ranking)
         model = load_model()
         return Judgement(model.probability(values), self.operating_point(), values), evidence
 
@@ -249,13 +254,13 @@ class Assistant:
 
     def gate_features(self, query: Query, passages: list[Passage],
                       similarity: Callable[[list[str]], Sequence[float]] | None = None,
-                      ) -> tuple[LeadEvidence | None, dict[str, float]]:
+                      ranking: Ranking | None = None) -> tuple[LeadEvidence | None, dict[str, float]]:
         """What the gate judges: the composer's lead candidate and the answerability features (also the training
         rows of ``python -m assistant.answerability_fit fit``)."""
         from assistant.answerability import features
 
         evidence = lead_evidence(query, passages, cues=self.cues, glossary=self.glossary, similarity=similarity,
-                                 scoring=self.scoring)
+                                 scoring=self.scoring, ranking=ranking)
         return evidence, features(query, passages, evidence, self.index().retriever.lexical.df)
 
     def _similarity(self, retriever: Retriever, query: Query, passages: list[Passage],
