@@ -128,6 +128,7 @@ class LexicalIndex:
             self._bm25 = _retriever
             self.df = dict(_df or {})
             self._term_set = set(self.df)
+            self._term_list = sorted(self._term_set)
             return
         texts = list(texts or [])
         self.vocabulary = vocabulary_of(texts)
@@ -141,6 +142,9 @@ class LexicalIndex:
             for t in set(ts):
                 self.df[t] = self.df.get(t, 0) + 1
         self._term_set = set(self.df)
+        # typo matching picks the first of equally close words: from a sorted list, not a set, so the same
+        # question gets the same answer in every process (set order changes with Python's hash seed)
+        self._term_list = sorted(self._term_set)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency over chunks (unknown terms count as rare)."""
@@ -159,7 +163,7 @@ class LexicalIndex:
             if t in self._term_set or len(t) < 5:
                 out.append(t)
                 continue
-            match = process.extractOne(t, self._term_set, scorer=fuzz.ratio, score_cutoff=84)
+            match = process.extractOne(t, self._term_list, scorer=fuzz.ratio, score_cutoff=84)
             out.append(match[0] if match else t)
         return out
 

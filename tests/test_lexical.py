@@ -47,3 +47,21 @@ def test_an_index_from_another_analyzer_version_is_not_loaded(tmp_path):
     meta_path.write_text(json.dumps(meta))
     with pytest.raises(ValueError, match="another analyzer version"):
         LexicalIndex.load(tmp_path / "bm25")
+
+
+def test_typo_matching_is_the_same_in_every_process():
+    """Equally close corpus words: the choice must not depend on Python's hash seed (set order), or the same
+    question gets different answers after a restart."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = ("from assistant.lexical import LexicalIndex\n"
+            "ix = LexicalIndex(['a', 'b', 'c'], ['Der Gartenzaun ist neu.', 'Der Kartenzaun ist alt.', "
+            "'Der Hartenzaun steht.'])\n"
+            "print(ix.query_terms('Wartenzaun')[0])\n")
+    seen = {subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip() for seed in range(6)}
+    assert seen == {"gartenzaun"}
