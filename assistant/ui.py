@@ -24,6 +24,7 @@ from assistant.answer import Answer, UnsupportedAudience
 from assistant.core import Assistant, IndexNotReady, InvalidQuestion
 from assistant.errors import UserFacingError
 from assistant.settings import Settings
+from assistant.workspace_ui import build_workspace
 
 log = logging.getLogger("assistant.ui")
 
@@ -57,6 +58,9 @@ CSS = """
 #gi-ask:hover { background: #92400e !important; }
 /* Gradio's light grey hints (#bbbbc2, 1.9:1) made readable: #52525b is 7.7:1 on white. */
 .gradio-container .info-text, .show-api { color: #52525b !important; }
+/* Gradio's selected tab is orange on white (about 2.8:1); this darker orange is 7.3:1. */
+#gi-tabs button[role="tab"] { color: #3f3f46 !important; }
+#gi-tabs button[role="tab"][aria-selected="true"] { color: #9a3412 !important; }
 /* A keyboard user must always see where the focus is. */
 .gradio-container :is(a, button, input, textarea, select, summary, [tabindex]):focus-visible {
     outline: 3px solid #1d4ed8 !important; outline-offset: 2px; }
@@ -403,40 +407,47 @@ def build_blocks(assistant: Assistant):
             "Fundstelle in den Unterlagen. Steht etwas nicht in den Unterlagen, sagt der Assistent das.",
             elem_id="gi-intro",
         )
-        answers = gr.State([])
-        with gr.Row(elem_id="gi-top", equal_height=False):
-            with gr.Column(scale=3, min_width=240):
-                audience = gr.Radio(list(AUDIENCE_LABELS), value="Allgemein", label="Antwort für",
-                                    elem_id="gi-audience")
-            with gr.Column(scale=2, min_width=240), gr.Accordion("Suche eingrenzen", open=False,
-                                                                 elem_id="gi-filters"):
-                doc_filter = gr.Dropdown(doc_choices, multiselect=True, label="Dokumente", value=[])
-                type_filter = gr.Dropdown(type_choices, multiselect=True, label="Dokumenttyp", value=[])
-                area_filter = gr.Dropdown(area_choices, multiselect=True, label="Handlungsraum", value=[])
-        with gr.Row(elem_id="gi-main", equal_height=False):
-            with gr.Column(scale=3, min_width=300, elem_id="gi-col-chat"):
-                question = gr.Textbox(label="Ihre Frage", placeholder="z. B. Was ist die Gemeinschaftsinitiative?",
-                                      elem_id="gi-question", lines=1, max_lines=6, autofocus=True,
-                                      info="Enter sendet die Frage, Umschalt+Enter beginnt eine neue Zeile.")
-                question_status = gr.HTML("", elem_id="gi-question-status")
-                with gr.Row(elem_id="gi-actions"):
-                    ask_btn = gr.Button("Fragen", variant="primary", elem_id="gi-ask")
-                    clear_btn = gr.Button("Neue Unterhaltung", elem_id="gi-clear")
-                chatbot = gr.Chatbot(label="Unterhaltung", height=CHAT_HEIGHT, elem_id="gi-chat",
-                                     placeholder="Ihre Unterhaltung erscheint hier.", sanitize_html=True,
-                                     feedback_options=("Like", "Dislike"),
-                                     # no "share" button: it posts to an outside service and has no label
-                                     buttons=["copy", "copy_all"])
-                # Right under the chat, where the thumbs are clicked: the confirmation is seen at once.
-                feedback_status = gr.HTML("", elem_id="gi-feedback-status")
-                reason = gr.Textbox(label="Begründung zur Bewertung (optional, vor dem Klick auf 👍/👎)",
-                                    elem_id="gi-reason", lines=1)
-            with gr.Column(scale=2, min_width=300, elem_id="gi-col-sources"):
-                sources = gr.HTML(sources_html(None), label="Quellen", elem_id="gi-sources")
-        # Open for the first visit; folded after the first answer so question, answer and sources stay on top.
-        with gr.Accordion("Beispielfragen", open=True, elem_id="gi-examples") as examples, gr.Row():
-            gr.Examples(EXAMPLES_STAFF, inputs=question, label="Beispiele für die Verwaltung")
-            gr.Examples(EXAMPLES_CITIZENS, inputs=question, label="Beispiele für Bürgerinnen und Bürger")
+        with gr.Tabs(elem_id="gi-tabs"):
+            with gr.Tab("Fragen", id="fragen", elem_id="gi-tab-chat"):
+                answers = gr.State([])
+                with gr.Row(elem_id="gi-top", equal_height=False):
+                    with gr.Column(scale=3, min_width=240):
+                        audience = gr.Radio(list(AUDIENCE_LABELS), value="Allgemein", label="Antwort für",
+                                            elem_id="gi-audience")
+                    with gr.Column(scale=2, min_width=240), gr.Accordion("Suche eingrenzen", open=False,
+                                                                         elem_id="gi-filters"):
+                        doc_filter = gr.Dropdown(doc_choices, multiselect=True, label="Dokumente", value=[])
+                        type_filter = gr.Dropdown(type_choices, multiselect=True, label="Dokumenttyp", value=[])
+                        area_filter = gr.Dropdown(area_choices, multiselect=True, label="Handlungsraum", value=[])
+                with gr.Row(elem_id="gi-main", equal_height=False):
+                    with gr.Column(scale=3, min_width=300, elem_id="gi-col-chat"):
+                        question = gr.Textbox(label="Ihre Frage",
+                                              placeholder="z. B. Was ist die Gemeinschaftsinitiative?",
+                                              elem_id="gi-question", lines=1, max_lines=6, autofocus=True,
+                                              info="Enter sendet die Frage, Umschalt+Enter beginnt eine neue Zeile.")
+                        question_status = gr.HTML("", elem_id="gi-question-status")
+                        with gr.Row(elem_id="gi-actions"):
+                            ask_btn = gr.Button("Fragen", variant="primary", elem_id="gi-ask")
+                            clear_btn = gr.Button("Neue Unterhaltung", elem_id="gi-clear")
+                        chatbot = gr.Chatbot(label="Unterhaltung", height=CHAT_HEIGHT, elem_id="gi-chat",
+                                             placeholder="Ihre Unterhaltung erscheint hier.", sanitize_html=True,
+                                             feedback_options=("Like", "Dislike"),
+                                             # no "share" button: it posts to an outside service and has no label
+                                             buttons=["copy", "copy_all"])
+                        # Right under the chat, where the thumbs are clicked: the confirmation is seen at once.
+                        feedback_status = gr.HTML("", elem_id="gi-feedback-status")
+                        reason = gr.Textbox(label="Begründung zur Bewertung (optional, vor dem Klick auf 👍/👎)",
+                                            elem_id="gi-reason", lines=1)
+                    with gr.Column(scale=2, min_width=300, elem_id="gi-col-sources"):
+                        sources = gr.HTML(sources_html(None), label="Quellen", elem_id="gi-sources")
+                # Open for the first visit; folded after the first answer: question, answer, sources stay on top.
+                with gr.Accordion("Beispielfragen", open=True, elem_id="gi-examples") as examples, gr.Row():
+                    gr.Examples(EXAMPLES_STAFF, inputs=question, label="Beispiele für die Verwaltung")
+                    gr.Examples(EXAMPLES_CITIZENS, inputs=question, label="Beispiele für Bürgerinnen und Bürger")
+
+            # District staff: a chapter of an integrated action concept, cited, exported to Word.
+            with gr.Tab("Konzept schreiben", id="konzept", elem_id="gi-tab-workspace"):
+                build_workspace(assistant)
 
         inputs = [question, chatbot, audience, doc_filter, type_filter, area_filter, answers]
         outputs = [chatbot, sources, answers, question, question_status, examples]
