@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.documents import Document
-from assistant.records import FromRecord, SourceRecord
+from assistant.records import FromRecord, PageBreak, SourceRecord
 from assistant.sentences import (
     INTRODUCER,
     LABEL_MAX,
@@ -261,6 +261,9 @@ def chunk_document(doc: Document, chunk_size: int = 900, chunk_overlap: int = 12
                         page=doc.pages[p0].page_no, page_end=doc.pages[p1].page_no,
                         page_label=doc.pages[p0].page_label, page_label_end=doc.pages[p1].page_label,
                         section=path, ocr=any(p.ocr for p in doc.pages[p0:p1 + 1]),
+                        page_breaks=tuple(
+                            PageBreak(max(0, joined.page_starts[i] - a), doc.pages[i].page_no, doc.pages[i].page_label)
+                            for i in range(p0 + 1, p1 + 1)),
                     ),
                     text=text,
                     start=a,

@@ -43,6 +43,7 @@ class Citation(FromRecord):
         """Flat, as the API and the feedback store have always given it."""
         record = asdict(self.record)
         record["areas"] = list(self.record.areas)
+        del record["page_breaks"]  # internal: the citation's page span already says where the quote stands
         return {"n": self.n, **record, "text": self.text, "score": self.score, "highlights": list(self.highlights),
                 "url": self.url}
 

@@ -7,9 +7,19 @@ and the areas joined and split again on the way. Now ``Chunk``, ``Passage`` and 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+import json
+from dataclasses import asdict, dataclass, fields, replace
 
 AREA_SEPARATOR = "|"  # chroma metadata must be flat scalars: the areas tuple is stored as one string
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """Where, inside a passage that runs over pages, the next page begins (so one sentence is cited by its page)."""
+
+    offset: int  # character offset in the passage text
+    page: int
+    label: str
 
 
 @dataclass(frozen=True)
@@ -27,11 +37,28 @@ class SourceRecord:
     page_label_end: str
     section: str  # "4 Die Kapitel … > 4.7 Schlüsselmaßnahmen"
     ocr: bool = False  # some of the text comes from optical character recognition
+    page_breaks: tuple[PageBreak, ...] = ()  # pages after the first, for passages that span pages
 
     def to_metadata(self) -> dict:
         data = asdict(self)
         data["areas"] = AREA_SEPARATOR.join(self.areas)
+        data["page_breaks"] = json.dumps([[b.offset, b.page, b.label] for b in self.page_breaks])
         return data
+
+    def at(self, start: int, end: int | None = None) -> SourceRecord:
+        """The record narrowed to the pages of the text span [start, end) of the passage: a sentence is cited
+        with the page it stands on (both pages when it runs over a page break)."""
+        end = start + 1 if end is None else max(end, start + 1)
+        page, label = self.page, self.page_label
+        page_end, label_end = self.page, self.page_label
+        for b in self.page_breaks:
+            if b.offset <= start:
+                page, label = b.page, b.label
+            if b.offset < end:
+                page_end, label_end = b.page, b.label
+        page_end, label_end = (page_end, label_end) if page_end >= page else (page, label)
+        return replace(self, page=page, page_end=page_end, page_label=label, page_label_end=label_end,
+                       page_breaks=tuple(b for b in self.page_breaks if start < b.offset < end))
 
     @classmethod
     def from_metadata(cls, m: dict) -> SourceRecord:
@@ -52,6 +79,9 @@ class SourceRecord:
             page_label_end=str(m.get("page_label_end", label)),
             section=m.get("section", ""),
             ocr=bool(m.get("ocr", False)),
+            # indexes written before page breaks were stored cite the passage's whole page span
+            page_breaks=tuple(PageBreak(int(o), int(pg), str(lb)) for o, pg, lb in json.loads(m.get("page_breaks")
+                                                                                          or "[]")),
         )
 
 

@@ -97,8 +97,13 @@ class Retriever:
 
     # ---- whole sections (the staff checklist reads a guideline chapter in full)
     def sections(self, doc_type: str) -> list[tuple[str, str]]:
-        """(doc, section) of every section of the documents of one type, in no particular order."""
-        return sorted({(r.doc, r.section) for r in self.records.values() if r.type == doc_type and r.section})
+        """(doc, section) of every section of the documents of one type, in document order."""
+        first: dict[tuple[str, str], int] = {}
+        for cid, r in self.records.items():
+            if r.type == doc_type and r.section:
+                start = int(self.chunks[cid].get("start", 0))
+                first[(r.doc, r.section)] = min(start, first.get((r.doc, r.section), start))
+        return sorted(first, key=lambda key: (key[0], first[key]))
 
     def section_passages(self, doc: str, section: str) -> list[Passage]:
         """All passages of one section of one document, in document order."""
