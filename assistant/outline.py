@@ -415,8 +415,7 @@ class Workspace:
 
         # (c) the area's figures that fit the chapter, with their Stand
         if area:
-            found = self._search(f"{ch.title} {area} {w.figure_search}") + \
-                self._search(f"{ch.title} {w.figure_search}", {"areas": [area]})
+            found = self._search(f"{ch.title} {area} {w.figure_search}", k=2 * SEARCH_K)
             meaning.load(found)
             figures = [(p, u, t) for p, u, t in self._ranked(found, meaning, len(found) * 20)
                        if is_figure(t) and _about_area(p, t, area, areas)]
@@ -429,17 +428,18 @@ class Workspace:
         for p, u, text, tip in own:
             if tip:
                 add("tip", p, u, text)
-        found = [p for p in self._search(f"{ch.title} {w.tip_search}") if p.doc != ch.doc or p.section != ch.section]
-        meaning.load(found)
+        # one search serves tips and gaps (each search embeds its text: the bulk of an outline's time)
+        advice = self._search(" ".join(x for x in (ch.title, area or "", w.tip_search, w.gap_search) if x),
+                              k=2 * SEARCH_K)
+        meaning.load(advice)
+        found = [p for p in advice if p.doc != ch.doc or p.section != ch.section]
         tips = [(p, u, t) for p, u, t in self._ranked(found, meaning, len(found) * 20)
                 if w.tip_words.search(t) and meaning.shared(t) and not _names_other_area(t, area, areas)]
         for p, u, text in tips[: max(0, TIPS_MAX - len([i for i in items if i.kind == "tip"]))]:
             add("tip", p, u, text)
 
         # (e) what the documents themselves say is not known, then what this outline could not find
-        found = self._search(" ".join(x for x in (ch.title, area or "", w.gap_search) if x))
-        meaning.load(found)
-        gaps = [(p, u, t) for p, u, t in self._ranked(found, meaning, len(found) * 20)
+        gaps = [(p, u, t) for p, u, t in self._ranked(advice, meaning, len(advice) * 20)
                 if says_not_documented(t) and meaning.shared(t) and not _names_other_area(t, area, areas)]
         for p, u, text in gaps[:GAPS_MAX]:
             add("gap", p, u, text)
