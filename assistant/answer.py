@@ -121,9 +121,20 @@ class Answer:
     answer_span: str = ""  # the phrase of the lead statement that answers (bold in the text)
     answer_type: str = ""  # what the question asks for: date, number, organisation, place, definition, checklist
 
+    def plain_text(self, base_url: str = "") -> str:
+        """The answer as one copies it: no Markdown, the notice, then the sources as a plain list."""
+        text = self.text.replace("- [ ] ", "☐ ").replace("**", "")
+        if self.notice:
+            text += f"\n\nHinweis: {self.notice}"
+        if self.citations:
+            heading = "Nächstliegende Dokumente:" if self.refused else "Quellen:"
+            text += f"\n\n{heading}\n" + "\n".join(c.source_line(base_url=base_url) for c in self.citations)
+        return text
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data["citations"] = [c.to_dict() for c in self.citations]
+        data["text_plain"] = self.plain_text()
         return data
 
 

@@ -36,8 +36,11 @@ class Citation(FromRecord):
 
     @classmethod
     def from_passage(cls, n: int, p: Passage, highlights: list[str] | None = None) -> Citation:
-        return cls(n=n, record=p.record, text=p.text, score=round(p.score, 5), highlights=list(highlights or []),
-                   url=document_url(p.doc, p.page))
+        """The passage cited with the pages of the sentences the answer uses (a passage may run over pages)."""
+        spans = [(i, i + len(h)) for h in highlights or [] if h and (i := p.text.find(h)) >= 0]
+        record = p.record.at(min(a for a, _ in spans), max(b for _, b in spans)) if spans else p.record
+        return cls(n=n, record=record, text=p.text, score=round(p.score, 5), highlights=list(highlights or []),
+                   url=document_url(p.doc, record.page))
 
     def to_dict(self) -> dict:
         """Flat, as the API and the feedback store have always given it."""
@@ -46,6 +49,22 @@ class Citation(FromRecord):
         del record["page_breaks"]  # internal: the citation's page span already says where the quote stands
         return {"n": self.n, **record, "text": self.text, "score": self.score, "highlights": list(self.highlights),
                 "url": self.url}
+
+    def pages(self) -> str:
+        """", S. 2" as printed on the page, with the PDF's own page number where they differ (links open that one);
+        empty for documents without pages (web pages)."""
+        if not self.doc.lower().endswith(".pdf"):
+            return ""
+        printed = self.page_label if self.page == self.page_end else f"{self.page_label}–{self.page_label_end}"
+        physical = str(self.page) if self.page == self.page_end else f"{self.page}–{self.page_end}"
+        return f", S. {printed}" + (f" (PDF-Seite {physical})" if printed != physical else "")
+
+    def source_line(self, n: int | None = None, base_url: str = "") -> str:
+        """One entry of a plain-text source list: number, title, Stand, page, link and notices."""
+        stand = f" (Stand: {self.stand})" if self.stand else ""
+        notice = f" – {self.notice}" if self.notice else ""
+        return f"[{self.n if n is None else n}] {self.title}{stand}{self.pages()}. {base_url.rstrip('/')}{self.url}" \
+               f"{notice}"
 
     @property
     def notice(self) -> str:

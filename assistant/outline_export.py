@@ -73,10 +73,7 @@ class Export:
         return any(re.search(r"\[(GI|Praxis)\]", e.item.text) for _, entries in self.parts for e in entries)
 
     def source_line(self, n: int, c: Citation) -> str:
-        where = pages(c)
-        stand = f" (Stand: {c.stand})" if c.stand else ""
-        notice = f" – {c.notice}" if c.notice else ""
-        return f"[{n}] {c.title}{stand}{where}. {self.url(c)}{notice}"
+        return c.source_line(n, self.base_url)
 
     def url(self, c: Citation) -> str:
         return f"{self.base_url.rstrip('/')}{c.url}" if self.base_url else c.url
@@ -107,15 +104,6 @@ def apply_edits(outline: Outline, edits: Sequence[Edit | dict] | None, *, base_u
     parts = [(section_title(k, outline.area), per_kind[k]) for k in KINDS if per_kind[k]]
     sources = sorted(((new, by_cite[old]) for old, new in renumber.items()), key=lambda s: s[0])
     return Export(outline, parts, sources, base_url, today or date.today())
-
-
-def pages(c: Citation) -> str:
-    """", S. 2" as printed on the page, with the PDF's own page number where the two differ (the link opens that)."""
-    if not c.doc.lower().endswith(".pdf"):
-        return ""
-    printed = c.page_label if c.page == c.page_end else f"{c.page_label}–{c.page_label_end}"
-    physical = str(c.page) if c.page == c.page_end else f"{c.page}–{c.page_end}"
-    return f", S. {printed}" + (f" (PDF-Seite {physical})" if printed != physical else "")
 
 
 def _line(entry: Entry) -> str:
@@ -222,7 +210,7 @@ def to_docx(export: Export) -> bytes:
     for n, c in export.sources:
         p = doc.add_paragraph()
         stand = f" (Stand: {c.stand})" if c.stand else ""
-        p.add_run(f"[{n}] {c.title}{stand}{pages(c)}. ")
+        p.add_run(f"[{n}] {c.title}{stand}{c.pages()}. ")
         _hyperlink(p, export.url(c), export.url(c))
         if c.notice:
             p.add_run(f" – {c.notice}").italic = True

@@ -93,3 +93,24 @@ def test_exported_docx_opens_in_libreoffice(shipped, tmp_path):
 
     text = " ".join(pdf_page_texts(pdf))
     assert "Kapitel 4.3 Bestandsaufnahme und Analyse" in text and "Quellen" in text
+
+
+def test_chat_copy_gives_the_text_as_read_with_its_sources(shipped, browser):  # noqa: F811
+    with running(shipped) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+        page = context.new_page()
+        page.goto(url)
+        # a title with brackets: Markdown escapes "\(GI\)" must not reach the clipboard
+        page.get_by_label("Ihre Frage").fill("Wann hat der Senat die Gemeinschaftsinitiative beschlossen?")
+        page.get_by_role("button", name="Fragen", exact=True).click()
+        page.locator("#gi-sources .gi-source").first.wait_for(timeout=60_000)
+        page.locator('#gi-chat button[aria-label="Nachricht kopieren"]').last.click()
+        page.wait_for_timeout(300)
+        copied = page.evaluate("navigator.clipboard.readText()")
+        shown = page.locator('#gi-chat [data-testid="bot"]').last.inner_text()
+        assert "\\" not in copied and "[1]" in copied
+        assert copied.split("\n\nQuellen:\n")[0].strip() == shown.strip()
+        sources = copied.split("\n\nQuellen:\n")[1].splitlines()
+        assert sources[0].startswith("[1] ") and "/dokumente/" in sources[0] and "S. " in sources[0]
+        context.close()
