@@ -70,7 +70,14 @@ def bench_ingest(index: Path, out: Path) -> None:
         f"{'met' if cold['peak_rss_mb'] < 1500 else '**missed**'} |",
         "",
     ]
-    (out / "ingest.md").write_text("\n".join(lines), encoding="utf-8")
+    report = out / "ingest.md"
+    kept = ""
+    if report.exists():  # the scale-out section (python -m assistant.bench_scaleout) is measured separately
+        from assistant.bench_scaleout import SECTION_START
+
+        old = report.read_text(encoding="utf-8")
+        kept = old[old.index(SECTION_START):] if SECTION_START in old else ""
+    report.write_text("\n".join(lines) + ("\n" + kept if kept else ""), encoding="utf-8")
 
 
 def _free_port() -> int:

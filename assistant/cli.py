@@ -1,4 +1,4 @@
-"""Command line: ``python -m assistant ingest|ask|search|eval|feedback export|bench|serve``. A thin layer over
+"""Command line: ``python -m assistant ingest|ask|search|outline|eval|feedback export|bench|serve``. A thin layer over
 ``Assistant``; errors are printed as German sentences (no stack traces) with exit code 2."""
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--rebuild", action="store_true", help="Index verwerfen und neu aufbauen")
     p.add_argument("--quiet", action="store_true", help="ohne Fortschrittsbalken")
+    p.add_argument("--watch", action="store_true",
+                   help="danach den Korpus-Ordner beobachten und bei Änderungen neu indexieren (Strg+C beendet)")
 
     p = _question_command(sub, "ask", "eine Frage beantworten")
     p.add_argument("--audience", default="general", help="general | staff | citizen")
@@ -67,6 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rating", choices=["all", "down", "up"], default="all", help="nur 👎 (down) oder 👍 (up)")
     p.add_argument("--overwrite", action="store_true", help="eine vorhandene Datei ersetzen")
 
+    p = sub.add_parser("outline", help="Kapitel eines Handlungskonzepts vorbereiten: Anforderungen, Beispiele, "
+                                       "Zahlen, Stolpersteine und Lücken mit Belegen (auch als DOCX/Markdown)")
+    _common(p)
+    p.add_argument("chapter", nargs="?", help="Kapitel: Nummer („4.3“), Titel oder ein Teil davon; ohne: Liste")
+    p.add_argument("--area", help="Handlungsraum, z. B. Marzahn-Nord")
+    p.add_argument("--docx", type=Path, help="als Word-Datei speichern")
+    p.add_argument("--md", type=Path, help="als Markdown speichern")
+    p.add_argument("--json", action="store_true", help="Gliederung als JSON ausgeben")
+    p.add_argument("--base-url", help="Adresse der Web-App für die Links der Quellen (Standard: http://HOST:PORT)")
+
     p = sub.add_parser("bench", help="Ingest- und Antwortzeiten messen; Berichte nach evals/reports/")
     p.add_argument("--out", type=Path, default=Path("evals/reports"))
 
@@ -75,6 +87,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     return parser
+
+
+def _outline(assistant, args: argparse.Namespace) -> int:
+    """``outline``: the chapters when none is named, else the chapter's outline as text (or JSON) and files."""
+    from assistant.outline import Workspace
+    from assistant.outline_export import apply_edits, to_docx, to_markdown, to_text
+
+    workspace = Workspace(assistant)
+    if not args.chapter:
+        for c in workspace.chapters():
+            print("  " * (c.level - 1) + c.title)
+        print("Handlungsräume: " + ", ".join(workspace.areas()))
+        return 0
+    outline = workspace.outline(args.chapter, args.area)
+    if args.json:
+        print(json.dumps(outline.to_dict(), ensure_ascii=False, indent=1))
+        return 0
+    s = assistant.settings
+    export = apply_edits(outline, None, base_url=args.base_url or f"http://{s.host}:{s.port}")
+    print(to_text(export), end="")
+    for path, data in ((args.docx, lambda: to_docx(export)), (args.md, lambda: to_markdown(export).encode())):
+        if path:
+            path.write_bytes(data())
+            print(f"Gespeichert: {path}", file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,6 +126,17 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.load(**overrides)
         if args.command == "ingest":
             assistant = Assistant(settings)
+            if args.watch:
+                from assistant.watch import watch_corpus
+
+                rebuild = [args.rebuild]  # --rebuild applies to the first run only
+
+                def run():
+                    report = assistant.ingest(rebuild=rebuild[0], progress=not args.quiet)
+                    rebuild[0] = False
+                    return report
+
+                return watch_corpus(settings.corpus_dir, run, debounce_s=settings.watch_debounce_s)
             report = assistant.ingest(rebuild=args.rebuild, progress=not args.quiet)
             print(report.summary())
             return 0
@@ -138,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{n} Fragen aus {source} nach {args.questions.resolve()} geschrieben. Bitte bei jeder Frage "
                   "„answer“ und „doc“ ausfüllen (Platzhalter „BITTE AUSFÜLLEN“); „feedback“ darf stehen bleiben.")
             return 0
+        if args.command == "outline":
+            return _outline(Assistant(settings), args)
         if args.command == "bench":
             from assistant.bench import run_benchmarks
 

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,15 +28,17 @@ from assistant.answer import (
     rank,
     refusal_text,
 )
-from assistant.embeddings import Embedder, load_embedder
+from assistant.embedding_client import EmbeddingServiceUnavailable
+from assistant.embeddings import Embedder, embedder_for
 from assistant.errors import UserFacingError
+from assistant.generations import Generation
 from assistant.glossary import Glossary
 from assistant.ingest import BM25_DIR, IngestReport, ingest
 from assistant.lexical import LexicalIndex
 from assistant.query import Cues, Query, build_query
 from assistant.retrieval import Filters, Mode, Passage, Retriever
 from assistant.settings import Settings
-from assistant.store import StoreUnavailable, VectorStore, release_cached_client
+from assistant.store import MANIFEST, StoreUnavailable, VectorStore, release_cached_client
 
 if TYPE_CHECKING:
     from assistant.answerability import Judgement
@@ -53,11 +55,14 @@ class OpenIndex:
     store: VectorStore
     retriever: Retriever
     chunk_count: int
+    generation: Generation | None = None  # the generation published when this copy was read (None: none yet)
 
 
 def open_index(settings: Settings, embedder: Embedder, glossary: Glossary) -> OpenIndex:
     """Open chroma and BM25; if they disagree on the chunk set (a killed ingest), rebuild BM25 from chroma."""
     store = VectorStore(settings.index_dir, settings.chroma_url, settings.collection, embedder)
+    # read before the chunks: if an ingest publishes while we load, the app sees a newer generation and reloads
+    generation = store.generation()
     rows = store.all_chunks()
     if not rows:
         raise IndexNotReady(
@@ -80,7 +85,7 @@ def open_index(settings: Settings, embedder: Embedder, glossary: Glossary) -> Op
         candidates=settings.candidates, rrf_k=settings.rrf_k,
         bm25_weight=settings.bm25_weight, dense_weight=settings.dense_weight,
     )
-    return OpenIndex(store, retriever, len(chunks))
+    return OpenIndex(store, retriever, len(chunks), generation)
 
 
 class InvalidQuestion(UserFacingError, ValueError):
@@ -115,6 +120,12 @@ class Assistant:
         self._embedder: Embedder | None = None
         self._index: OpenIndex | None = None
         self._lock = threading.Lock()  # guards (re)opening the index, not queries
+        # index generations (see assistant/generations.py): one question is answered from one OpenIndex, pinned
+        # per thread, even if a reload swaps in a newer one meanwhile
+        self._pinned = threading.local()
+        self._check_lock = threading.Lock()
+        self._checked_at = 0.0
+        self._reloading = False
 
     @classmethod
     def from_settings(cls, **overrides: object) -> Assistant:
@@ -124,19 +135,98 @@ class Assistant:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            s = self.settings
-            self._embedder = load_embedder(s.embedding_model, s.embedding_threads, s.embedding_batch_size)
+            self._embedder = embedder_for(self.settings)
         return self._embedder
 
     def index(self) -> OpenIndex:
+        """The index questions are answered from. Opened on first use; afterwards swapped for a newer generation
+        in the background (see :meth:`_check_generation`), so this never waits for a reload."""
+        pinned = getattr(self._pinned, "index", None)
+        if pinned is not None:
+            return pinned
         with self._lock:
             if self._index is None:
                 try:
                     self._index = open_index(self.settings, self.embedder, self.glossary)
-                except StoreUnavailable as exc:
+                except (StoreUnavailable, EmbeddingServiceUnavailable) as exc:
                     release_cached_client(self.settings.index_dir)
                     raise IndexNotReady(exc.reason) from exc
-            return self._index
+                self._checked_at = time.monotonic()
+            current = self._index
+        self._check_generation(current)
+        return current
+
+    # ---- index generations
+    def _check_generation(self, current: OpenIndex) -> None:
+        """Compare the served generation with the published one, at most every ``GI_GENERATION_CHECK_S``
+        seconds (one small chroma read); a newer one is loaded in a background thread."""
+        if time.monotonic() - self._checked_at < self.settings.generation_check_s:
+            return
+        if not self._check_lock.acquire(blocking=False):
+            return  # another request is checking right now
+        try:
+            if time.monotonic() - self._checked_at < self.settings.generation_check_s or self._reloading:
+                return
+            self._checked_at = time.monotonic()
+            try:
+                published = current.store.generation()
+            except StoreUnavailable:
+                return  # the search reports it
+            served = current.generation
+            if published is None or (served is not None and published.id == served.id):
+                return
+            self._reloading = True
+            threading.Thread(target=self._reload, args=(current,), name="index-reload", daemon=True).start()
+        finally:
+            self._check_lock.release()
+
+    def _reload(self, current: OpenIndex) -> None:
+        """Load the new generation completely (chunk table, BM25, a fresh chroma handle), then swap it in with
+        one assignment: a question either gets the old index or the new one, never a half-loaded one."""
+        try:
+            if not self.settings.chroma_url:
+                # the embedded database: this process's vector index does not see another process's writes;
+                # a fresh client system reads them from disk (the old one keeps serving until the swap)
+                release_cached_client(self.settings.index_dir)
+            fresh = open_index(self.settings, self.embedder, self.glossary)
+            with self._lock:
+                if self._index is current:  # not reset or replaced meanwhile
+                    self._index = fresh
+            log.info("index generation %s loaded (%d chunks)", fresh.generation.id if fresh.generation else "-",
+                     fresh.chunk_count)
+        except Exception as exc:  # keep serving the old index; the next check tries again
+            log.warning("reloading the index failed: %s", exc)
+        finally:
+            self._checked_at = time.monotonic()  # a failed reload is tried again after the next interval
+            self._reloading = False
+
+    def index_status(self) -> dict:
+        """What the UI shows about the index: documents, chunks, last update (ISO time), generation id, and
+        whether a newer generation is being loaded."""
+        try:
+            index = self.index()
+        except IndexNotReady:
+            return {"ready": False, "documents": 0, "chunks": 0, "updated": None, "generation": None,
+                    "reloading": self._reloading}
+        gen = index.generation
+        return {"ready": True, "documents": len(index.retriever.doc_meta), "chunks": index.chunk_count,
+                "updated": gen.updated if gen else self._manifest_time(), "generation": gen.id if gen else None,
+                "reloading": self._reloading}
+
+    def _manifest_time(self) -> str | None:
+        """Last update of an index published before generations existed: when its manifest was written."""
+        path = self.settings.index_dir / MANIFEST
+        if not path.exists():
+            return None
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(microsecond=0).isoformat()
+
+    def _live(self, index: OpenIndex, passages: list[Passage]) -> list[Passage]:
+        """Only passages whose chunk chroma still holds: between an ingest removing a document and the swap to
+        the new generation, the old chunk table still knows it (one small read by id)."""
+        if not passages:
+            return passages
+        alive = index.store.existing([p.id for p in passages])
+        return passages if len(alive) == len(passages) else [p for p in passages if p.id in alive]
 
     def _headings(self, retriever: Retriever) -> list[tuple[str, str]]:
         """The guideline's own section headings (a question naming one of them gets its checklist)."""
@@ -162,12 +252,20 @@ class Assistant:
         if not isinstance(filters, Filters):
             filters = Filters.from_dict(filters)
         index = self.index()
+        k = k or self.settings.top_k
+        mode = mode or self.settings.fusion
         try:
-            return index.retriever.search(question, k or self.settings.top_k, filters,
-                                          mode or self.settings.fusion)
+            found = index.retriever.search(question, k, filters, mode)
+            passages = self._live(index, found)
+            if len(passages) < len(found):
+                # some hits were of removed documents: look deeper so the answer still reads k passages
+                passages = self._live(index, index.retriever.search(question, 3 * k, filters, mode))[:k]
+            return passages
         except StoreUnavailable as exc:
             self.reset()  # reconnect on the next call (e.g. after a chroma server restart or a rebuild)
             release_cached_client(self.settings.index_dir)
+            raise IndexNotReady(exc.reason) from exc
+        except EmbeddingServiceUnavailable as exc:
             raise IndexNotReady(exc.reason) from exc
 
     def parse(self, question: str, history: list | None = None, audience: str = "general",
@@ -186,6 +284,14 @@ class Assistant:
         """Answer a question from the documents, with citations; refuses when they do not say. ``today`` is the
         date past events are judged against (default: the real date)."""
         t0 = time.perf_counter()
+        self._pinned.index = self.index()  # the whole answer from one generation, even if a swap happens meanwhile
+        try:
+            return self._ask(question, history, audience, filters, today, t0)
+        finally:
+            self._pinned.index = None
+
+    def _ask(self, question: str, history: list | None, audience: str, filters: Filters | dict | None,
+             today: date | None, t0: float) -> Answer:
         query = self.parse(question, history, audience, filters)
         passages = self.search(query.text, self.settings.answer_passages, query.filters)
         t1 = time.perf_counter()
@@ -208,7 +314,7 @@ class Assistant:
             section = checklist_section(query, passages)
             composed = compose(
                 query, passages, cues=self.cues, glossary=self.glossary,
-                chapter_passages=retriever.section_passages(*section) if section else None,
+                chapter_passages=self._live(self.index(), retriever.section_passages(*section)) if section else None,
                 similarity=similarity, today=today, scoring=self.scoring, ranking=ranking,
             )
             text, citations, span, notice = composed.text, composed.citations, composed.answer_span, composed.notice

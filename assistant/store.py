@@ -21,6 +21,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.chunking import Chunk
 from assistant.embeddings import Embedder
 from assistant.errors import UserFacingError
+from assistant.generations import Generation, publish_generation, read_generation
 
 MANIFEST = "manifest.json"
 SENTENCE_SUFFIX = "_saetze"  # the collection of answer-unit vectors beside the chunk collection
@@ -169,6 +170,27 @@ class VectorStore:
         except Exception as exc:
             raise StoreUnavailable(_reason(exc, self.chroma_url)) from exc
         return out
+
+    def existing(self, ids: Sequence[str]) -> set[str]:
+        """Which of these chunk ids chroma still holds. Chroma's own reads are current even where a process's
+        vector index is not (another process's ingest on the embedded database), so this is the check that a
+        passage of a removed or replaced document is never cited."""
+        if not ids:
+            return set()
+        try:
+            return set(self.collection.get(ids=list(ids), include=[])["ids"])
+        except Exception as exc:
+            raise StoreUnavailable(_reason(exc, self.chroma_url)) from exc
+
+    def generation(self) -> Generation | None:
+        """The generation published in chroma now (see :mod:`assistant.generations`)."""
+        try:
+            return read_generation(self.client, self.collection.name)
+        except Exception as exc:
+            raise StoreUnavailable(_reason(exc, self.chroma_url)) from exc
+
+    def publish_generation(self, documents: int, chunks: int) -> Generation:
+        return publish_generation(self.client, self.collection.name, documents, chunks)
 
     def count(self) -> int:
         return int(self.collection.count())
