@@ -16,11 +16,13 @@ between.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from pathlib import Path
 
 from assistant.citations import LEGEND, Citation, answer_units, content_terms
 from assistant.errors import UserFacingError
@@ -67,6 +69,7 @@ class Scoring:
     wrong_scope: float = 0.6  # the sentence is about another area or year than the one asked about
     unscoped: float = 0.15  # the question names an area, the sentence and its passage name none
     long_sentence: float = 0.1  # penalty for sentences longer than ``long_chars``
+    back_reference: float = 0.2  # penalty for a sentence that opens by pointing back ("Dort …", "Diese …")
     long_chars: int = 400
     support_ratio: float = 0.6  # a supporting statement scores at least this share of the lead …
     support_floor: float = 0.3  # … and at least this much
@@ -78,6 +81,19 @@ class Scoring:
 
 
 SCORING = Scoring()
+BACK_REFERENCE_FILE = Path(__file__).resolve().parent / "data" / "verweiswoerter.txt"
+
+
+@functools.cache
+def _back_references() -> frozenset[str]:
+    lines = BACK_REFERENCE_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def points_back(sentence: str) -> bool:
+    """The sentence opens with a word that refers to the sentence before it, so it does not stand alone."""
+    m = re.match(r"[\W_]*([^\W\d_]+)", sentence)
+    return bool(m) and m.group(1).lower() in _back_references()
 _TAGS = re.compile(r"\s*\[(GI|Praxis|GI-Umfeld)\]\s*")
 # Sentences in which a document says that it does not know something ("Datum nicht belegt", "lag nicht vor").
 _NOT_DOCUMENTED = re.compile(
@@ -161,7 +177,7 @@ def _clean(sentence: str, audience: str) -> str:
     return s
 
 
-def _title_like(sentence: str, p: Passage) -> bool:
+def title_like(sentence: str, p: Passage) -> bool:
     """Headings, cover lines and the reconstruction notice are no answers."""
     norm = re.sub(r"\W+", " ", sentence).strip().lower()
     if not norm:
@@ -206,11 +222,15 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
         # Terms of the section heading and title count partly: "Wann …?" finds the row in "Zeitplan".
         head_terms = content_terms(heading)
         title_terms = content_terms(p.title) | {t for a in p.areas for t in content_terms(a)}
+        previous = ""
         for pos, raw in enumerate(answer_units(p.text)):
             s = _clean(raw, query.audience)
+            # "Diese Verwaltung …" right under the heading that names it stands on its own; elsewhere it does not
+            alone = not points_back(s) or not previous or title_like(previous, p)
+            previous = s
             # a question ("Was tun mit Ideen …?", an FAQ heading) is never an answer
             if len(s) < 12 or (s.endswith(":") and len(s) < 60) or s.endswith("?") or "http" in s \
-                    or _title_like(s, p):
+                    or title_like(s, p):
                 continue
             terms = content_terms(s)
             if not terms:
@@ -222,6 +242,7 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
                 if query.answer_type and not says_not_documented(s) else 0.0
             score = (w.coverage * cov + w.retrieval * (p.score / top) + w.answer_type * strength
                      - (w.long_sentence if len(s) > w.long_chars else 0.0)
+                     - (0.0 if alone else w.back_reference)
                      - _scope_penalty(s, p, query, finder, w))
             out.append(_Candidate(s, raw.strip(), rank, pos, score, terms, strength > 0))
     return out

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import yaml
 
-from assistant.answer import GUIDELINE_TYPE, says_not_documented
+from assistant.answer import GUIDELINE_TYPE, points_back, says_not_documented, title_like
 from assistant.citations import RECONSTRUCTION_NOTICE, Citation, content_terms, document_url
 from assistant.documents import RECONSTRUCTION_MARK
 from assistant.errors import UserFacingError
@@ -208,6 +208,7 @@ def _units(p: Passage, headings: Iterable[str], *, introducers: bool = False) ->
         header_row = u.kind == "row" and (i == 0 or units[i - 1].kind != "row") and i + 1 < len(units) \
             and units[i + 1].kind == "row"
         if u.kind == "heading" or header_row or heading_key(text) in keys or RECONSTRUCTION_MARK.search(text) \
+                or (u.kind != "row" and not INTRODUCER.search(text) and title_like(text, p)) \
                 or len(_URL.sub("", text).strip(" |-–:;,.")) < MIN_UNIT_CHARS \
                 or (not introducers and INTRODUCER.search(text) and len(text) < 3 * MIN_UNIT_CHARS):
             continue
@@ -454,7 +455,8 @@ class Workspace:
 
     @staticmethod
     def _ranked(passages: Sequence[Passage], meaning: _Meaning, limit: int) -> list[tuple[Passage, Unit, str]]:
-        """The units of these passages, best fitting the chapter first, each once."""
+        """The units of these passages, best fitting the chapter first, each once. A sentence that opens by
+        pointing back ("Diese Bedarfe …") is left out: quoted alone, it would not say what it is about."""
         seen: set[str] = set()
         scored: list[tuple[float, int, Passage, Unit, str]] = []
         for rank, p in enumerate(passages):
@@ -462,7 +464,7 @@ class Workspace:
             for u in _units(p, headings):
                 text = _clean(u.text)
                 key = heading_key(text)
-                if key in seen:
+                if key in seen or points_back(text):
                     continue
                 seen.add(key)
                 scored.append((meaning.score(text), rank, p, u, text))

@@ -66,7 +66,7 @@ class Export:
 
     def subtitle(self) -> str:
         area = f"Handlungsraum: {self.outline.area} · " if self.outline.area else ""
-        return (f"{area}Erstellt mit dem {GENERATOR} am {self.today:%d.%m.%Y}. Jede Aussage ist mit [n] belegt; "
+        return (f"{area}Erstellt mit dem {GENERATOR}en am {self.today:%d.%m.%Y}. Jede Aussage ist mit [n] belegt; "
                 "die Quellen stehen am Ende.")
 
     def uses_tags(self) -> bool:
