@@ -58,6 +58,7 @@ eval: setup office
 	$(PY) -m assistant eval
 	$(PY) -m assistant.xquad_eval --format both
 	$(PY) -m assistant.extraction_eval --large
+	$(PY) -m assistant.workspace_report
 
 bench: setup
 	$(PY) -m assistant bench
