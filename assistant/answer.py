@@ -68,6 +68,7 @@ class Scoring:
     dense_candidates: int = 8
     wrong_scope: float = 0.6  # the sentence is about another area or year than the one asked about
     unscoped: float = 0.15  # the question names an area, the sentence and its passage name none
+    named_day: float = 0.3  # bonus: the sentence names the calendar day the question names
     long_sentence: float = 0.1  # penalty for sentences longer than ``long_chars``
     back_reference: float = 0.2  # penalty for a sentence that opens by pointing back ("Dort …", "Diese …")
     long_chars: int = 400
@@ -207,6 +208,13 @@ def _scope_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, 
             penalty += w.wrong_scope
         elif not named and not context & asked:
             penalty += w.unscoped
+    asked_days = finder.days_named(query.text)
+    if asked_days:  # "Was war am 3. März …?": a sentence naming that day answers, one naming other days does not
+        days = finder.days_named(sentence)
+        if days & asked_days:
+            penalty -= w.named_day
+        elif days:
+            penalty += w.wrong_scope
     if query.years:
         years = set(finder.years_in(sentence))
         if years and not years & set(query.years) and not any(y in p.stand for y in query.years):
@@ -457,7 +465,8 @@ def _announced_past(sentence: str, p: Passage, finder: SpanFinder, today: date) 
     sentence does not already speak in the past tense) which is over by today. A chronicle row
     ("30.10.2018: Senatsbeschluss …") written after the fact needs no such framing."""
     past = past_dates(sentence, finder, today)
-    if not past or finder.speaks_of_past(sentence) or any(sentence.lstrip().startswith(d) for d in past):
+    if not past or finder.speaks_of_past(sentence) or finder.states_a_figure(sentence) \
+            or any(sentence.lstrip().startswith(d) for d in past):
         return []
     stand = finder.dates(p.stand or "")
     if stand and all(lo < min(s[0] for s in stand) for lo, _, written in finder.dates(sentence) if written in past):

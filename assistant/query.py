@@ -57,7 +57,9 @@ class Cues:
     chapter_words: tuple[str, ...] = ()
     upcoming: tuple[str, ...] = ()
     past_markers: tuple[str, ...] = ()
+    reference_markers: tuple[str, ...] = ()  # a date in such a sentence is when a figure held, not an event
     months: dict[str, int] = field(default_factory=dict)
+    vague_months: tuple[str, ...] = ()  # month words that name a part of the year ("Mitte", "Sommer")
 
     @classmethod
     def load(cls, corpus_dir: Path | None = None) -> Cues:
@@ -78,7 +80,9 @@ class Cues:
             chapter_words=_phrases((types.get("checklist") or {}).get("chapter_words")),
             upcoming=_phrases(data.get("upcoming")),
             past_markers=_phrases(data.get("past_markers")),
+            reference_markers=_phrases(data.get("reference_markers")),
             months={str(k).lower(): int(v) for k, v in (data.get("months") or {}).items()},
+            vague_months=_phrases(data.get("vague_months")),
         )
 
 

@@ -38,6 +38,8 @@ class SpanFinder:
         month = "(?:" + "|".join(re.escape(m) for m in months) + ")" if months else "(?!x)x"
         self._day = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(" + _YEAR + r"|\d{2})(?!\d)")
         self._day_named = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(" + month + r")\s+(" + _YEAR + r")(?!\d)", re.I)
+        # a day and month with or without a year ("3. März", "03.03.", "29.03.2022"): the day a question names
+        self._day_month = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(?:(\d{1,2})\.|(" + month + r")\b)", re.I)
         self._month = re.compile(r"(?<![\w.])(" + month + r")\s+(" + _YEAR + r")(?!\d)", re.I)
         self._period = re.compile(
             r"(?<![\d./])(" + _YEAR + r")\s?(?:[/–-]|\s+bis\s+)\s?(" + _YEAR + r"|\d{2})(?![\d.])")
@@ -47,6 +49,7 @@ class SpanFinder:
         self._units = re.compile(r"\s?(?:" + "|".join(re.escape(u) for u in units) + r")(?![\w])", re.I) \
             if units else None
         self._past = phrase_pattern(self.cues.past_markers)
+        self._reference = phrase_pattern(self.cues.reference_markers)
         self._definition = phrase_pattern(self.cues.definition_verbs)
         self._org_words = {w.lower() for w in self.cues.words.get("organisation", ())}
         self._org_endings = tuple(e.lower() for e in self.cues.endings.get("organisation", ()))
@@ -68,8 +71,24 @@ class SpanFinder:
     def years_in(self, text: str) -> list[str]:
         return [m.group(1) for m in self._year.finditer(text)]
 
+    def days_named(self, text: str) -> set[tuple[int, int]]:
+        """(day, month) of every calendar day the text names, with or without its year."""
+        out: set[tuple[int, int]] = set()
+        for m in self._day_month.finditer(text):
+            day = int(m.group(1))
+            month = int(m.group(2)) if m.group(2) else self.cues.months.get(m.group(3).lower(), 0)
+            # "Mitte", "Ende" … are month words for periods, not calendar months of a day
+            if 1 <= day <= 31 and 1 <= month <= 12 and (m.group(2) or m.group(3).lower() not in
+                                                         self.cues.vague_months):
+                out.add((day, month))
+        return out
+
     def speaks_of_past(self, sentence: str) -> bool:
         return bool(self._past and self._past.search(sentence))
+
+    def states_a_figure(self, sentence: str) -> bool:
+        """The sentence gives a figure with its reference date ("36,8 % | 31.12.2024"): the date is no event."""
+        return "%" in sentence or bool(self._reference and self._reference.search(sentence))
 
     # ---- dates
     def dates(self, text: str) -> list[DateRange]:

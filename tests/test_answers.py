@@ -205,6 +205,34 @@ def test_a_past_event_reads_as_past(shipped):
     assert "16.03.2022" in before.answer_span
 
 
+def test_the_reference_date_of_a_figure_is_no_past_event(shipped):
+    # "36,8 % | 31.12.2024, Bericht …": the date says when the figure held; nothing "took place"
+    answer = shipped.ask("Wie hoch ist die Kinderarmut in Hellersdorf-Nord?", today=date(2026, 11, 27))
+    assert "36,8 %" in lead_of(answer).replace("**", "")
+    assert "Bereits vergangen" not in answer.text
+
+
+def test_a_question_naming_a_day_is_answered_by_that_day(shipped):
+    # two consultation hours on the same square: the one on the day asked about leads, whatever the wording
+    answer = shipped.ask("Was war am 3. März auf dem Alice-Salomon-Platz?", audience="citizen")
+    assert "03.03.2022" in lead_of(answer)
+    other = shipped.ask("Was war am 29.3. auf dem Alice-Salomon-Platz?", audience="citizen")
+    assert "29.03.2022" in lead_of(other) or "29.3." in lead_of(other)
+
+
+def test_a_lead_does_not_open_by_pointing_back(shipped):
+    # "Dort ist die Geschäftsstelle … angesiedelt." says nothing without the sentence before it
+    lead = lead_of(shipped.ask("Was ist die Gemeinschaftsinitiative?", audience="citizen"))
+    assert not re.match(r"\W*(Dort|Diese[rsmn]?|Dies|Hier|Damit|Dabei)\b", lead), lead
+
+
+def test_days_named_in_questions_and_sentences():
+    finder = SpanFinder(Cues.load(CORPUS))
+    assert finder.days_named("Was war am 3. März los?") == {(3, 3)}
+    assert finder.days_named("Sprechstunde am 29.03.2022, 13–16 Uhr; Online bis 27.3.") == {(29, 3), (27, 3)}
+    assert finder.days_named("Ende 2024 lebten 31,8 % …; Mitte des 18. Jahrhunderts") == set()
+
+
 def test_the_next_event_when_only_past_dates_are_documented(shipped):
     answer = shipped.ask("Wann ist die nächste Sprechstunde?", today=date(2026, 1, 15))
     assert answer.refused and answer.text.startswith(ONLY_PAST)
