@@ -305,16 +305,12 @@ class Workspace:
         return cached
 
     def areas(self) -> list[str]:
-        """Areas from the glossary, else from the documents' metadata (city-wide documents name the city)."""
-        if self.assistant.glossary.areas:
-            return list(self.assistant.glossary.areas)
-        docs = self.assistant.documents()
-        counts: dict[str, int] = {}
-        for d in docs:
-            for a in d["areas"]:
-                counts[a] = counts.get(a, 0) + 1
-        # an area every document names is the whole scope (the city), not a part one can choose
-        return sorted(a for a, n in counts.items() if n < len(docs))
+        """The areas one can choose, as for "Mein Kiez": those the documents' metadata names, without city-wide
+        labels, in the glossary's order."""
+        from assistant.kiez import KiezConfig, list_areas
+
+        return [a.name for a in list_areas(self.assistant.documents(), self.assistant.glossary.areas,
+                                           KiezConfig.load())]
 
     def chapter(self, wanted: str) -> Chapter:
         chapters = self.chapters()

@@ -303,10 +303,16 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
     upcoming = phrase_pattern(cues.upcoming)
     year = phrase_pattern(cues.year_question)
     focus = concepts(text, lexical, glossary)
+    areas = tuple(glossary.areas_in(text))
+    if not areas and filters is not None:
+        # a search limited to one area (the citizen's Kiez, the area filter) asks about that area: a sentence about
+        # another area, quoted from a city-wide document, is no answer
+        limited = [a for a in filters.areas if a in glossary.areas]
+        areas = tuple(limited) if len(limited) == 1 else ()
     return Query(
         question=question, text=text, audience=audience, filters=filters, answer_type=kind,
         focus=focus, subject=subject_terms(text, focus, cues, kind), expansions=expansions,
-        areas=tuple(glossary.areas_in(text)), years=tuple(dict.fromkeys(_YEAR.findall(text))),
+        areas=areas, years=tuple(dict.fromkeys(_YEAR.findall(text))),
         chapter=chapter, upcoming=bool(upcoming and upcoming.search(text)), english=is_english(text),
         asks_year=bool(year and year.search(text)),
     )

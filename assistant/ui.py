@@ -19,15 +19,23 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, Field
 
-from assistant import feedback
+from assistant import feedback, web_assets, workspace_ui
 from assistant.answer import Answer, UnsupportedAudience
+from assistant.citations import Citation
 from assistant.core import Assistant, IndexNotReady, InvalidQuestion
 from assistant.errors import UserFacingError
+from assistant.kiez import KiezGuide, KiezPage, UnknownArea, list_areas
+from assistant.outline import Workspace
 from assistant.settings import Settings
+from assistant.workspace_api import router as workspace_router
 from assistant.workspace_ui import build_workspace
 
 log = logging.getLogger("assistant.ui")
 
+ALL_AREAS = "Alle Gebiete"  # the "Mein Kiez" choice that sets no area
+# The stored Kiez is an area name, nothing private; a fixed key (instead of Gradio's random one per start) keeps
+# the choice across server restarts.
+KIEZ_STORAGE_SECRET = "gi-assistent-mein-kiez"
 AUDIENCE_LABELS = {"Allgemein": "general", "Verwaltung": "staff", "Bürgerinnen und Bürger": "citizen"}
 EXAMPLES_STAFF = [
     "Wie schreibe ich das Kapitel Bestandsaufnahme und Analyse?",
@@ -50,6 +58,7 @@ CSS = """
 .gi-badge { display: inline-block; background: #8a4b00; color: #fff; border-radius: 4px; padding: 0 .4em;
             font-size: .85em; }
 .gi-meta { color: #444; font-size: .9em; }
+#gi-index-status.gi-index-busy { color: #8a4b00; font-weight: 600; }
 .gi-status { margin: .2em 0; font-weight: 600; color: #14532d; }
 .gi-status.gi-error { color: #991b1b; }
 /* Gradio's orange primary button with white text is 2.8:1; this darker orange is 5.0:1, 7.1:1 on hover
@@ -72,20 +81,62 @@ CSS = """
 @media (prefers-reduced-motion: reduce) { .gi-source { transition: none; } }
 /* Empty status lines take no room; they appear with their message (role status/alert is then announced). */
 #gi-question-status:not(:has([role])), #gi-feedback-status:not(:has([role])) { display: none; }
-/* A phone (one column): question, answer and the first source must fit one screen after asking. The header is
-   compact (the introduction folds away once a question was asked), the buttons share a line, the chat is only
-   as tall as its content up to 28 % of the screen, and the sources come right after the chat, before the
-   rating reason: the two columns dissolve into one list whose order only moves the reason box. */
+/* "Mein Kiez": a compact choice in the header; the area page's refusals and folded sources. */
+#gi-header { align-items: center; }
+#gi-title h1 { margin: 0; }
+#gi-kiez { padding: .3em .6em !important; }
+#gi-kiez-welcome { border: 2px solid #1d4ed8; border-radius: 8px; padding: .5em .8em; background: #eff6ff; }
+#gi-kiez-buttons button { flex: 0 1 auto; min-width: 0; }
+#gi-kiez-page section { margin-bottom: 1.2em; }
+#gi-kiez-page .gi-kiez-text { margin: .3em 0; }
+#gi-kiez-page strong { font-size: inherit; }
+#gi-kiez-page a[href^="#quelle-"] { color: #1e3a8a; font-weight: 600; }
+#gi-kiez-page details > summary { cursor: pointer; color: #1e3a8a; margin: .3em 0; }
+/* Gradio pads the page 32 px on each side; a phone needs the width (only unprefixed rules reach that element). */
+.gradio-container .main.app { padding-left: min(32px, 2.5vw) !important; padding-right: min(32px, 2.5vw) !important; }
+/* A phone (one column): the question box, the whole first answer and its first source must fit one screen
+   (390x844) after asking. The header is one line (title and Kiez choice), the introduction and the first-visit
+   question fold away once a question was asked, the audience is one row, gaps and paddings shrink, the chat is
+   as tall as its content (up to 60 % of the screen) and its bubbles use the full width; the sources come right
+   after the chat, before the rating reason: the two columns dissolve into one list whose order only moves the
+   reason box. */
 @media (max-width: 640px) {
-    #gi-intro h1 { font-size: 1.4em; margin: 0 0 .2em; }
+    /* Gradio prefixes every rule with its container, so :has() tests sit on the page column below it. */
+    div:has(> #gi-header) { gap: 6px !important; }
+    div:has(> #gi-header):has(#gi-chat .message) :is(#gi-intro, #gi-kiez-welcome) { display: none !important; }
+    #gi-header { flex-wrap: nowrap; gap: 8px; }
+    #gi-header > .column { min-width: 0 !important; }
+    #gi-header > .column:first-child { flex: 0 0 auto !important; }
+    #gi-title h1 { font-size: 1.25em; white-space: nowrap; }
+    #gi-kiez .container { display: flex; align-items: center; gap: .4em; }
+    #gi-kiez [data-testid="block-info"] { margin: 0; white-space: nowrap; font-size: .85em; }
+    #gi-kiez .wrap-inner { padding: 0 .3em; }
+    #gi-kiez input { padding: .3em 0; font-size: .9em; }
     #gi-intro p { font-size: .85em; line-height: 1.35; margin: 0; }
-    /* Gradio prefixes every rule with its container, so the :has() test sits on the page column below it. */
-    div:has(> #gi-intro):has(#gi-chat .message) #gi-intro p { display: none; }
-    #gi-audience label { padding: .25em .6em; }
+    #gi-tabs button[role="tab"] { padding: .35em .6em; }
+    #gi-tab-chat .column, #gi-tab-chat .row, #gi-tab-chat .form { gap: 6px !important; }
+    #gi-top { gap: 6px !important; }
+    #gi-audience, #gi-question { padding: .35em .6em !important; }
+    #gi-audience .wrap { flex-wrap: nowrap; gap: 4px; }
+    #gi-audience label { padding: .15em .4em; margin: 0; font-size: .85em; white-space: nowrap; }
+    #gi-audience label input { margin-right: .3em; }
+    #gi-filters .label-wrap { padding: .2em 0; }
+    #gi-question .info-text, #gi-question [data-testid="block-info"] { margin-bottom: .15em; }
+    #gi-question .info-text { font-size: .8em; line-height: 1.3; }
+    #gi-question textarea { padding: .35em .6em; }
     #gi-actions { flex-wrap: nowrap; }
-    #gi-actions button { min-width: 0; flex: 1 1 auto; white-space: nowrap; padding: .45em .6em; }
-    #gi-sources h2 { margin: 0 0 .3em; font-size: 1.2em; }
-    #gi-chat { height: auto !important; max-height: 28vh !important; min-height: 0 !important; }
+    #gi-actions button { min-width: 0; flex: 1 1 auto; white-space: nowrap; padding: .35em .6em; }
+    #gi-sources h2 { margin: 0 0 .2em; font-size: 1.1em; }
+    #gi-sources .gi-source { padding: .4em .6em; }
+    #gi-chat { height: auto !important; max-height: 60vh !important; min-height: 0 !important; }
+    #gi-chat .message-wrap { padding: .3em .4em; gap: .3em; }
+    #gi-chat .message-row { margin: 0; max-width: 100% !important; }
+    #gi-chat .bubble-wrap { padding-top: 1.6em; }
+    #gi-chat .message-wrap { margin-bottom: 0; }
+    #gi-chat .message-buttons-right { display: none; }  /* "copy" under one's own question: not worth a line */
+    #gi-filters { padding: .3em .6em !important; }
+    #gi-chat .message { padding: .3em .5em !important; max-width: 100% !important; }
+    #gi-chat .message-content p { margin: .15em 0; font-size: .9em; line-height: 1.35; }
     #gi-main { flex-direction: column; flex-wrap: nowrap; }
     #gi-main > .column { display: contents; }
     #gi-sources { order: 1; }
@@ -136,6 +187,8 @@ HEAD = """<script>
     if (!link) return;
     const card = document.getElementById(link.getAttribute("href").slice(1));
     if (!card) return;
+    const fold = card.closest("details");  // the area page folds its sources away
+    if (fold) fold.open = true;
     event.preventDefault();
     event.stopPropagation();
     for (const old of document.querySelectorAll(".gi-source.gi-target")) old.classList.remove("gi-target");
@@ -212,28 +265,85 @@ def sources_html(answer: Answer | None) -> str:
         return "<p>Noch keine Quellen. Stellen Sie eine Frage.</p>"
     title = "Nächstliegende Dokumente" if answer.refused else "Quellen"
     parts = [f"<h2>{title}</h2>"]  # h2 under the page's h1: screen readers navigate by heading level
-    for c in answer.citations:
-        quote = html.escape(c.text)
-        for h in sorted(set(c.highlights), key=len, reverse=True):
-            esc = html.escape(h)
-            if esc and esc in quote:
-                quote = quote.replace(esc, f"<mark>{esc}</mark>", 1)
-        badge = "".join(f' <span class="gi-badge">{html.escape(n)}</span>' for n in c.notice.split("; ") if n)
-        page = f"S. {html.escape(c.page_label)}"
-        if str(c.page) != str(c.page_label):
-            page += f" (PDF-Seite {c.page})"
-        parts.append(
-            f'<div class="gi-source" id="quelle-{c.n}"><strong>[{c.n}] {html.escape(c.title)}</strong>{badge}'
-            f'<div class="gi-meta">{html.escape(c.type)} · Stand: {html.escape(c.stand)} · {page}'
-            f'{" · " + html.escape(c.section) if c.section else ""}</div>'
-            f'<blockquote style="white-space: pre-wrap">{quote}</blockquote>'
-            f'<a href="{html.escape(c.url)}" target="_blank" rel="noopener" '
-            # the accessible name starts with the visible text, so voice control ("click …") finds the link
-            f'aria-label="Dokument an dieser Stelle öffnen: Quelle {c.n}, {html.escape(c.title)}, '
-            f'Seite {html.escape(c.page_label)}">'
-            f"Dokument an dieser Stelle öffnen</a></div>"
-        )
+    parts += [source_card_html(c, f"quelle-{c.n}") for c in answer.citations]
     return "\n".join(parts)
+
+
+def source_card_html(c: Citation, anchor: str) -> str:
+    """One source card: title with badges, type/Stand/page/section, the quote with the used sentences marked,
+    and the link that opens the document at the page. ``anchor`` is the card's id, the target of its [n] links."""
+    quote = html.escape(c.text)
+    for h in sorted(set(c.highlights), key=len, reverse=True):
+        esc = html.escape(h)
+        if esc and esc in quote:
+            quote = quote.replace(esc, f"<mark>{esc}</mark>", 1)
+    badge = "".join(f' <span class="gi-badge">{html.escape(n)}</span>' for n in c.notice.split("; ") if n)
+    page = f"S. {html.escape(c.page_label)}"
+    if str(c.page) != str(c.page_label):
+        page += f" (PDF-Seite {c.page})"
+    return (
+        f'<div class="gi-source" id="{anchor}"><strong>[{c.n}] {html.escape(c.title)}</strong>{badge}'
+        f'<div class="gi-meta">{html.escape(c.type)} · Stand: {html.escape(c.stand)} · {page}'
+        f'{" · " + html.escape(c.section) if c.section else ""}</div>'
+        f'<blockquote style="white-space: pre-wrap">{quote}</blockquote>'
+        f'<a href="{html.escape(c.url)}" target="_blank" rel="noopener" '
+        # the accessible name starts with the visible text, so voice control ("click …") finds the link
+        f'aria-label="Dokument an dieser Stelle öffnen: Quelle {c.n}, {html.escape(c.title)}, '
+        f'Seite {html.escape(c.page_label)}">'
+        f"Dokument an dieser Stelle öffnen</a></div>"
+    )
+
+
+_PLAIN_MARKER = re.compile(r"\[(\d{1,2})\]")
+
+
+def answer_html(answer: Answer, anchor: str) -> str:
+    """An answer as HTML (the area page): escaped, the answering phrase bold, each [n] of a cited source a link
+    to its card ``{anchor}-{n}``; paragraphs and line breaks as in the text."""
+    numbers = {c.n for c in answer.citations}
+    text = html.escape(answer.text.replace("- [ ] ", "- ☐ "), quote=False)
+    if answer.answer_span:  # the composer marks the answering phrase **so**
+        span = html.escape(answer.answer_span, quote=False)
+        text = text.replace(f"**{span}**", f"<strong>{span}</strong>", 1)
+    text = _PLAIN_MARKER.sub(lambda m: f'<a href="#{anchor}-{m.group(1)}">{m.group(0)}</a>'
+                             if int(m.group(1)) in numbers else m.group(0), text)
+    return "".join(f'<p class="gi-kiez-text">{para}</p>' for para in text.split("\n\n") if para.strip())
+
+
+def kiez_html(page: KiezPage) -> str:
+    """The area page: for each essential question the assistant's cited answer (or its honest refusal with whom
+    to ask) and its sources, folded so that the page stays short on a phone; [n] opens and shows its card."""
+    area = page.area
+    parts = [f"<h2>Mein Kiez: {html.escape(area.name)}</h2>",
+             f'<p class="gi-meta">{html.escape(area.kind)} · Antworten für Bürgerinnen und Bürger aus den Unterlagen '
+             f"zu {html.escape(area.name)} und den Unterlagen für ganz Berlin; jede Aussage mit Fundstelle.</p>"]
+    for i, item in enumerate(page.items, start=1):
+        answer, anchor = item.answer, f"quelle-k{i}"
+        # a refusal says itself that the documents do not answer, and whom to ask
+        parts.append(f'<section class="gi-kiez-item{" gi-kiez-gap" if answer.refused else ""}" '
+                     f'aria-labelledby="kiez-{i}"><h3 id="kiez-{i}">{html.escape(item.essential.title)}</h3>')
+        parts.append(answer_html(answer, anchor))
+        if answer.citations:
+            label = "Nächstliegende Dokumente" if answer.refused else "Quellen"
+            parts.append(f"<details><summary>{label} ({len(answer.citations)})</summary>"
+                         + "".join(source_card_html(c, f"{anchor}-{c.n}") for c in answer.citations)
+                         + "</details>")
+        parts.append(f'<p class="gi-meta">Gefragt: „{html.escape(item.question)}“</p></section>')
+    if any(c.reconstruction for item in page.items for c in item.answer.citations):
+        parts.append('<p class="gi-meta"><em>Die zitierten Unterlagen sind Nachbildungen – keine amtlichen '
+                     "Dokumente.</em></p>")
+    return "\n".join(parts)
+
+
+def kiez_prompt_html(areas: list) -> str:
+    """The area page before a Kiez is chosen (first visit, or "Alle Gebiete")."""
+    listed = "".join(f"<li>{html.escape(a.name)} ({html.escape(a.kind)}, {a.documents} "
+                     f"{'Dokument' if a.documents == 1 else 'Dokumente'})</li>" for a in areas)
+    return ("<h2>Mein Kiez</h2><p>Wählen Sie oben unter „Mein Kiez“ Ihr Gebiet. Dann gelten die Antworten für "
+            "dieses Gebiet, und hier steht, was dort geplant ist, wo Sie mitmachen können und wen Sie fragen "
+            "können – jeweils mit Fundstelle.</p>"
+            + (f"<p>Gebiete in den Unterlagen:</p><ul>{listed}</ul>" if listed else
+               "<p>Die Unterlagen nennen noch keine Gebiete.</p>"))
 
 
 def _text_of(content) -> str:
@@ -344,12 +454,16 @@ def build_blocks(assistant: Assistant):
         docs = []
     doc_choices = [(d["title"], d["doc"]) for d in docs]
     type_choices = sorted({d["type"] for d in docs if d["type"]})
-    area_choices = sorted({a for d in docs for a in d["areas"]} - {"Berlin"})
+    guide = KiezGuide(assistant)
+    areas = list_areas(docs, assistant.glossary.areas, guide.config)
+    area_choices = [a.name for a in areas]
+    kiez_choices = [(ALL_AREAS, ""), *[(a.name, a.name) for a in areas]]
 
     def chat(message: str, history: list, audience_label: str, doc_filter: list, type_filter: list,
-             area_filter: list, answers: list):
+             area_filter: list, answers: list, kiez: str):
         """One turn. A rejected question (too long, empty, no index) is not added to the chat: it stays in the
-        input and the German reason appears beside it, so nothing typed is lost."""
+        input and the German reason appears beside it, so nothing typed is lost. With a Kiez chosen (and no
+        area filter set) the answer is searched in that area's and city-wide documents and framed for it."""
         history = list(history or [])
         answers = list(answers or [])
         plain_history = [{"role": m.get("role"), "content": _text_of(m.get("content"))} for m in history
@@ -357,7 +471,7 @@ def build_blocks(assistant: Assistant):
         filters = {"docs": doc_filter or [], "types": type_filter or [], "areas": area_filter or []}
         audience = AUDIENCE_LABELS.get(audience_label, "general")
         try:
-            answer = assistant.ask(message, history=plain_history, audience=audience, filters=filters)
+            scoped = guide.ask(message, kiez or "", history=plain_history, audience=audience, filters=filters)
         except UserFacingError as exc:
             return gr.update(), gr.update(), answers, message, status_html(exc.reason, alert=True), gr.update()
         except Exception:
@@ -372,7 +486,10 @@ def build_blocks(assistant: Assistant):
                 m["content"] = unlink_citations(_text_of(m.get("content")))
         for entry in answers:
             entry["reply"] = unlink_citations(entry.get("reply", ""))
+        answer, filters = scoped.answer, scoped.filters
         reply = answer_markdown(answer, links=True)
+        if scoped.frame:  # "**Für Hellersdorf-Nord:** …" – a list answer starts on its own line
+            reply = f"**{safe_markdown(scoped.frame)}:**" + ("\n\n" if reply.startswith("- ") else " ") + reply
         # The id binds a later rating to exactly this answer; the reply text lets on_like check the binding.
         answers.append({"id": uuid.uuid4().hex, "question": message, "answer": answer.to_dict(), "reply": reply,
                         "settings": {"audience": audience, "filters": filters, **assistant.describe()}})
@@ -400,8 +517,22 @@ def build_blocks(assistant: Assistant):
     with gr.Blocks(title="GI-Assistent") as demo:
         # One layout for every screen, in the order a phone needs it: choices at the top, then question, answer
         # and sources; on a wide screen the sources sit beside the chat. Tab order thus matches what is seen.
+        # The Kiez choice lives in the browser (localStorage, via Gradio's BrowserState) and is offered in the
+        # header at any time; a first visitor is asked once, right under it.
+        kiez_store = gr.BrowserState(None, storage_key="gi-kiez", secret=KIEZ_STORAGE_SECRET)
+        with gr.Row(elem_id="gi-header", equal_height=False):
+            with gr.Column(scale=3, min_width=140):
+                gr.Markdown("# GI-Assistent", elem_id="gi-title")
+            with gr.Column(scale=1, min_width=190):
+                kiez = gr.Dropdown(kiez_choices, value=None, label="Mein Kiez", elem_id="gi-kiez",
+                                   allow_custom_value=False)
+        with gr.Column(visible=False, elem_id="gi-kiez-welcome") as welcome:
+            gr.Markdown("**Wo ist Ihr Kiez?** Dann gelten die Antworten für Ihr Gebiet, und unter „Mein Kiez“ "
+                        "steht, was dort geplant ist. Sie können das oben jederzeit ändern.")
+            with gr.Row(elem_id="gi-kiez-buttons"):
+                area_buttons = [(gr.Button(a.name, size="sm"), a.name) for a in areas]
+                later_btn = gr.Button("Später", size="sm", elem_id="gi-kiez-later")
         gr.Markdown(
-            "# GI-Assistent\n"
             "Fragen und Antworten zur **Ressortübergreifenden Gemeinschaftsinitiative (GI)** in Marzahn-Hellersdorf "
             "(Handlungsräume Marzahn-Nord und Hellersdorf-Nord). Jede Aussage verweist mit [1], [2] … auf die "
             "Fundstelle in den Unterlagen. Steht etwas nicht in den Unterlagen, sagt der Assistent das.",
@@ -445,11 +576,48 @@ def build_blocks(assistant: Assistant):
                     gr.Examples(EXAMPLES_STAFF, inputs=question, label="Beispiele für die Verwaltung")
                     gr.Examples(EXAMPLES_CITIZENS, inputs=question, label="Beispiele für Bürgerinnen und Bürger")
 
+            # Citizens: the chosen area's essentials, each cited (assistant/kiez.py builds them).
+            with gr.Tab("Mein Kiez", id="kiez", elem_id="gi-tab-kiez"):
+                kiez_page = gr.HTML(kiez_prompt_html(areas), elem_id="gi-kiez-page")
+
             # District staff: a chapter of an integrated action concept, cited, exported to Word.
             with gr.Tab("Konzept schreiben", id="konzept", elem_id="gi-tab-workspace"):
                 build_workspace(assistant)
+        # filled by static/index_status.js from /api/status: documents, passages, last update, reload notice
+        gr.HTML('<p id="gi-index-status" class="gi-meta" role="status" aria-live="polite"></p>',
+                elem_id="gi-index-foot")
 
-        inputs = [question, chatbot, audience, doc_filter, type_filter, area_filter, answers]
+        def area_page(name: str | None) -> str:
+            if not name:
+                return kiez_prompt_html(areas)
+            try:
+                return kiez_html(guide.page(name))
+            except UserFacingError as exc:
+                return status_html(exc.reason, alert=True)
+            except Exception:
+                log.exception("area page failed")
+                return status_html("Die Seite zu diesem Gebiet konnte nicht erstellt werden.", alert=True)
+
+        def choose(name: str | None):
+            """A choice from the header or the first-visit buttons: remembered, shown, the question not asked again."""
+            # stored as an object: Gradio does not store an empty value, and "Alle Gebiete" must be remembered too
+            return {"area": name or ""}, gr.update(value=name or ""), area_page(name), gr.update(visible=False)
+
+        def restore(stored: dict | None):
+            """Page load: the remembered Kiez (if the documents still name it); a first visitor is asked."""
+            if not isinstance(stored, dict):
+                return gr.update(value=None), kiez_prompt_html(areas), gr.update(visible=bool(areas))
+            name = stored.get("area") if stored.get("area") in area_choices else ""
+            return gr.update(value=name), area_page(name), gr.update(visible=False)
+
+        kiez_outputs = [kiez_store, kiez, kiez_page, welcome]
+        kiez.input(choose, [kiez], kiez_outputs, api_name=False)
+        for button, name in area_buttons:
+            button.click(lambda name=name: choose(name), None, kiez_outputs, api_name=False)
+        later_btn.click(lambda: choose(""), None, kiez_outputs, api_name=False)
+        demo.load(restore, [kiez_store], [kiez, kiez_page, welcome], api_name=False)
+
+        inputs = [question, chatbot, audience, doc_filter, type_filter, area_filter, answers, kiez]
         outputs = [chatbot, sources, answers, question, question_status, examples]
         ask_btn.click(chat, inputs, outputs, api_name="chat", concurrency_limit=None)
         question.submit(chat, inputs, outputs, api_name=False, concurrency_limit=None)
@@ -491,6 +659,44 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         except IndexNotReady as exc:
             raise HTTPException(503, exc.reason) from exc
 
+    guide = KiezGuide(assistant)
+
+    @app.get("/api/areas", dependencies=[Depends(check_auth)])
+    def api_areas() -> list[dict]:
+        """Die Gebiete für „Mein Kiez“ (aus den Metadaten der Dokumente und dem Glossar), mit Art und Zahl der
+        Dokumente."""
+        try:
+            return [a.to_dict() for a in guide.areas()]
+        except IndexNotReady as exc:
+            raise HTTPException(503, exc.reason) from exc
+
+    @app.get("/api/kiez", dependencies=[Depends(check_auth)])
+    def api_kiez(area: str) -> dict:
+        """Die Seite „Mein Kiez“ eines Gebiets: was geplant ist, wo man mitmachen kann, wen man fragen kann – je
+        eine belegte Antwort für Bürgerinnen und Bürger (oder die ehrliche Auskunft, dass die Unterlagen dazu
+        nichts sagen). Unbekanntes Gebiet: 404."""
+        try:
+            return guide.page(area).to_dict()
+        except UnknownArea as exc:
+            raise HTTPException(404, exc.reason) from exc
+        except IndexNotReady as exc:
+            raise HTTPException(503, exc.reason) from exc
+
+    # the staff workspace ("Konzept schreiben"): its API, and the script of its tab
+    app.include_router(workspace_router(Workspace(assistant), check_auth))
+
+    @app.get(web_assets.STATIC_URL + "/{name}", include_in_schema=False)
+    def script(name: str) -> FileResponse:
+        if name not in web_assets.SCRIPTS:
+            raise HTTPException(404, "Nicht gefunden.")
+        return FileResponse(web_assets.STATIC_DIR / name, media_type="text/javascript")
+
+    @app.get("/api/status", dependencies=[Depends(check_auth)])
+    def status() -> dict:
+        """Zustand des Index: Dokumente, Abschnitte, letzte Aktualisierung (ISO-Zeit), Generation, ob gerade ein
+        neuer Stand geladen wird („reloading“) und ob überhaupt ein Index da ist („ready“)."""
+        return assistant.index_status()
+
     @app.get("/api/docs", include_in_schema=False, response_class=HTMLResponse)
     def api_docs() -> HTMLResponse:
         return HTMLResponse(api_docs_html(app.openapi()))
@@ -518,9 +724,10 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     demo = build_blocks(assistant)
     demo.queue(default_concurrency_limit=None)
     auth = (settings.auth_user, settings.auth_password) if auth_on else None
-    head = HEAD % json.dumps(GRADIO_FIXED_LABELS, ensure_ascii=False)
+    head = HEAD % json.dumps(GRADIO_FIXED_LABELS, ensure_ascii=False) + web_assets.HEAD
     i18n = gr.I18n(de=GRADIO_GERMAN, en=GRADIO_GERMAN)
-    return gr.mount_gradio_app(app, demo, path="", auth=auth, footer_links=["api"], css=CSS, head=head, i18n=i18n,
+    return gr.mount_gradio_app(app, demo, path="", auth=auth, footer_links=["api"], css=CSS + workspace_ui.CSS,
+                               head=head, i18n=i18n,
                                server_name=settings.host, server_port=settings.port)
 
 

@@ -2,13 +2,6 @@
 workspace's HTTP API (``assistant/workspace_api.py``). The page and the API thus show the same outline, and the
 planner's ticks and notes stay in the browser (localStorage) until exported."""
 
-from pathlib import Path
-
-STATIC_DIR = Path(__file__).resolve().parent / "static"
-STATIC_URL = "/gi-static"
-# The workspace tab's script, and the chat's clean copy (both served from STATIC_DIR by the web app).
-SCRIPTS = ("workspace.js", "chat_copy.js")
-HEAD = "".join(f'<script src="{STATIC_URL}/{name}" defer></script>' for name in SCRIPTS)
 INTRO = (
     "Wählen Sie ein Kapitel des Leitfadens und einen Handlungsraum. Sie erhalten die Anforderungen als Checkliste, "
     "Beispiele aus bestehenden Konzepten, Zahlen, Stolpersteine und Lücken – jeder Punkt mit Beleg [n]. Haken und "

@@ -98,3 +98,10 @@ def test_the_next_event_when_all_documented_dates_are_past(client):
     assert "nur vergangene Termine" in data["text"] and "2022" in data["text"]
     assert "Bezirksamt Marzahn-Hellersdorf" in data["text"]  # whom to ask for current dates
     assert data["citations"] and "[1]" in data["text"]
+
+
+def test_status_reports_the_index_the_app_answers_from(client):
+    status = client.get("/api/status").json()
+    assert status["ready"] is True and status["reloading"] is False
+    assert status["documents"] == 9 and status["chunks"] > 100
+    assert status["generation"] and status["updated"].startswith("20")

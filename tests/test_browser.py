@@ -16,7 +16,8 @@ import pytest
 import uvicorn
 
 from assistant import Assistant, feedback
-from assistant.ui import create_app
+from assistant.kiez import KiezConfig, KiezGuide
+from assistant.ui import ALL_AREAS, create_app
 from tests.conftest import ARTIFACTS, ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -245,15 +246,47 @@ def _axe(page) -> dict:
     return page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
 
 
-def test_chat_is_accessible_at_desktop_and_phone_size(shipped, browser):
+def _axe_page(page, name: str, viewport: str, rows: list, blocking: list, checked: dict) -> None:
+    result = _axe(page)
+    checked[(name, viewport)] = (len(result["passes"]), len(result["incomplete"]), len(result["violations"]))
+    for v in result["violations"]:
+        rows.append((name, viewport, v["id"], v["impact"], len(v["nodes"]), v["help"]))
+        if v["impact"] in BLOCKING_IMPACTS:
+            blocking.append((name, viewport, v["id"], [n["target"] for n in v["nodes"]]))
+
+
+def _settled(page) -> None:
+    """No Gradio event still running: while one runs, Gradio dims its outputs (a contrast check would measure the
+    fading, not the page)."""
+    page.wait_for_function("!document.querySelector('.pending, .generating, .eta-bar')", timeout=60_000)
+    page.wait_for_timeout(400)  # the dimming's transition back
+
+
+def _choose_kiez(page, area: str) -> None:
+    """The header's "Mein Kiez" choice, as a user makes it (Gradio's dropdown is a combobox with a list)."""
+    page.locator("#gi-kiez input").click()
+    page.get_by_role("option", name=area, exact=True).click()
+    _wait_for_kiez(page, area)
+
+
+def _wait_for_kiez(page, area: str) -> None:
+    page.wait_for_function("(area) => document.querySelector('#gi-kiez input')?.value === area", arg=area,
+                           timeout=60_000)
+
+
+def test_every_page_is_accessible_at_desktop_and_phone_size(shipped, browser):
+    """axe-core on the chat (after an answer, with the first-visit Kiez question), the "Mein Kiez" area page and
+    the "Konzept schreiben" tab, at 1280x900 and 390x844."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: `make browser` installs it (npm ci in tests/axe)")
     rows, blocking, checked = [], [], {}
+    area = KiezGuide(shipped).areas()[0].name
     with running(shipped) as url:
         for name, viewport in VIEWPORTS.items():
             context = browser.new_context(viewport=viewport)
             page = context.new_page()
             page.goto(url)
+            page.locator("#gi-kiez-welcome").wait_for(timeout=30_000)  # a first visit: the Kiez question shows
             _ask(page, "Was ist die Gemeinschaftsinitiative?")
             page.locator("#gi-chat button[aria-label='Gefällt mir']").last.wait_for()
             assert page.evaluate("document.documentElement.lang") == "de"
@@ -266,12 +299,20 @@ def test_chat_is_accessible_at_desktop_and_phone_size(shipped, browser):
             page.keyboard.press("Tab")
             outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
             assert page.evaluate("document.activeElement.id") == "gi-ask" and outline != "none"
-            result = _axe(page)
-            checked[name] = (len(result["passes"]), len(result["incomplete"]), len(result["violations"]))
-            for v in result["violations"]:
-                rows.append((name, v["id"], v["impact"], len(v["nodes"]), v["help"]))
-                if v["impact"] in BLOCKING_IMPACTS:
-                    blocking.append((name, v["id"], [n["target"] for n in v["nodes"]]))
+            _axe_page(page, "Fragen (Chat)", name, rows, blocking, checked)
+
+            _choose_kiez(page, area)
+            page.get_by_role("tab", name="Mein Kiez").click()
+            kiez_page = page.locator("#gi-kiez-page")
+            kiez_page.locator("h2", has_text=f"Mein Kiez: {area}").wait_for(timeout=60_000)
+            _settled(page)
+            kiez_page.locator("details").first.evaluate("d => d.open = true")  # the sources are checked too
+            _axe_page(page, "Mein Kiez", name, rows, blocking, checked)
+
+            page.get_by_role("tab", name="Konzept schreiben").click()
+            page.locator("#gi-ws .gi-ws-item").first.wait_for(timeout=60_000)  # the outline, not its loading line
+            _settled(page)
+            _axe_page(page, "Konzept schreiben", name, rows, blocking, checked)
             context.close()
     version = json.loads((AXE.parent / "package.json").read_text(encoding="utf-8"))["version"]
     _write_accessibility_report(rows, checked, version)
@@ -281,25 +322,28 @@ def test_chat_is_accessible_at_desktop_and_phone_size(shipped, browser):
 def _write_accessibility_report(rows: list[tuple], checked: dict, version: str) -> None:
     lines = [
         "# Barrierefreiheit (axe-core)", "",
-        f"axe-core {version}, eingefügt mit Playwright in Debians Chromium; Seite: Chat nach einer beantworteten "
-        "Frage (Quellen sichtbar). Geschrieben von `tests/test_browser.py::test_chat_is_accessible_at_desktop_and_"
-        "phone_size`.", "",
+        f"axe-core {version}, eingefügt mit Playwright in Debians Chromium. Seiten: „Fragen“ (Chat nach einer "
+        "beantworteten Frage, Quellen sichtbar, beim ersten Besuch mit der Frage nach dem Kiez), „Mein Kiez“ "
+        "(Seite eines Gebiets, Quellen aufgeklappt) und „Konzept schreiben“. Geschrieben von "
+        "`tests/test_browser.py::test_every_page_is_accessible_at_desktop_and_phone_size`.", "",
         "Ziel: keine Verstöße der Schwere „serious“ oder „critical“.", "",
-        "| Ansicht | Regel | Schwere | Stellen | Beschreibung |", "|---|---|---|---|---|",
+        "| Seite | Ansicht | Regel | Schwere | Stellen | Beschreibung |", "|---|---|---|---|---|---|",
     ]
-    lines += [f"| {v} | {rule} | {impact} | {n} | {text} |" for v, rule, impact, n, text in rows]
-    for name, viewport in VIEWPORTS.items():
-        if not any(r[0] == name for r in rows):
-            lines.append(f"| {name} ({viewport['width']}×{viewport['height']}) | – | – | 0 | keine Verstöße |")
-    lines += ["", "| Ansicht | Regeln bestanden | Regeln zu prüfen (axe „incomplete“) | Regeln verletzt |",
-              "|---|---|---|---|"]
-    lines += [f"| {name} | {p} | {i} | {v} |" for name, (p, i, v) in checked.items()]
-    counts = {i: sum(r[3] for r in rows if r[2] == i) for i in ("critical", "serious", "moderate", "minor")}
-    lines += ["", "Stellen je Schwere (alle Ansichten): " + ", ".join(f"{k} {v}" for k, v in counts.items()), ""]
+    lines += [f"| {p} | {v} | {rule} | {impact} | {n} | {text} |" for p, v, rule, impact, n, text in rows]
+    for page, view in checked:
+        if not any(r[0] == page and r[1] == view for r in rows):
+            size = VIEWPORTS[view]
+            lines.append(f"| {page} | {view} ({size['width']}×{size['height']}) | – | – | 0 | keine Verstöße |")
+    lines += ["", "| Seite | Ansicht | Regeln bestanden | Regeln zu prüfen (axe „incomplete“) | Regeln verletzt |",
+              "|---|---|---|---|---|"]
+    lines += [f"| {page} | {view} | {p} | {i} | {v} |" for (page, view), (p, i, v) in checked.items()]
+    counts = {i: sum(r[4] for r in rows if r[3] == i) for i in ("critical", "serious", "moderate", "minor")}
+    lines += ["", "Stellen je Schwere (alle Seiten und Ansichten): " + ", ".join(f"{k} {v}" for k, v in counts.items()),
+              ""]
     ACCESSIBILITY_REPORT.write_text("\n".join(lines), encoding="utf-8")
 
 
-def test_chat_and_api_docs_make_no_request_beyond_loopback(shipped, browser):
+def test_chat_area_page_and_api_docs_make_no_request_beyond_loopback(shipped, browser):
     requests: list[str] = []
     with running(shipped) as url:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -309,6 +353,14 @@ def test_chat_and_api_docs_make_no_request_beyond_loopback(shipped, browser):
         _ask(page, "Wann war die Sprechstunde auf dem Alice-Salomon-Platz?")
         with context.expect_page() as opened:
             page.locator("#gi-sources .gi-source").first.get_by_role("link").click()
+        opened.value.wait_for_load_state()
+        # the area page: chosen in the header, its sources unfolded, a source document opened from it
+        _choose_kiez(page, KiezGuide(shipped).areas()[0].name)
+        page.get_by_role("tab", name="Mein Kiez").click()
+        kiez_page = page.locator("#gi-kiez-page")
+        kiez_page.locator("details").first.evaluate("d => d.open = true")
+        with context.expect_page() as opened:
+            kiez_page.locator(".gi-source").first.get_by_role("link").click()
         opened.value.wait_for_load_state()
         docs = context.new_page()
         docs.goto(url + "/api/docs")
@@ -320,7 +372,7 @@ def test_chat_and_api_docs_make_no_request_beyond_loopback(shipped, browser):
         schema = docs.request.get(url + "/api/openapi.json").json()
         assert "/api/ask" in schema["paths"]
         context.close()
-    assert any("/api/docs" in u for u in requests) and any("/dokumente/" in u for u in requests)
+    assert any("/api/docs" in u for u in requests) and sum("/dokumente/" in u for u in requests) >= 2
     # chrome://, chrome-extension:// (the built-in PDF viewer), data: and blob: never touch the network
     remote = [u for u in requests
               if urlsplit(u).scheme in ("http", "https", "ws", "wss", "ftp") and urlsplit(u).hostname != "127.0.0.1"]
@@ -355,14 +407,18 @@ def test_phone_shows_question_answer_and_source_first_and_citations_link_to_sour
         _ask(page, "Wann war die Sprechstunde auf dem Alice-Salomon-Platz?")
         example.wait_for(state="hidden", timeout=10_000)  # examples folded away after the first question
 
-        # without any scrolling: the question box, the answer and the first source card (its title line)
+        # without any scrolling: the question box, the whole first answer (its bubble, with the notes below the
+        # answer and the rating buttons) and the first source card's title and page line
         assert page.evaluate("window.scrollY") == 0
         answer = page.locator("#gi-chat [data-testid='bot']").first
         assert _within_viewport(page.locator("#gi-question").bounding_box(), viewport)
-        answer_box = answer.bounding_box()
-        assert answer_box is not None and 0 <= answer_box["y"] < viewport["height"] - 100  # starts well on screen
+        assert _within_viewport(page.locator("#gi-chat .bot.message").first.bounding_box(), viewport)
+        assert _within_viewport(page.locator("#gi-chat button[aria-label='Gefällt mir']").first.bounding_box(),
+                                viewport)
+        assert "29.03.2022" in answer.inner_text() and "Nachbildungen" in answer.inner_text()
         card = page.locator("#gi-sources .gi-source").first
         assert _within_viewport(card.locator("strong").first.bounding_box(), viewport)
+        assert _within_viewport(card.locator(".gi-meta").first.bounding_box(), viewport)
         PHONE_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(PHONE_SCREENSHOT))
 
@@ -396,3 +452,67 @@ def test_phone_shows_question_answer_and_source_first_and_citations_link_to_sour
     stored = feedback.read_all(path)
     assert [(r["question"], r["rating"]) for r in stored] == [
         ("Wann war die Sprechstunde auf dem Alice-Salomon-Platz?", "up")]
+
+
+def test_kiez_is_remembered_after_reload_and_frames_and_filters_answers(shipped, browser):
+    """A citizen picks the Kiez on the first visit, reads its page (each [n] leads to its source), comes back
+    later (reload): the choice is still there, and an answer is framed for the area and drawn only from its
+    own and city-wide documents."""
+    config = KiezConfig.load()
+    guide = KiezGuide(shipped)
+    area = "Hellersdorf-Nord"
+    assert area in [a.name for a in guide.areas()]
+    allowed = {d["title"] for d in shipped.documents() if area in d["areas"] or set(d["areas"]) <= set(config.citywide)}
+    viewport = VIEWPORTS["Telefon"]
+    with running(shipped) as url:
+        context = browser.new_context(viewport=viewport, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.goto(url)
+        welcome = page.locator("#gi-kiez-welcome")
+        welcome.wait_for(timeout=30_000)
+        assert _within_viewport(welcome.bounding_box(), viewport)  # asked at the top on the first visit
+        welcome.get_by_role("button", name=area, exact=True).click()
+        welcome.wait_for(state="hidden", timeout=30_000)
+        assert page.locator("#gi-kiez input").input_value() == area
+
+        page.get_by_role("tab", name="Mein Kiez").click()
+        kiez_page = page.locator("#gi-kiez-page")
+        kiez_page.locator("h2", has_text=f"Mein Kiez: {area}").wait_for(timeout=60_000)
+        sections = kiez_page.locator("section")
+        assert sections.count() == len(config.essentials)
+        for i, essential in enumerate(config.essentials):
+            text = sections.nth(i).inner_text()
+            assert essential.title in text and essential.for_area(area) in text and "[1]" in text
+        link = sections.first.locator("a[href^='#quelle-']").first
+        target = page.locator(link.get_attribute("href"))
+        assert not target.is_visible()  # folded away until asked for
+        link.click()
+        target.wait_for(state="visible", timeout=10_000)
+        assert "gi-target" in target.get_attribute("class")
+
+        page.reload()
+        _wait_for_kiez(page, area)
+        assert not welcome.is_visible()  # the first-visit question is not asked again
+        page.get_by_role("tab", name="Mein Kiez").click()
+        kiez_page.locator("h2", has_text=f"Mein Kiez: {area}").wait_for(timeout=60_000)
+        page.get_by_role("tab", name="Fragen").click()
+
+        page.get_by_label("Bürgerinnen und Bürger").check()
+        _ask(page, "Wie viele Minderjährige leben in Familien mit Grundsicherung?")
+        answer = page.locator("#gi-chat [data-testid='bot']").last.inner_text()
+        assert answer.startswith(config.frame_for([area]) + ":") and "36,8" in answer, answer
+        titles = [t.split("] ", 1)[1] for t in page.locator("#gi-sources .gi-source strong").all_inner_texts()]
+        assert titles and set(titles) <= allowed, titles
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "ui-phone-kiez.png"))
+
+        # "Alle Gebiete" lifts the choice: no frame, and it stays lifted after a reload
+        _choose_kiez(page, ALL_AREAS)
+        _ask(page, "Wie viele Minderjährige leben in Familien mit Grundsicherung?")
+        second = page.locator("#gi-chat [data-testid='bot']").nth(1)
+        second.wait_for(timeout=60_000)
+        assert not second.inner_text().startswith(config.frame_for([area]))
+        page.reload()
+        _wait_for_kiez(page, ALL_AREAS)
+        assert not welcome.is_visible()
+        context.close()

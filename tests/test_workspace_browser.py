@@ -29,6 +29,8 @@ def test_write_a_chapter_tick_note_export_docx_and_keep_it_after_reload(shipped,
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "blob:",
                                                                                       "data:")) else None)
         _open_workspace(page, url)
+        # the foot of the page names the index the answers come from
+        page.wait_for_function("document.getElementById('gi-index-status')?.textContent.includes('9 Dokumente')")
         page.get_by_label("Kapitel des Leitfadens").select_option(label="\u20034.3 Bestandsaufnahme und Analyse")
         page.get_by_label("Handlungsraum", exact=True).select_option("Marzahn-Nord")
         page.wait_for_function("document.querySelector('#gi-ws h2')?.textContent.includes('Marzahn-Nord')")

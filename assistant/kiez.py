@@ -1,0 +1,181 @@
+"""“Mein Kiez”: a citizen's own area. The areas to choose come from the documents' metadata and the glossary
+(never from code); a chosen area filters and frames answers, and its page of essentials (what is planned, where
+to take part, whom to ask) is built by asking the assistant itself, so every statement on it is cited, and a
+question the documents do not answer gets the assistant's honest refusal with whom to ask.
+
+The essential questions, the city-wide area labels and the wording of the frame live in
+``assistant/data/kiez.yaml``.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from assistant.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer
+    from assistant.core import Assistant
+
+KIEZ_DATA = Path(__file__).parent / "data" / "kiez.yaml"
+CITIZEN = "citizen"  # the area page speaks to citizens
+
+
+class UnknownArea(UserFacingError):
+    """An area that no document and no glossary entry names."""
+
+
+@dataclass(frozen=True)
+class Essential:
+    key: str
+    title: str
+    question: str  # with an ``{area}`` placeholder
+
+    def for_area(self, area: str) -> str:
+        return self.question.replace("{area}", area)
+
+
+@dataclass(frozen=True)
+class KiezConfig:
+    citywide: tuple[str, ...] = ()
+    kind: str = ""
+    frame: str = "{area}"
+    essentials: tuple[Essential, ...] = ()
+
+    @classmethod
+    def load(cls, path: Path = KIEZ_DATA) -> KiezConfig:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return cls(
+            citywide=tuple(str(a) for a in data.get("citywide") or ()),
+            kind=str(data.get("kind") or ""),
+            frame=str(data.get("frame") or "{area}"),
+            essentials=tuple(Essential(str(e["key"]), str(e["title"]), str(e["question"]))
+                             for e in data.get("essentials") or ()),
+        )
+
+    def frame_for(self, areas: list[str] | tuple[str, ...]) -> str:
+        """"Für Hellersdorf-Nord" (several areas joined with "und")."""
+        return self.frame.replace("{area}", " und ".join(areas))
+
+
+@dataclass(frozen=True)
+class Area:
+    name: str
+    kind: str  # e.g. "Handlungsraum"
+    documents: int  # documents about this area (city-wide ones not counted)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.kind})" if self.kind else self.name
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "kind": self.kind, "label": self.label, "documents": self.documents}
+
+
+def list_areas(documents: list[dict], glossary_areas: tuple[str, ...] | list[str], config: KiezConfig) -> list[Area]:
+    """The areas a citizen can choose: every area the documents' metadata names, in the glossary's order first,
+    without the city-wide labels. An area only the glossary knows is left out: no document could answer for it."""
+    citywide = {a.lower() for a in config.citywide}
+    counts: dict[str, int] = {}
+    for d in documents:
+        for a in d.get("areas") or ():
+            if a.lower() not in citywide:
+                counts[a] = counts.get(a, 0) + 1
+    order = [a for a in glossary_areas if a in counts] + sorted(a for a in counts if a not in glossary_areas)
+    return [Area(a, config.kind, counts[a]) for a in order]
+
+
+@dataclass
+class EssentialAnswer:
+    essential: Essential
+    question: str
+    answer: Answer
+
+    def to_dict(self) -> dict:
+        return {"key": self.essential.key, "title": self.essential.title, "question": self.question,
+                "answered": not self.answer.refused, "answer": self.answer.to_dict()}
+
+
+@dataclass
+class KiezPage:
+    area: Area
+    frame: str
+    items: list[EssentialAnswer] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"area": self.area.to_dict(), "frame": self.frame, "items": [i.to_dict() for i in self.items]}
+
+
+@dataclass
+class Scoped:
+    """An answer with the areas it was asked for (empty when no Kiez applied)."""
+
+    answer: Answer
+    areas: tuple[str, ...]
+    frame: str  # "Für Hellersdorf-Nord", or "" without a Kiez
+    filters: dict  # as applied (stored with feedback)
+
+
+class KiezGuide:
+    """Areas, Kiez-scoped answers and area pages for one assistant. Pages are cached per area and index: the
+    essentials cost a few questions each, and the documents only change with a new ingest."""
+
+    def __init__(self, assistant: Assistant, config: KiezConfig | None = None) -> None:
+        self.assistant = assistant
+        self.config = config or KiezConfig.load()
+        self._pages: dict[tuple[str, int], KiezPage] = {}
+        self._lock = threading.Lock()
+
+    def areas(self) -> list[Area]:
+        return list_areas(self.assistant.documents(), self.assistant.glossary.areas, self.config)
+
+    def area(self, name: str) -> Area:
+        for a in self.areas():
+            if a.name.lower() == (name or "").strip().lower():
+                return a
+        raise UnknownArea(f"Das Gebiet „{name}“ kommt in den Unterlagen nicht vor. Bitte eines aus der Liste wählen.")
+
+    def filters(self, areas: list[str] | tuple[str, ...], filters: dict | None = None) -> dict:
+        """The search filter for a Kiez: documents about it and city-wide ones, never another area's."""
+        merged = dict(filters or {})
+        merged["areas"] = [*areas, *self.config.citywide]
+        return merged
+
+    def scope(self, question: str, kiez: str, filters: dict | None = None) -> tuple[str, ...]:
+        """The areas an answer is for: the areas the question names itself win over the chosen Kiez ("Was ist in
+        Marzahn-Nord geplant?" asked from Hellersdorf-Nord); an explicit area filter wins over both."""
+        if not kiez or (filters or {}).get("areas"):
+            return ()
+        known = {a.name for a in self.areas()}
+        named = [a for a in self.assistant.glossary.areas_in(question) if a in known]
+        return tuple(named) if named else (self.area(kiez).name,)
+
+    def ask(self, question: str, kiez: str, *, history: list | None = None, audience: str = "general",
+            filters: dict | None = None) -> Scoped:
+        areas = self.scope(question, kiez, filters)
+        if areas:
+            filters = self.filters(areas, filters)
+        answer = self.assistant.ask(question, history=history, audience=audience, filters=filters)
+        return Scoped(answer, areas, self.config.frame_for(areas) if areas else "", dict(filters or {}))
+
+    def page(self, name: str) -> KiezPage:
+        area = self.area(name)
+        key = (area.name, id(self.assistant.index()))  # a new ingest opens a new index: pages are rebuilt
+        with self._lock:
+            cached = self._pages.get(key)
+        if cached is not None:
+            return cached
+        page = KiezPage(area, self.config.frame_for([area.name]))
+        for essential in self.config.essentials:
+            question = essential.for_area(area.name)
+            answer = self.assistant.ask(question, audience=CITIZEN, filters=self.filters([area.name]))
+            page.items.append(EssentialAnswer(essential, question, answer))
+        with self._lock:
+            self._pages = {k: v for k, v in self._pages.items() if k[1] == key[1]}
+            self._pages[key] = page
+        return page

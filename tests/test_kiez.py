@@ -1,0 +1,147 @@
+"""“Mein Kiez”: areas from the documents' metadata and the glossary, answers filtered and framed for the chosen
+area, the area page built by the real assistant (cited, or honestly refused with whom to ask), and the API."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from assistant import Assistant
+from assistant.kiez import KiezConfig, KiezGuide, UnknownArea, list_areas
+from assistant.ui import create_app, kiez_html
+
+CONFIG = KiezConfig.load()
+
+
+def test_areas_come_from_metadata_and_glossary_without_citywide_labels():
+    docs = [{"areas": ["Berlin"]}, {"areas": ["Südhafen"]}, {"areas": ["Nordpark", "Südhafen"]},
+            {"areas": []}]
+    areas = list_areas(docs, ("Nordpark", "Weststadt"), CONFIG)
+    # the glossary's order first; an area only the glossary names has no document and is not offered
+    assert [(a.name, a.documents) for a in areas] == [("Nordpark", 1), ("Südhafen", 2)]
+    assert all(a.kind == CONFIG.kind for a in areas)
+    assert CONFIG.essentials and all("{area}" in e.question for e in CONFIG.essentials)
+    assert CONFIG.frame_for(["Nordpark"]) == CONFIG.frame.replace("{area}", "Nordpark")
+
+
+NORDPARK = """# Nordpark im Wandel
+
+## Geplante Vorhaben
+
+Im Nordpark ist ein neuer Jugendtreff am Lindenplatz geplant. Der Jugendtreff soll 2027 eröffnen.
+
+## Mitmachen
+
+Bewohnerinnen und Bewohner können sich im Nordpark beim Stadtteilforum beteiligen, das jeden Monat tagt.
+"""
+SUEDHAFEN = """# Südhafen heute
+
+## Geplante Vorhaben
+
+Im Südhafen ist eine neue Kita an der Kaimauer geplant. Die Kita soll 2026 eröffnen.
+"""
+STADT = """# Die Stadt fördert Quartiere
+
+Die Stadt unterstützt benachteiligte Quartiere mit einem eigenen Programm für Nachbarschaften.
+"""
+
+
+@pytest.fixture(scope="module")
+def invented(tmp_path_factory) -> Assistant:
+    """A corpus whose areas the code has never seen: nothing may depend on our own area names."""
+    root = tmp_path_factory.mktemp("kiez")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "nordpark.md").write_text(NORDPARK, encoding="utf-8")
+    (corpus / "suedhafen.md").write_text(SUEDHAFEN, encoding="utf-8")
+    (corpus / "stadt.md").write_text(STADT, encoding="utf-8")
+    entry = {"type": "Übersicht", "stand": "2025", "audience": "alle"}
+    (corpus / "documents.yaml").write_text(yaml.safe_dump({"documents": {
+        "nordpark.md": {"title": "Nordpark im Wandel", "areas": ["Nordpark"], **entry},
+        "suedhafen.md": {"title": "Südhafen heute", "areas": ["Südhafen"], **entry},
+        "stadt.md": {"title": "Die Stadt fördert Quartiere", "areas": list(CONFIG.citywide), **entry},
+    }}, allow_unicode=True), encoding="utf-8")
+    (corpus / "glossary.yaml").write_text(yaml.safe_dump({
+        "areas": ["Nordpark", "Südhafen"],
+        "contacts": [{"name": "Stadtteilbüro Nordpark", "for": "Fragen zum Quartier"}]}, allow_unicode=True),
+        encoding="utf-8")
+    assistant = Assistant.from_settings(corpus_dir=corpus, index_dir=root / "index")
+    assistant.ingest(progress=False)
+    return assistant
+
+
+@pytest.mark.slow
+def test_area_page_is_asked_of_the_assistant_for_that_area_only(invented):
+    guide = KiezGuide(invented)
+    assert [a.name for a in guide.areas()] == ["Nordpark", "Südhafen"]
+    page = guide.page("nordpark")  # case does not matter
+    assert page.area.name == "Nordpark" and page.frame == CONFIG.frame_for(["Nordpark"])
+    assert [i.essential.key for i in page.items] == [e.key for e in CONFIG.essentials]
+    for item in page.items:
+        assert "Nordpark" in item.question and "{area}" not in item.question
+        assert item.answer.audience == "citizen"
+        # never a document about another area; city-wide ones may serve
+        assert {c.doc for c in item.answer.citations} <= {"nordpark.md", "stadt.md"}
+        if item.answer.refused:  # honest, with whom to ask from the glossary
+            assert "Stadtteilbüro Nordpark" in item.answer.text
+        else:
+            assert "[1]" in item.answer.text and item.answer.citations
+    planned = page.items[0].answer
+    assert not planned.refused and "Jugendtreff" in planned.text
+    assert guide.page("Nordpark") is page  # cached until the index changes
+    html = kiez_html(page)
+    assert "Mein Kiez: Nordpark" in html and 'href="#quelle-k1-1"' in html and 'id="quelle-k1-1"' in html
+    with pytest.raises(UnknownArea):
+        guide.page("Weststadt")
+
+
+@pytest.mark.slow
+def test_kiez_filters_and_frames_answers_and_a_named_area_wins(invented):
+    guide = KiezGuide(invented)
+    unscoped = guide.ask("Was ist geplant?", "", audience="citizen")
+    assert unscoped.frame == "" and unscoped.areas == ()
+    scoped = guide.ask("Was ist geplant?", "Südhafen", audience="citizen")
+    assert scoped.frame == CONFIG.frame_for(["Südhafen"]) and scoped.filters["areas"][0] == "Südhafen"
+    assert {c.doc for c in scoped.answer.citations} <= {"suedhafen.md", "stadt.md"}
+    assert "Kita" in scoped.answer.text
+    # the question names another area: that area is searched and named, not the chosen Kiez
+    other = guide.ask("Was ist im Nordpark geplant?", "Südhafen", audience="citizen")
+    assert other.areas == ("Nordpark",) and "suedhafen.md" not in {c.doc for c in other.answer.citations}
+    # an explicit area filter (the "Suche eingrenzen" box) wins over the Kiez
+    explicit = guide.ask("Was ist geplant?", "Südhafen", audience="citizen", filters={"areas": ["Nordpark"]})
+    assert explicit.frame == "" and {c.doc for c in explicit.answer.citations} <= {"nordpark.md"}
+
+
+@pytest.mark.slow
+def test_shipped_kiez_keeps_other_areas_documents_out(shipped):
+    guide = KiezGuide(shipped)
+    names = [a.name for a in guide.areas()]
+    assert set(names) == set(shipped.glossary.areas) and not set(names) & set(CONFIG.citywide)
+    question = "Wie viele Minderjährige leben in Familien mit Grundsicherung?"
+    # without a Kiez the Marzahn-Nord concept answers; for Hellersdorf-Nord its figure comes instead
+    assert "ihk-marzahn-nord-2020.pdf" in {c.doc for c in guide.ask(question, "").answer.citations}
+    scoped = guide.ask(question, "Hellersdorf-Nord", audience="citizen")
+    docs = {d["doc"]: d["areas"] for d in shipped.documents()}
+    assert scoped.answer.citations and all(
+        "Hellersdorf-Nord" in docs[c.doc] or set(docs[c.doc]) <= set(CONFIG.citywide)
+        for c in scoped.answer.citations)
+    assert "36,8" in scoped.answer.text
+
+
+@pytest.mark.slow
+def test_api_lists_areas_and_serves_the_area_page(shipped):
+    client = TestClient(create_app(assistant=shipped))
+    areas = client.get("/api/areas")
+    assert areas.status_code == 200
+    assert {a["name"] for a in areas.json()} == set(shipped.glossary.areas)
+    page = client.get("/api/kiez", params={"area": "Hellersdorf-Nord"})
+    assert page.status_code == 200
+    data = page.json()
+    assert data["area"]["name"] == "Hellersdorf-Nord" and len(data["items"]) == len(CONFIG.essentials)
+    for item in data["items"]:
+        assert item["answer"]["citations"] and "[1]" in item["answer"]["text"]
+        assert item["answered"] == (not item["answer"]["refused"])
+    missing = client.get("/api/kiez", params={"area": "Atlantis"})
+    assert missing.status_code == 404 and "Atlantis" in missing.json()["detail"]
+    assert "/api/kiez" in client.get("/api/openapi.json").json()["paths"]
