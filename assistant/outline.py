@@ -309,8 +309,13 @@ class Workspace:
         labels, in the glossary's order."""
         from assistant.kiez import KiezConfig, list_areas
 
-        return [a.name for a in list_areas(self.assistant.documents(), self.assistant.glossary.areas,
-                                           KiezConfig.load())]
+        retriever = self.assistant.index().retriever
+        cached = getattr(retriever, "_gi_areas", None)
+        if cached is None:  # per index, as the chapters: a new ingest may bring new areas
+            cached = [a.name for a in list_areas(retriever.documents(), self.assistant.glossary.areas,
+                                                 KiezConfig.load())]
+            retriever._gi_areas = cached  # type: ignore[attr-defined]
+        return cached
 
     def chapter(self, wanted: str) -> Chapter:
         chapters = self.chapters()

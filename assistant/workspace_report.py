@@ -5,16 +5,15 @@ DOCX through LibreOffice to ``evals/reports/workspace-docx.png``, so a reader se
 from __future__ import annotations
 
 import argparse
-import platform
 import shutil
 import statistics
 import subprocess
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 from assistant.core import Assistant
+from assistant.machine import machine
 from assistant.outline import KINDS, Workspace
 from assistant.outline_export import apply_edits, to_docx
 from assistant.settings import PROJECT_ROOT
@@ -68,8 +67,7 @@ def run(out: Path) -> Path:
     problem = _render_docx_page(docx, png)
     lines = [
         "# Staff workspace (Konzept schreiben)", "",
-        f"Machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
-        f"{date.today():%Y-%m-%d}. Index: {assistant.index().chunk_count} chunks. Regenerate: "
+        f"Machine: {machine()}. Index: {assistant.index().chunk_count} chunks. Regenerate: "
         "`python -m assistant.workspace_report`.", "",
         f"Outline build, warm (model and index loaded), not cached: median **{p50:.0f} ms**, slowest {worst:.0f} ms "
         f"over {len(times)} chapter × area pairs (bound {BUILD_TARGET_MS} ms: {verdict}). From the cache (the same "
