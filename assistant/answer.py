@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from assistant.citations import LEGEND, Citation, answer_units, content_terms
+from assistant.citations import LEGEND, TAGS, Citation, answer_units, content_terms, row_as_prose
 from assistant.errors import UserFacingError
 from assistant.glossary import Contact, Glossary
 from assistant.query import (  # noqa: F401  (re-exported: the ask path and tests import them from here)
@@ -95,7 +95,6 @@ def points_back(sentence: str) -> bool:
     """The sentence opens with a word that refers to the sentence before it, so it does not stand alone."""
     m = re.match(r"[\W_]*([^\W\d_]+)", sentence)
     return bool(m) and m.group(1).lower() in _back_references()
-_TAGS = re.compile(r"\s*\[(GI|Praxis|GI-Umfeld)\]\s*")
 # Sentences in which a document says that it does not know something ("Datum nicht belegt", "lag nicht vor").
 _NOT_DOCUMENTED = re.compile(
     r"nicht (belegt|bekannt|genannt|benannt|aufgeführt|ermittelt|veröffentlicht|beschrieben)|"
@@ -174,7 +173,7 @@ def _clean(sentence: str, audience: str) -> str:
     s = re.sub(r"^[•▪*–-]\s*", "", sentence.strip())
     s = re.sub(r"\s{2,}", " ", s)
     if audience == "citizen":
-        s = _TAGS.sub(" ", s).strip()
+        s = TAGS.sub(" ", s).strip()
     return s
 
 
@@ -267,16 +266,6 @@ def _rerank_by_meaning(cands: list[_Candidate], similarity: Callable[[list[str]]
             continue  # no stored vector for this unit (an index built before unit vectors)
         c.score += w.dense * min(1.0, max(0.0, (float(sim) - w.dense_floor) / (w.dense_ceiling - w.dense_floor)))
     cands.sort(key=lambda c: -c.score)
-
-
-def _as_prose(sentence: str) -> str:
-    """A table row reads as "Vor Ort: mobile Sprechstunde …; …" in an answer (the quote keeps the row)."""
-    if "|" not in sentence:
-        return sentence
-    cells = [c.strip() for c in re.split(r"\s*\|\s*", sentence) if c.strip()]
-    if len(cells) < 2:
-        return cells[0] if cells else sentence
-    return f"{cells[0]}: " + "; ".join(cells[1:])
 
 
 def _near_duplicate(a: set[str], b: set[str]) -> bool:
@@ -435,7 +424,7 @@ def _render(query: Query, ordered: list[_Candidate], passages: list[Passage], fi
     for i, c in enumerate(ordered):
         n = numbers.setdefault(c.passage_rank, len(numbers) + 1)
         highlights.setdefault(c.passage_rank, []).append(c.raw)  # verbatim, to mark it in the quote
-        sentence = _as_prose(c.sentence)
+        sentence = row_as_prose(c.sentence)
         sentence = sentence if sentence.endswith((".", "!", "?", ":", ")", "“")) else sentence + "."
         if query.audience == "citizen" and glossary is not None:
             sentence = glossary.explain(sentence, explained)  # the quote in the sources stays verbatim
@@ -491,7 +480,7 @@ def _only_past_dates(lead: _Candidate, cands: list[_Candidate], finder: SpanFind
 def _only_past_answer(query: Query, lead: _Candidate, past: list[str], passages: list[Passage],
                       glossary: Glossary) -> Composition:
     p = passages[lead.passage_rank]
-    text = f"{ONLY_PAST} ({', '.join(past)}): „{_as_prose(lead.sentence).rstrip('.')}.“ [1]"
+    text = f"{ONLY_PAST} ({', '.join(past)}): „{row_as_prose(lead.sentence).rstrip('.')}.“ [1]"
     contact = _contact_for(query, glossary.contacts)
     if contact:
         text += (f"\n\nNach aktuellen Terminen fragen Sie am besten bei: {contact.name}"

@@ -23,6 +23,8 @@ _MARKER = re.compile(r"\s*\[(\d{1,2})\]")
 RECONSTRUCTION_NOTICE = "Nachbildung – kein amtliches Dokument"
 OCR_NOTICE = "Texterkennung – Wortlaut kann abweichen"
 LEGEND = "[GI] = für die Berliner GI belegt; [Praxis] = allgemeine gute Praxis, keine verbindliche Vorgabe."
+# the source tags the legend explains (citizens get the text without them)
+TAGS = re.compile(r"\s*\[(GI|Praxis|GI-Umfeld)\]\s*")
 
 
 @dataclass
@@ -37,8 +39,12 @@ class Citation(FromRecord):
     @classmethod
     def from_passage(cls, n: int, p: Passage, highlights: list[str] | None = None) -> Citation:
         """The passage cited with the pages of the sentences the answer uses (a passage may run over pages)."""
-        spans = [(i, i + len(h)) for h in highlights or [] if h and (i := p.text.find(h)) >= 0]
-        record = p.record.at(min(a for a, _ in spans), max(b for _, b in spans)) if spans else p.record
+        wanted = [h for h in highlights or [] if h]
+        spans = [(i, i + len(h)) for h in wanted if (i := p.text.find(h)) >= 0]
+        # narrowed only when every quoted sentence was found verbatim: a list run joined for the answer is not,
+        # and narrowing to the others' pages could leave it off the cited pages
+        record = p.record.at(min(a for a, _ in spans), max(b for _, b in spans)) \
+            if spans and len(spans) == len(wanted) else p.record
         return cls(n=n, record=record, text=p.text, score=round(p.score, 5), highlights=list(highlights or []),
                    url=document_url(p.doc, record.page))
 
@@ -80,6 +86,17 @@ def answer_units(passage_text: str) -> list[str]:
 
     body = "\n".join(line for line in passage_text.split("\n") if not RECONSTRUCTION_MARK.search(line))
     return sentences(body)
+
+
+def row_as_prose(unit: str) -> str:
+    """A table row reads as "Vor Ort: mobile Sprechstunde …; …" in an answer or an outline (the quote keeps the
+    row); empty cells (a row continuing the one above) are left out."""
+    if "|" not in unit:
+        return unit
+    cells = [c.strip() for c in re.split(r"\s*\|\s*", unit) if c.strip()]
+    if len(cells) < 2:
+        return cells[0] if cells else unit
+    return f"{cells[0]}: " + "; ".join(cells[1:])
 
 
 def document_url(doc: str, page: int) -> str:

@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--docx", type=Path, help="als Word-Datei speichern")
     p.add_argument("--md", type=Path, help="als Markdown speichern")
     p.add_argument("--json", action="store_true", help="Gliederung als JSON ausgeben")
-    p.add_argument("--base-url", help="Adresse der Web-App für die Links der Quellen (Standard: http://HOST:PORT)")
+    p.add_argument("--base-url", help="Adresse der Web-App für die Links der Quellen (Standard: GI_PUBLIC_URL, "
+                                      "sonst http://HOST:PORT)")
 
     p = sub.add_parser("bench", help="Ingest- und Antwortzeiten messen; Berichte nach evals/reports/")
     p.add_argument("--out", type=Path, default=Path("evals/reports"))
@@ -105,7 +106,7 @@ def _outline(assistant, args: argparse.Namespace) -> int:
         print(json.dumps(outline.to_dict(), ensure_ascii=False, indent=1))
         return 0
     s = assistant.settings
-    export = apply_edits(outline, None, base_url=args.base_url or f"http://{s.host}:{s.port}")
+    export = apply_edits(outline, None, base_url=args.base_url or s.public_url or f"http://{s.host}:{s.port}")
     print(to_text(export), end="")
     for path, data in ((args.docx, lambda: to_docx(export)), (args.md, lambda: to_markdown(export).encode())):
         if path:

@@ -7,7 +7,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -284,11 +284,26 @@ class Assistant:
         """Answer a question from the documents, with citations; refuses when they do not say. ``today`` is the
         date past events are judged against (default: the real date)."""
         t0 = time.perf_counter()
-        self._pinned.index = self.index()  # the whole answer from one generation, even if a swap happens meanwhile
-        try:
+        with self.pinned():  # the whole answer from one generation, even if a swap happens meanwhile
             return self._ask(question, history, audience, filters, today, t0)
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[OpenIndex]:
+        """Everything done inside (an answer, an outline, an area page of several answers) reads one index
+        generation, even if a reload swaps in a newer one meanwhile. Nested uses share the outer pin."""
+        outer = getattr(self._pinned, "index", None)
+        if outer is not None:
+            yield outer
+            return
+        self._pinned.index = self.index()
+        try:
+            yield self._pinned.index
         finally:
             self._pinned.index = None
+
+    def live(self, passages: list[Passage]) -> list[Passage]:
+        """Only the passages whose chunks the index still holds (see :meth:`_live`)."""
+        return self._live(self.index(), passages)
 
     def _ask(self, question: str, history: list | None, audience: str, filters: Filters | dict | None,
              today: date | None, t0: float) -> Answer:

@@ -57,7 +57,7 @@ def _api_call(client: httpx.Client, base: str, question: str) -> None:
 
 def _gradio_call(client: httpx.Client, base: str, question: str) -> None:
     r = client.post(f"{base}/gradio_api/call/chat",
-                    json={"data": [question, [], "Allgemein", [], [], []]})
+                    json={"data": [question, [], "Allgemein", [], [], [], [], ""]})  # … answers state, Kiez
     r.raise_for_status()
     event_id = r.json()["event_id"]
     with client.stream("GET", f"{base}/gradio_api/call/chat/{event_id}") as stream:

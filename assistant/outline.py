@@ -28,7 +28,7 @@ import numpy as np
 import yaml
 
 from assistant.answer import GUIDELINE_TYPE, points_back, says_not_documented, title_like
-from assistant.citations import RECONSTRUCTION_NOTICE, Citation, content_terms, document_url
+from assistant.citations import RECONSTRUCTION_NOTICE, Citation, content_terms, document_url, row_as_prose
 from assistant.documents import RECONSTRUCTION_MARK
 from assistant.errors import UserFacingError
 from assistant.records import SourceRecord
@@ -49,6 +49,7 @@ SEARCH_K = 8  # passages per search; the units of these are the candidates
 CHAPTER_VECTOR_CHARS = 400  # of the chapter's requirement text that, with its title, makes the chapter's vector
 CACHE_SIZE = 64  # outlines kept per open index (the same chapter is opened again and again while writing)
 MIN_UNIT_CHARS = 12  # shorter units are labels ("Tipps:"), not items
+INTRODUCER_MAX_CHARS = 36  # a line ending in ":" up to this long only introduces a list ("Tipps [Praxis]:")
 # Unit vectors of one model sit close together (e5: 0.80-0.90 for anything on the topic), so a unit that shares the
 # chapter's words (title and requirements) is preferred: each shared term adds this much, up to TERM_CAP terms.
 TERM_WEIGHT = 0.02
@@ -122,12 +123,14 @@ class Chapter:
 class Item:
     id: str  # stable for the same quote in the same chapter: ticks and notes bind to it
     kind: str  # one of KINDS
-    text: str
+    text: str  # as shown and exported (a table row reads "Fläche: 250,41 ha")
     n: int | None = None  # the citation number; None for notes the workspace adds itself (gaps it found)
     note: str = ""  # what the planner should know about the source ("Beispiel aus Marzahn-Nord", "Stand 2020")
+    quote: str = ""  # the words as they stand in the document (for an item the workspace writes itself: empty)
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "text": self.text, "n": self.n, "note": self.note}
+        return {"id": self.id, "kind": self.kind, "text": self.text, "n": self.n, "note": self.note,
+                "quote": self.quote}
 
 
 @dataclass
@@ -157,11 +160,14 @@ def _item_id(kind: str, doc: str, text: str) -> str:
 
 
 def list_chapters(retriever: Retriever, doc_type: str = GUIDELINE_TYPE) -> list[Chapter]:
-    """Every section of the guideline documents, in document order."""
+    """Every section of the guideline documents that has text of its own to quote (a list of web addresses,
+    such as a sources section, has none), in document order."""
     out: list[Chapter] = []
     for doc, section in retriever.sections(doc_type):
         passages = retriever.section_passages(doc, section)
         parts = section.split(" > ")
+        if not any(_units(p, parts) for p in passages):
+            continue
         out.append(Chapter(id=hashlib.sha1(f"{doc}\x00{section}".encode()).hexdigest()[:12], doc=doc,
                            section=section, title=parts[-1], level=len(parts),
                            page=passages[0].page if passages else 1))
@@ -210,10 +216,22 @@ def _units(p: Passage, headings: Iterable[str], *, introducers: bool = False) ->
         if u.kind == "heading" or header_row or heading_key(text) in keys or RECONSTRUCTION_MARK.search(text) \
                 or (u.kind != "row" and not INTRODUCER.search(text) and title_like(text, p)) \
                 or len(_URL.sub("", text).strip(" |-–:;,.")) < MIN_UNIT_CHARS \
-                or (not introducers and INTRODUCER.search(text) and len(text) < 3 * MIN_UNIT_CHARS):
+                or (not introducers and INTRODUCER.search(text) and len(text) <= INTRODUCER_MAX_CHARS):
+            continue
+        previous = out[-1] if out else None
+        if previous is not None and _continues_questions(previous, u, p.text):
+            out[-1] = Unit(p.text[previous.start:u.end], previous.start, u.end, previous.kind)
             continue
         out.append(u)
     return out
+
+
+def _continues_questions(previous: Unit, u: Unit, text: str) -> bool:
+    """"Leitfragen waren: Was gefällt Ihnen? Wo sollte sich etwas ändern?" is one item: a question that follows
+    a question or a line introducing it, on the same line, belongs to it (split apart, each says nothing)."""
+    same_line = "\n" not in text[previous.end:u.start]
+    asks = u.text.rstrip().endswith("?")
+    return same_line and asks and previous.text.rstrip().endswith(("?", ":")) and u.kind == previous.kind
 
 
 def _clean(text: str) -> str:
@@ -293,7 +311,6 @@ class Workspace:
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
         self.words = load_words()
-        self._cache: OrderedDict[tuple[int, str, str | None], Outline] = OrderedDict()
 
     # ---- what can be chosen
     def chapters(self) -> list[Chapter]:
@@ -331,22 +348,32 @@ class Workspace:
                 return a
         raise ChapterNotFound(f"Gebiet „{area}“ unbekannt. Zur Auswahl: {', '.join(self.areas())}.")
 
+    def forget(self) -> None:
+        """Drop the outlines kept for the current index (the report measures building them)."""
+        getattr(self.assistant.index().retriever, "_gi_outlines", {}).clear()
+
     # ---- the outline
     def outline(self, chapter: str | Chapter, area: str | None = None) -> Outline:
+        """The outline of one chapter for one area (or none), built from one index generation and kept with it:
+        a newer generation (after an ingest) starts with an empty cache."""
         t0 = time.perf_counter()
-        index = self.assistant.index()
-        ch = chapter if isinstance(chapter, Chapter) else self.chapter(chapter)
-        area = self.check_area(area)
-        key = (id(index), ch.id, area)
-        cached = self._cache.get(key)
-        if cached is not None:
-            self._cache.move_to_end(key)
-            return cached
-        outline = self._build(index.retriever, ch, area)
+        with self.assistant.pinned() as index:
+            ch = chapter if isinstance(chapter, Chapter) else self.chapter(chapter)
+            area = self.check_area(area)
+            retriever = index.retriever
+            cache: OrderedDict[tuple[str, str | None], Outline] | None = getattr(retriever, "_gi_outlines", None)
+            if cache is None:
+                cache = OrderedDict()
+                retriever._gi_outlines = cache  # type: ignore[attr-defined]
+            cached = cache.get((ch.id, area))
+            if cached is not None:
+                cache.move_to_end((ch.id, area))
+                return cached
+            outline = self._build(retriever, ch, area)
         outline.timings = {"build_ms": round((time.perf_counter() - t0) * 1000, 1)}
-        self._cache[key] = outline
-        while len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
+        cache[(ch.id, area)] = outline
+        while len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
         return outline
 
     def _search(self, text: str, filters: dict | None = None, k: int = SEARCH_K) -> list[Passage]:
@@ -366,10 +393,12 @@ class Workspace:
                 return
             taken.add(key)
             n = cites.cite(p, u) if p is not None and u is not None else None
-            items.append(Item(_item_id(kind, p.doc if p else "", text), kind, text, n, note))
+            items.append(Item(_item_id(kind, p.doc if p else "", text), kind, row_as_prose(text), n, note,
+                              quote=text if n is not None else ""))
 
         # (a) the chapter's own text: requirements, and the tips it lists
-        section = retriever.section_passages(ch.doc, ch.section)
+        # a document removed by an ingest since this index was loaded is not quoted
+        section = self.assistant.live(retriever.section_passages(ch.doc, ch.section))
         headings = ch.section.split(" > ")
         own: list[tuple[Passage, Unit, str, bool]] = []  # passage, unit, text, is a tip
         in_tips = False
@@ -383,7 +412,7 @@ class Workspace:
                 tipish = bool(w.tip_words.search(text))
                 if INTRODUCER.search(text):  # "Tipps:" introduces the items after it; it is no item itself
                     in_tips = tipish
-                    if len(text) < 3 * MIN_UNIT_CHARS:
+                    if len(text) <= INTRODUCER_MAX_CHARS:
                         continue
                 elif u.kind != "item":
                     in_tips = False
@@ -419,7 +448,7 @@ class Workspace:
         if area:
             found = self._search(f"{ch.title} {area} {w.figure_search}", k=2 * SEARCH_K)
             meaning.load(found)
-            figures = [(p, u, t) for p, u, t in self._ranked(found, meaning, len(found) * 20)
+            figures = [(p, u, t) for p, u, t in self._ranked(found, meaning)
                        if is_figure(t) and _about_area(p, t, area, areas)]
             for p, u, text in figures[:FIGURES_MAX]:
                 add("figure", p, u, text, note=f"Stand: {p.stand}" if p.stand else "")
@@ -435,13 +464,13 @@ class Workspace:
                               k=2 * SEARCH_K)
         meaning.load(advice)
         found = [p for p in advice if p.doc != ch.doc or p.section != ch.section]
-        tips = [(p, u, t) for p, u, t in self._ranked(found, meaning, len(found) * 20)
+        tips = [(p, u, t) for p, u, t in self._ranked(found, meaning)
                 if w.tip_words.search(t) and meaning.shared(t) and not _names_other_area(t, area, areas)]
         for p, u, text in tips[: max(0, TIPS_MAX - len([i for i in items if i.kind == "tip"]))]:
             add("tip", p, u, text)
 
         # (e) what the documents themselves say is not known, then what this outline could not find
-        gaps = [(p, u, t) for p, u, t in self._ranked(advice, meaning, len(advice) * 20)
+        gaps = [(p, u, t) for p, u, t in self._ranked(advice, meaning)
                 if says_not_documented(t) and meaning.shared(t) and not _names_other_area(t, area, areas)]
         for p, u, text in gaps[:GAPS_MAX]:
             add("gap", p, u, text)
@@ -455,7 +484,8 @@ class Workspace:
         return Outline(ch, area, items, cites.all(), notices)
 
     @staticmethod
-    def _ranked(passages: Sequence[Passage], meaning: _Meaning, limit: int) -> list[tuple[Passage, Unit, str]]:
+    def _ranked(passages: Sequence[Passage], meaning: _Meaning, limit: int | None = None,
+                ) -> list[tuple[Passage, Unit, str]]:
         """The units of these passages, best fitting the chapter first, each once. A sentence that opens by
         pointing back ("Diese Bedarfe …") is left out: quoted alone, it would not say what it is about."""
         seen: set[str] = set()

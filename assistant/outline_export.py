@@ -19,6 +19,13 @@ from assistant.outline import KINDS, Item, Outline, section_title
 
 NOTE_MAX_CHARS = 5000  # a planner's note per item; longer input is refused, not cut
 GENERATOR = "GI-Assistent"
+# Characters XML 1.0 (and so Word) does not allow. Word writes a line break typed with Shift+Enter as \x0b, and
+# text copied from it brings that along: it becomes a line break, the rest is dropped.
+_XML_INVALID = re.compile("[\x00-\x08\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    return _XML_INVALID.sub("", text.replace("\x0b", "\n"))
 
 
 class ExportError(UserFacingError, ValueError):
@@ -41,7 +48,7 @@ class Edit:
         if len(note) > NOTE_MAX_CHARS:
             raise ExportError(f"Eine Notiz ist zu lang ({len(note):,} Zeichen; höchstens {NOTE_MAX_CHARS:,}). "
                               "Bitte kürzen.".replace(",", "."))
-        return cls(data["id"], bool(data.get("checked", False)), note.strip())
+        return cls(data["id"], bool(data.get("checked", False)), xml_safe(note).strip())
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,7 @@ def _line(entry: Entry) -> str:
 
 def to_markdown(export: Export) -> str:
     def esc(text: str) -> str:  # only what would change the meaning in Markdown; [n] stays readable
-        return re.sub(r"([\\`*_<>#])", r"\\\1", text)
+        return re.sub(r"^#", r"\\#", re.sub(r"([\\`*_<>])", r"\\\1", text))
 
     out = [f"# {esc(export.title)}", "", esc(export.subtitle()), ""]
     for notice in export.outline.notices:
@@ -124,12 +131,16 @@ def to_markdown(export: Export) -> str:
         for e in entries:
             out.append(f"- [{'x' if e.checked else ' '}] {esc(_line(e))}")
             if e.note:
-                out += [f"  > Notiz: {esc(line)}" for line in e.note.splitlines()]
+                first, *rest = e.note.splitlines()
+                out += [f"  > Notiz: {esc(first)}", *(f"  > {esc(line)}" for line in rest)]
         out.append("")
     if export.uses_tags():
         out += [esc(LEGEND), ""]
     out += ["## Quellen", ""]
-    out += [f"{n}. {esc(export.source_line(n, c))}" for n, c in export.sources]
+    for n, c in export.sources:
+        stand = f" (Stand: {c.stand})" if c.stand else ""
+        notice = f" – {c.notice}" if c.notice else ""
+        out.append(f"- [{n}] {esc(c.title + stand + c.pages())}. <{export.url(c)}>{esc(notice)}")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -142,7 +153,8 @@ def to_text(export: Export) -> str:
         for e in entries:
             out.append(f"[{'x' if e.checked else ' '}] {_line(e)}")
             if e.note:
-                out += [f"    Notiz: {line}" for line in e.note.splitlines()]
+                first, *rest = e.note.splitlines()
+                out += [f"    Notiz: {first}", *(f"    {line}" for line in rest)]
         out.append("")
     if export.uses_tags():
         out += [LEGEND, ""]
@@ -188,17 +200,17 @@ def to_docx(export: Export) -> bytes:
     doc.core_properties.author = GENERATOR
     doc.core_properties.language = "de-DE"
     doc.styles["Normal"].font.size = Pt(11)
-    doc.add_heading(export.title, level=1)
-    doc.add_paragraph(export.subtitle())
+    doc.add_heading(xml_safe(export.title), level=1)
+    doc.add_paragraph(xml_safe(export.subtitle()))
     for notice in export.outline.notices:
-        doc.add_paragraph(notice).runs[0].italic = True
+        doc.add_paragraph(xml_safe(notice)).runs[0].italic = True
     for heading, entries in export.parts:
         doc.add_heading(heading, level=2)
         for e in entries:
             p = doc.add_paragraph()
             p.paragraph_format.left_indent = Cm(0.6)
             p.paragraph_format.first_line_indent = Cm(-0.6)
-            p.add_run(("☒ " if e.checked else "☐ ") + _line(e))
+            p.add_run(xml_safe(("☒ " if e.checked else "☐ ") + _line(e)))
             if e.note:
                 note = doc.add_paragraph()
                 note.paragraph_format.left_indent = Cm(1.2)
@@ -210,7 +222,7 @@ def to_docx(export: Export) -> bytes:
     for n, c in export.sources:
         p = doc.add_paragraph()
         stand = f" (Stand: {c.stand})" if c.stand else ""
-        p.add_run(f"[{n}] {c.title}{stand}{c.pages()}. ")
+        p.add_run(xml_safe(f"[{n}] {c.title}{stand}{c.pages()}. "))
         _hyperlink(p, export.url(c), export.url(c))
         if c.notice:
             p.add_run(f" – {c.notice}").italic = True

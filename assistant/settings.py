@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     # Serving
     host: str = "127.0.0.1"
     port: int = 7860
+    # the address colleagues reach the app at (e.g. "https://gi.bezirk.example"): links in exported documents point
+    # there; unset, they point at the address the export was requested from
+    public_url: str | None = None
     auth_user: str | None = None
     auth_password: str | None = None
     log_questions: bool = False

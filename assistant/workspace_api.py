@@ -65,7 +65,9 @@ def router(workspace: Workspace, check_auth: Callable) -> APIRouter:
         def build() -> Response:
             outline = workspace.outline(req.chapter, req.area)
             edits = None if req.items is None else [e.model_dump() for e in req.items]
-            done = apply_edits(outline, edits, base_url=str(request.base_url).rstrip("/"))
+            # links in a file sent to colleagues: the app's public address when one is set (GI_PUBLIC_URL)
+            base = workspace.assistant.settings.public_url or str(request.base_url)
+            done = apply_edits(outline, edits, base_url=base.rstrip("/"))
             name = file_name(outline, req.format)
             return Response(render(done, req.format), media_type=FORMATS[req.format][0], headers={
                 "Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"})
