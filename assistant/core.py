@@ -45,6 +45,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("assistant")
 
+# ``search`` drops passages of removed documents (see ``Assistant._live``); it then searches this many times deeper,
+# so the answer still reads k passages while the old chunk table lasts (a few removed documents among the top hits)
+DEEPER_SEARCH_FACTOR = 3
+
 
 class IndexNotReady(UserFacingError):
     """No usable index (empty, damaged, or the chroma server is unreachable)."""
@@ -56,13 +60,18 @@ class OpenIndex:
     retriever: Retriever
     chunk_count: int
     generation: Generation | None = None  # the generation published when this copy was read (None: none yet)
+    # False: an ingest was writing while this copy was read (it may hold a document in two versions); it serves
+    # only until a copy can be read that no ingest is writing
+    settled: bool = True
 
 
 def open_index(settings: Settings, embedder: Embedder, glossary: Glossary) -> OpenIndex:
-    """Open chroma and BM25; if they disagree on the chunk set (a killed ingest), rebuild BM25 from chroma."""
+    """Open chroma and BM25; if they disagree on the chunk set (a killed ingest), rebuild BM25 from chroma.
+    The published state is read before and after the chunks: the copy is ``settled`` only if no ingest was
+    writing at either moment and no generation was published in between."""
     store = VectorStore(settings.index_dir, settings.chroma_url, settings.collection, embedder)
     # read before the chunks: if an ingest publishes while we load, the app sees a newer generation and reloads
-    generation = store.generation()
+    before = store.state()
     rows = store.all_chunks()
     if not rows:
         raise IndexNotReady(
@@ -85,7 +94,11 @@ def open_index(settings: Settings, embedder: Embedder, glossary: Glossary) -> Op
         candidates=settings.candidates, rrf_k=settings.rrf_k,
         bm25_weight=settings.bm25_weight, dense_weight=settings.dense_weight,
     )
-    return OpenIndex(store, retriever, len(chunks), generation)
+    after = store.state()
+    stale_s = settings.ingest_stale_s
+    settled = (not before.ingest_running(stale_s) and not after.ingest_running(stale_s)
+               and before.generation == after.generation)
+    return OpenIndex(store, retriever, len(chunks), before.generation, settled)
 
 
 class InvalidQuestion(UserFacingError, ValueError):
@@ -151,6 +164,8 @@ class Assistant:
                 except (StoreUnavailable, EmbeddingServiceUnavailable) as exc:
                     release_cached_client(self.settings.index_dir)
                     raise IndexNotReady(exc.reason) from exc
+                if not self._index.settled:  # nothing older to serve; replaced once the ingest publishes
+                    log.warning("index read while an ingest was writing; it is reloaded when the ingest ends")
                 self._checked_at = time.monotonic()
             current = self._index
         self._check_generation(current)
@@ -159,7 +174,9 @@ class Assistant:
     # ---- index generations
     def _check_generation(self, current: OpenIndex) -> None:
         """Compare the served generation with the published one, at most every ``GI_GENERATION_CHECK_S``
-        seconds (one small chroma read); a newer one is loaded in a background thread."""
+        seconds (one small chroma read); a newer one is loaded in a background thread, but never while an ingest
+        is writing (its "ingest running" mark is fresh): that state is neither the old generation nor the new one.
+        """
         if time.monotonic() - self._checked_at < self.settings.generation_check_s:
             return
         if not self._check_lock.acquire(blocking=False):
@@ -169,11 +186,13 @@ class Assistant:
                 return
             self._checked_at = time.monotonic()
             try:
-                published = current.store.generation()
+                state = current.store.state()
             except StoreUnavailable:
                 return  # the search reports it
-            served = current.generation
-            if published is None or (served is not None and published.id == served.id):
+            if state.ingest_running(self.settings.ingest_stale_s):
+                return  # the old copy serves until the ingest publishes (checked again after the interval)
+            published, served = state.generation, current.generation
+            if current.settled and (published is None or (served is not None and published.id == served.id)):
                 return
             self._reloading = True
             threading.Thread(target=self._reload, args=(current,), name="index-reload", daemon=True).start()
@@ -189,6 +208,9 @@ class Assistant:
                 # a fresh client system reads them from disk (the old one keeps serving until the swap)
                 release_cached_client(self.settings.index_dir)
             fresh = open_index(self.settings, self.embedder, self.glossary)
+            if not fresh.settled:  # an ingest began writing meanwhile: keep the old copy, try after it publishes
+                log.info("an ingest began writing while the index was reloaded; the old index keeps serving")
+                return
             with self._lock:
                 if self._index is current:  # not reset or replaced meanwhile
                     self._index = fresh
@@ -259,7 +281,8 @@ class Assistant:
             passages = self._live(index, found)
             if len(passages) < len(found):
                 # some hits were of removed documents: look deeper so the answer still reads k passages
-                passages = self._live(index, index.retriever.search(question, 3 * k, filters, mode))[:k]
+                deeper = index.retriever.search(question, DEEPER_SEARCH_FACTOR * k, filters, mode)
+                passages = self._live(index, deeper)[:k]
             return passages
         except StoreUnavailable as exc:
             self.reset()  # reconnect on the next call (e.g. after a chroma server restart or a rebuild)

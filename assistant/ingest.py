@@ -5,8 +5,12 @@ Order of writes, so that a kill at any moment leaves a usable index:
    chunks are deleted, then the manifest (written atomically) records the new hash;
 2. BM25 is rebuilt from the chunks chroma holds and swapped in atomically at the end.
 A run killed in between leaves chroma with whole chunks; the retriever notices that BM25's chunk set differs
-from chroma's and rebuilds BM25 in memory (see :func:`assistant.index.open_index`), and the next ingest redoes
+from chroma's and rebuilds BM25 in memory (see :func:`assistant.core.open_index`), and the next ingest redoes
 the files whose manifest entry is missing or stale.
+
+While it writes, the run keeps an "ingest running" mark in chroma (see :mod:`assistant.generations`): running
+apps load nothing until it publishes the new generation. A run that stops early (Ctrl+C, an embedding server
+gone) first undoes the document it was writing, so what it publishes never holds a document in two versions.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from assistant.documents import (
 )
 from assistant.embeddings import Embedder, embed_batches, parallel_batches
 from assistant.errors import UserFacingError
+from assistant.generations import IngestMark
 from assistant.lexical import LexicalIndex
 from assistant.parsing import ParseJob, parse_files
 from assistant.settings import Settings
@@ -172,9 +177,14 @@ def ingest(
         else:
             pending.append((path, rel, sha))
 
+    gone = sorted(set(manifest.files) - present)
+    mark = store.ingest_mark(settings.ingest_stale_s)
+    writing: _Writing | None = None  # the document whose chunks are being written (undone if the run stops)
     try:
+        if rebuild or gone or pending:
+            mark.set()  # before the first write: apps wait for the generation this run publishes
         # 2. Files that disappeared leave both indexes.
-        for rel in sorted(set(manifest.files) - present):
+        for rel in gone:
             store.delete_doc(rel)
             del manifest.files[rel]
             manifest.save(index_dir)
@@ -215,6 +225,7 @@ def ingest(
             embedded = _embed_group(embedder, [chunks for _, chunks, _, _ in group], batch, bar.update)
             for (doc, chunks, sha, path), (vectors, units, unit_vectors) in zip(group, embedded, strict=True):
                 rel = doc.meta.doc
+                writing = _Writing(rel, sha)
                 for i in range(0, len(chunks), batch):
                     # ids carry the content hash, so a changed file's new chunks never overwrite the old ones
                     part = [_with_version(c, sha) for c in chunks[i : i + batch]]
@@ -224,7 +235,9 @@ def ingest(
                     store.add_sentences(part, part_units, sha, [unit_vectors[u] for us in part_units for u in us])
                     store.add(part, sha, vectors[i : i + batch])
                     report.embedded_chunks += len(part)
+                writing.complete = True
                 store.delete_doc(rel, keep_sha=sha)
+                writing = None
                 stat = path.stat()
                 (report.updated if rel in manifest.files else report.added).append(rel)
                 manifest.files[rel] = FileRecord(sha, stat.st_size, stat.st_mtime_ns, doc.meta.title,
@@ -240,13 +253,13 @@ def ingest(
         else:
             manifest.save(index_dir)  # refreshed mtimes
     except OSError as exc:
-        _publish_partial(store, manifest, report, rebuild)
+        _publish_partial(store, manifest, report, rebuild, mark, writing)
         raise IngestFailed(
             f"Der Index in {index_dir} konnte nicht geschrieben werden ({exc.strerror or exc}). "
             "Der bisherige Index bleibt nutzbar; bitte Speicherplatz und Schreibrechte prüfen."
         ) from exc
     except (Exception, KeyboardInterrupt) as exc:
-        _publish_partial(store, manifest, report, rebuild)
+        _publish_partial(store, manifest, report, rebuild, mark, writing)
         if isinstance(exc, Exception) and _is_write_failure(exc):
             raise IngestFailed(
                 f"Der Index in {index_dir} konnte nicht geschrieben werden ({exc}). "
@@ -257,9 +270,15 @@ def ingest(
     report.documents = len({r[1]["doc"] for r in rows})
     report.chunks = len(rows)
     # 5. Tell every running app (through chroma) that the index changed; they reload and swap (see core.py).
-    #    Last, so an app that reloads finds the finished BM25 beside the finished chunk set.
-    if _changed(report, rebuild) or store.generation() is None:
-        report.generation = store.publish_generation(report.documents, report.chunks).id
+    #    Last, so an app that reloads finds the finished BM25 beside the finished chunk set; the same write removes
+    #    this run's "ingest running" mark.
+    try:
+        if _changed(report, rebuild) or store.generation() is None:
+            report.generation = mark.publish(report.documents, report.chunks).id
+        else:
+            mark.clear()  # every pending file was skipped: nothing was written
+    finally:
+        mark.stop_heartbeat()
     report.pages = sum(rec.pages for rec in manifest.files.values())
     report.seconds = time.perf_counter() - t0
     return report
@@ -309,13 +328,40 @@ def _changed(report: IngestReport, rebuild: bool) -> bool:
     return bool(rebuild or report.added or report.updated or report.removed)
 
 
-def _publish_partial(store: VectorStore, manifest: Manifest, report: IngestReport, rebuild: bool) -> None:
+@dataclass
+class _Writing:
+    """The document an ingest is writing: its name, new version, and whether all its new chunks are in."""
+
+    doc: str
+    sha: str
+    complete: bool = False
+
+
+def _publish_partial(store: VectorStore, manifest: Manifest, report: IngestReport, rebuild: bool,
+                     mark: IngestMark, writing: _Writing | None) -> None:
     """A run that stopped after changing chroma (documents removed or added before an embedding server died)
-    still publishes: running apps then reload the chunk set chroma really holds."""
-    if not _changed(report, rebuild):
+    still publishes: running apps then reload the chunk set chroma really holds. The document it was writing is
+    first made whole: with all new chunks in, its old version goes (as the run would have done next); otherwise its
+    new chunks go, and its old version (or, for a new document, nothing) stays. The manifest still records the old
+    version either way, so the next run writes that document again."""
+    mark.stop_heartbeat()
+    # the store may be what failed; the original error is the one to report
+    try:
+        if writing is not None:
+            if writing.complete:
+                store.delete_doc(writing.doc, keep_sha=writing.sha)
+            else:
+                store.delete_version(writing.doc, writing.sha)
+    except Exception:
+        # not undone: publishing now would let apps load the document in both versions. The mark stays; apps
+        # ignore it once it is stale (GI_INGEST_STALE_S), and the next run completes the document.
         return
-    with contextlib.suppress(Exception):  # the store may be what failed; the original error is the one to report
-        report.generation = store.publish_generation(len(manifest.files), store.count()).id
+    with contextlib.suppress(Exception):
+        # a document undone before its old version went changed nothing; one finished just now did
+        if _changed(report, rebuild) or (writing is not None and writing.complete):
+            report.generation = mark.publish(len(manifest.files), store.count()).id
+        else:
+            mark.clear()
 
 
 def _with_version(chunk, sha: str):

@@ -122,14 +122,13 @@ class Scoped:
 
 
 class KiezGuide:
-    """Areas, Kiez-scoped answers and area pages for one assistant. Pages are cached per area and index: the
-    essentials cost a few questions each, and the documents only change with a new ingest."""
+    """Areas, Kiez-scoped answers and area pages for one assistant. Pages are cached per area on the index they
+    were built from: the essentials cost a few questions each, and the documents only change with a new ingest."""
 
     def __init__(self, assistant: Assistant, config: KiezConfig | None = None) -> None:
         self.assistant = assistant
         self.config = config or KiezConfig.load()
-        self._pages: dict[tuple[str, int], KiezPage] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards creating the cache on a retriever
 
     def areas(self) -> list[Area]:
         return list_areas(self.assistant.documents(), self.assistant.glossary.areas, self.config)
@@ -164,18 +163,26 @@ class KiezGuide:
         return Scoped(answer, areas, self.config.frame_for(areas) if areas else "", dict(filters or {}))
 
     def page(self, name: str) -> KiezPage:
-        area = self.area(name)
-        key = (area.name, id(self.assistant.index()))  # a new ingest opens a new index: pages are rebuilt
+        # one generation for the area list and every answer on the page, even if a reload swaps in a newer one
+        with self.assistant.pinned() as index:
+            area = self.area(name)
+            # the cache lives on the index's retriever, so it goes with that index: a new generation (a new
+            # retriever) starts empty, and no key can match an older index's pages (as an ``id()`` could once
+            # CPython reuses a freed object's id). Keyed by config too: guides with other essentials share it.
+            retriever = index.retriever
+            with self._lock:
+                pages: dict[tuple[str, KiezConfig], KiezPage] | None = getattr(retriever, "_gi_kiez_pages", None)
+                if pages is None:
+                    pages = {}
+                    retriever._gi_kiez_pages = pages  # type: ignore[attr-defined]
+                cached = pages.get((area.name, self.config))
+            if cached is not None:
+                return cached
+            page = KiezPage(area, self.config.frame_for([area.name]))
+            for essential in self.config.essentials:
+                question = essential.for_area(area.name)
+                answer = self.assistant.ask(question, audience=CITIZEN, filters=self.filters([area.name]))
+                page.items.append(EssentialAnswer(essential, question, answer))
         with self._lock:
-            cached = self._pages.get(key)
-        if cached is not None:
-            return cached
-        page = KiezPage(area, self.config.frame_for([area.name]))
-        for essential in self.config.essentials:
-            question = essential.for_area(area.name)
-            answer = self.assistant.ask(question, audience=CITIZEN, filters=self.filters([area.name]))
-            page.items.append(EssentialAnswer(essential, question, answer))
-        with self._lock:
-            self._pages = {k: v for k, v in self._pages.items() if k[1] == key[1]}
-            self._pages[key] = page
+            pages[(area.name, self.config)] = page
         return page

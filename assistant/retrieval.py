@@ -92,7 +92,9 @@ class Retriever:
         if filters.types:
             docs = {d for d in docs if self.doc_meta[d].type in filters.types}
         if filters.areas:
-            docs = {d for d in docs if set(self.doc_meta[d].areas) & set(filters.areas)}
+            # a document without any area (dropped into corpus/ without catalogue metadata) may be about any area:
+            # its scope is unknown, and hiding it from everyone who chose a Kiez is worse than showing it
+            docs = {d for d in docs if not self.doc_meta[d].areas or set(self.doc_meta[d].areas) & set(filters.areas)}
         return docs
 
     # ---- whole sections (the staff checklist reads a guideline chapter in full)

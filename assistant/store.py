@@ -21,7 +21,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.chunking import Chunk
 from assistant.embeddings import Embedder
 from assistant.errors import UserFacingError
-from assistant.generations import Generation, publish_generation, read_generation
+from assistant.generations import Generation, IndexState, IngestMark, publish_generation, read_state
 
 MANIFEST = "manifest.json"
 SENTENCE_SUFFIX = "_saetze"  # the collection of answer-unit vectors beside the chunk collection
@@ -155,6 +155,17 @@ class VectorStore:
         self.collection.delete(where=where)
         self.sentences.delete(where=where)
 
+    def delete_version(self, doc: str, sha256: str) -> None:
+        """Remove one version of a document (the half-written new one of an interrupted ingest)."""
+        where = {"$and": [{"doc": doc}, {"sha256": sha256}]}
+        self.collection.delete(where=where)
+        self.sentences.delete(where=where)
+
+    def versions(self, doc: str) -> set[str]:
+        """The file versions (sha256) of a document whose chunks chroma holds."""
+        got = self.collection.get(where={"doc": doc}, include=["metadatas"])
+        return {str(m.get("sha256", "")) for m in got["metadatas"]}
+
     def all_chunks(self) -> list[tuple[str, dict, str]]:
         """(id, metadata, embedded text) of every chunk, in pages of 5,000 (chroma caps large gets)."""
         out: list[tuple[str, dict, str]] = []
@@ -182,15 +193,24 @@ class VectorStore:
         except Exception as exc:
             raise StoreUnavailable(_reason(exc, self.chroma_url)) from exc
 
-    def generation(self) -> Generation | None:
-        """The generation published in chroma now (see :mod:`assistant.generations`)."""
+    def state(self) -> IndexState:
+        """The generation published in chroma now and the marks of ingests writing (see
+        :mod:`assistant.generations`)."""
         try:
-            return read_generation(self.client, self.collection.name)
+            return read_state(self.client, self.collection.name)
         except Exception as exc:
             raise StoreUnavailable(_reason(exc, self.chroma_url)) from exc
 
+    def generation(self) -> Generation | None:
+        """The generation published in chroma now."""
+        return self.state().generation
+
     def publish_generation(self, documents: int, chunks: int) -> Generation:
         return publish_generation(self.client, self.collection.name, documents, chunks)
+
+    def ingest_mark(self, stale_s: float) -> IngestMark:
+        """The "ingest running" mark of a new ingest run on this collection (not yet set)."""
+        return IngestMark(self.client, self.collection.name, stale_s)
 
     def count(self) -> int:
         return int(self.collection.count())

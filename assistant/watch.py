@@ -7,6 +7,7 @@ A failed run (embedding server down, a broken file) is reported and the watch go
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,8 +17,11 @@ from watchfiles import Change, DefaultFilter, watch
 from assistant.errors import UserFacingError
 from assistant.ingest import IngestReport
 
-# editors' and office programs' temporary files come and go while a document is saved
+log = logging.getLogger("assistant")
+
+# a copy that goes on without a pause is indexed in parts of at most this long, rather than only when it ends
 MAX_GROUP_MS = 60_000
+# editors' and office programs' temporary files come and go while a document is saved
 _TEMPORARY_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp", "~")
 
 
@@ -58,10 +62,19 @@ def _say(text: str) -> None:
     print(text, flush=True)  # a log collector reading the pipe sees each run when it ends
 
 
-def _run_once(run: Callable[[], IngestReport], out: Callable[[str], None]) -> None:
+def _run_once(run: Callable[[], IngestReport], out: Callable[[str], None]) -> bool:
+    """One ingest; any failure is reported and the watch goes on (the next change, or the next run, retries).
+    Returns whether the run succeeded. Ctrl+C (KeyboardInterrupt) is not caught: it ends the watch."""
     try:
         report = run()
     except UserFacingError as exc:
         print(f"Fehler: {exc.reason}", file=sys.stderr, flush=True)
-        return
+        return False
+    except Exception as exc:  # chromadb, a parser, the disk …: one failed run must not end the watch
+        log.debug("ingest run failed", exc_info=True)  # the traceback for whoever turns on debug logging
+        print(f"Fehler beim Indexieren ({type(exc).__name__}: {exc}). Die Beobachtung läuft weiter; bei der "
+              "nächsten Änderung in corpus/ wird erneut indexiert. Bleibt der Fehler bestehen, hilft oft "
+              "„python -m assistant ingest --rebuild“.", file=sys.stderr, flush=True)
+        return False
     out(report.summary())
+    return True

@@ -7,6 +7,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from assistant import Assistant
 from assistant.chunking import chunk_document
 from assistant.documents import load, load_catalogue
-from assistant.embedding_client import RemoteEmbedder, base_urls
+from assistant.embedding_client import EmbeddingServiceUnavailable, RemoteEmbedder, base_urls
 from assistant.embeddings import load_embedder
 from assistant.settings import Settings
 from tests.conftest import CORPUS, ROOT, make_corpus
@@ -99,3 +100,24 @@ def test_embedding_server_dying_mid_ingest_leaves_an_index_the_next_run_complete
     dense, lexical = set(fresh.index().retriever.chunks), set(fresh.index().retriever.lexical.ids)
     assert dense == lexical and len({m["doc"] for m in fresh.index().retriever.chunks.values()}) == len(topics)
     assert fresh.search("Quartier 5 Maßnahme", 3, mode="dense")  # in-process queries on a served index
+
+
+QUERY_TIMEOUT_S = 1.5  # short, so the test is quick; the default is GI_EMBEDDINGS_QUERY_TIMEOUT_S
+QUERY_SLACK_S = 1.0  # scheduling on a busy machine
+
+
+def test_a_hung_embedding_server_holds_a_question_only_for_the_query_timeout(tmp_path):
+    with embedding_server(tmp_path / "e5.log") as (url, server):
+        remote = RemoteEmbedder(url, timeout_s=120.0, query_timeout_s=QUERY_TIMEOUT_S)
+        assert remote.embed_query("Wer beschließt das Handlungskonzept?").shape == (remote.dim,)
+        server.send_signal(signal.SIGSTOP)  # hung: connections are accepted, nothing answers
+        try:
+            started = time.monotonic()
+            with pytest.raises(EmbeddingServiceUnavailable) as caught:
+                remote.embed_query("Wann tagt das Stadtteilforum?")
+            waited = time.monotonic() - started
+        finally:
+            server.send_signal(signal.SIGCONT)
+    # not the 120 s of a passage batch, and no retry pause after the last attempt
+    assert QUERY_TIMEOUT_S - 0.1 <= waited < QUERY_TIMEOUT_S + QUERY_SLACK_S, waited
+    assert "keine Antwort in der Wartezeit" in caught.value.reason

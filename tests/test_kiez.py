@@ -8,7 +8,9 @@ import yaml
 from fastapi.testclient import TestClient
 
 from assistant import Assistant
+from assistant.core import open_index
 from assistant.kiez import KiezConfig, KiezGuide, UnknownArea, list_areas
+from assistant.retrieval import Filters
 from assistant.ui import create_app, kiez_html
 
 CONFIG = KiezConfig.load()
@@ -97,6 +99,36 @@ def test_area_page_is_asked_of_the_assistant_for_that_area_only(invented):
 
 
 @pytest.mark.slow
+def test_area_pages_go_with_their_index_and_one_page_reads_one_generation(invented, monkeypatch):
+    guide = KiezGuide(invented)
+    page = guide.page("Nordpark")
+    assert guide.page("Nordpark") is page
+    # a new index (as after a reload): a page of the old one is never served, however ids are reused
+    old = invented.index()
+    invented.reset()
+    assert invented.index() is not old
+    rebuilt = guide.page("Nordpark")
+    assert rebuilt is not page and guide.page("Nordpark") is rebuilt
+
+    # a reload swapping in another index while a page is built: every answer on it still comes from one index
+    answered_from = []
+    ask = invented.ask
+
+    def ask_then_swap(*args, **kwargs):
+        answered_from.append(invented.index())
+        answer = ask(*args, **kwargs)
+        invented._index = open_index(invented.settings, invented.embedder, invented.glossary)  # as _reload does
+        return answer
+
+    monkeypatch.setattr(invented, "ask", ask_then_swap)
+    swapped = guide.page("Südhafen")
+    assert len(answered_from) == len(CONFIG.essentials) and all(i is answered_from[0] for i in answered_from)
+    assert invented.index() is not answered_from[0]  # the swaps did happen
+    monkeypatch.setattr(invented, "ask", ask)
+    assert guide.page("Südhafen") is not swapped  # cached on the index it was built from, not on the new one
+
+
+@pytest.mark.slow
 def test_kiez_filters_and_frames_answers_and_a_named_area_wins(invented):
     guide = KiezGuide(invented)
     unscoped = guide.ask("Was ist geplant?", "", audience="citizen")
@@ -145,3 +177,46 @@ def test_api_lists_areas_and_serves_the_area_page(shipped):
     missing = client.get("/api/kiez", params={"area": "Atlantis"})
     assert missing.status_code == 404 and "Atlantis" in missing.json()["detail"]
     assert "/api/kiez" in client.get("/api/openapi.json").json()["paths"]
+
+
+AUSHANG = """# Aushang des Mieterbeirats
+
+Der Mieterbeirat trifft sich jeden Dienstag um 18 Uhr im Gemeinschaftsraum und nimmt dort Anliegen entgegen.
+"""
+
+
+@pytest.fixture(scope="module")
+def unscoped(tmp_path_factory) -> Assistant:
+    """Two area documents and one dropped into corpus/ without any catalogue entry (so without areas)."""
+    root = tmp_path_factory.mktemp("kiez-ohne-gebiet")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "nordpark.md").write_text(NORDPARK, encoding="utf-8")
+    (corpus / "suedhafen.md").write_text(SUEDHAFEN, encoding="utf-8")
+    (corpus / "aushang.md").write_text(AUSHANG, encoding="utf-8")
+    entry = {"type": "Übersicht", "stand": "2025", "audience": "alle"}
+    (corpus / "documents.yaml").write_text(yaml.safe_dump({"documents": {
+        "nordpark.md": {"title": "Nordpark im Wandel", "areas": ["Nordpark"], **entry},
+        "suedhafen.md": {"title": "Südhafen heute", "areas": ["Südhafen"], **entry},
+    }}, allow_unicode=True), encoding="utf-8")
+    (corpus / "glossary.yaml").write_text(yaml.safe_dump({"areas": ["Nordpark", "Südhafen"]}, allow_unicode=True),
+                                          encoding="utf-8")
+    assistant = Assistant.from_settings(corpus_dir=corpus, index_dir=root / "index")
+    assistant.ingest(progress=False)
+    return assistant
+
+
+@pytest.mark.slow
+def test_a_document_without_areas_reaches_every_kiez(unscoped):
+    guide = KiezGuide(unscoped)
+    assert {d["doc"]: d["areas"] for d in unscoped.documents()}["aushang.md"] == []
+    assert [a.name for a in guide.areas()] == ["Nordpark", "Südhafen"]  # it names no area of its own
+    retriever = unscoped.index().retriever
+    assert retriever.allowed_docs(Filters(areas=("Südhafen",))) == {"suedhafen.md", "aushang.md"}
+    for kiez in ("Nordpark", "Südhafen"):
+        scoped = guide.ask("Wann trifft sich der Mieterbeirat?", kiez, audience="citizen")
+        assert "aushang.md" in {c.doc for c in scoped.answer.citations}, kiez
+        assert "Dienstag" in scoped.answer.text
+    # documents about another area stay out as before
+    planned = guide.ask("Was ist geplant?", "Südhafen", audience="citizen")
+    assert "nordpark.md" not in {c.doc for c in planned.answer.citations} and "Kita" in planned.answer.text
