@@ -119,23 +119,35 @@ def _line(entry: Entry) -> str:
     return f"{entry.item.text}{extra}{cite}"
 
 
+def _note_lines(note: str, first_prefix: str, prefix: str) -> list[str]:
+    first, *rest = note.splitlines()
+    return [f"{first_prefix}{first}", *(f"{prefix}{line}" for line in rest)]
+
+
+def _body(export: Export, *, heading: str, item: str, note: str, note_more: str, esc=lambda t: t) -> list[str]:
+    """The parts with their items and notes, then the legend: the same for Markdown and plain text, which differ
+    only in the prefixes (``heading``, ``item`` with "{tick}", the note's first and further lines) and escaping."""
+    out: list[str] = []
+    for title, entries in export.parts:
+        out += [f"{heading}{esc(title)}", *([""] if heading else [])]
+        for e in entries:
+            out.append(item.format(tick="x" if e.checked else " ") + esc(_line(e)))
+            if e.note:
+                out += _note_lines(esc(e.note), note, note_more)
+        out.append("")
+    if export.uses_tags():
+        out += [esc(LEGEND), ""]
+    return out
+
+
 def to_markdown(export: Export) -> str:
     def esc(text: str) -> str:  # only what would change the meaning in Markdown; [n] stays readable
-        return re.sub(r"^#", r"\\#", re.sub(r"([\\`*_<>])", r"\\\1", text))
+        return re.sub(r"^#", r"\\#", re.sub(r"([\\`*_<>])", r"\\\1", text), flags=re.M)
 
     out = [f"# {esc(export.title)}", "", esc(export.subtitle()), ""]
     for notice in export.outline.notices:
         out += [f"> {esc(notice)}", ""]
-    for heading, entries in export.parts:
-        out += [f"## {esc(heading)}", ""]
-        for e in entries:
-            out.append(f"- [{'x' if e.checked else ' '}] {esc(_line(e))}")
-            if e.note:
-                first, *rest = e.note.splitlines()
-                out += [f"  > Notiz: {esc(first)}", *(f"  > {esc(line)}" for line in rest)]
-        out.append("")
-    if export.uses_tags():
-        out += [esc(LEGEND), ""]
+    out += _body(export, heading="## ", item="- [{tick}] ", note="  > Notiz: ", note_more="  > ", esc=esc)
     out += ["## Quellen", ""]
     for n, c in export.sources:
         stand = f" (Stand: {c.stand})" if c.stand else ""
@@ -148,16 +160,7 @@ def to_text(export: Export) -> str:
     """Plain text for the clipboard: no Markdown, ticks as [x] / [ ], ends with the source list."""
     out = [export.title, export.subtitle(), ""]
     out += [*export.outline.notices, ""] if export.outline.notices else []
-    for heading, entries in export.parts:
-        out += [heading]
-        for e in entries:
-            out.append(f"[{'x' if e.checked else ' '}] {_line(e)}")
-            if e.note:
-                first, *rest = e.note.splitlines()
-                out += [f"    Notiz: {first}", *(f"    {line}" for line in rest)]
-        out.append("")
-    if export.uses_tags():
-        out += [LEGEND, ""]
+    out += _body(export, heading="", item="[{tick}] ", note="    Notiz: ", note_more="    ")
     out += ["Quellen"] + [export.source_line(n, c) for n, c in export.sources]
     return "\n".join(out).rstrip() + "\n"
 
