@@ -19,12 +19,12 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, Field
 
-from assistant import feedback, web_assets, workspace_ui
+from assistant import api_errors, feedback, web_assets, workspace_ui
 from assistant.answer import Answer, UnsupportedAudience
 from assistant.citations import Citation
 from assistant.core import Assistant, IndexNotReady, InvalidQuestion
 from assistant.errors import UserFacingError
-from assistant.kiez import KiezGuide, KiezPage, UnknownArea, list_areas
+from assistant.kiez import KiezConfig, KiezGuide, KiezPage, UnknownArea, list_areas
 from assistant.outline import Workspace
 from assistant.settings import Settings
 from assistant.workspace_api import router as workspace_router
@@ -58,6 +58,7 @@ CSS = """
 .gi-badge { display: inline-block; background: #8a4b00; color: #fff; border-radius: 4px; padding: 0 .4em;
             font-size: .85em; }
 .gi-meta { color: #444; font-size: .9em; }
+#gi-copy-store { display: none !important; }
 #gi-index-status.gi-index-busy { color: #8a4b00; font-weight: 600; }
 .gi-status { margin: .2em 0; font-weight: 600; color: #14532d; }
 .gi-status.gi-error { color: #991b1b; }
@@ -143,6 +144,12 @@ CSS = """
     .form:has(#gi-reason) { order: 2; }  /* Gradio wraps each text box in an unnamed .form */
 }
 """
+# After the first-visit Kiez choice: to the question box, or (on another tab) to the header's Kiez choice.
+FOCUS_AFTER_KIEZ_CHOICE = """() => {
+  const box = document.querySelector("#gi-question textarea");
+  const target = box && box.offsetParent !== null ? box : document.querySelector("#gi-kiez input");
+  if (target) target.focus();
+}"""
 CHAT_HEIGHT = 480  # pixels on a wide screen; on a phone the CSS above lets the chat shrink to its content
 # Gradio's own control labels (copy, like, clear …) in German. The same texts serve any browser language, since
 # the whole page is German; keys are Gradio's translation keys (gradio 6.31, frontend locale files).
@@ -310,13 +317,16 @@ def answer_html(answer: Answer, anchor: str) -> str:
     return "".join(f'<p class="gi-kiez-text">{para}</p>' for para in text.split("\n\n") if para.strip())
 
 
-def kiez_html(page: KiezPage) -> str:
+def kiez_html(page: KiezPage, citywide: tuple[str, ...] | None = None) -> str:
     """The area page: for each essential question the assistant's cited answer (or its honest refusal with whom
-    to ask) and its sources, folded so that the page stays short on a phone; [n] opens and shows its card."""
+    to ask) and its sources, folded so that the page stays short on a phone; [n] opens and shows its card.
+    ``citywide``: the labels of documents for the whole city (assistant/data/kiez.yaml), which the page also uses."""
     area = page.area
+    citywide = KiezConfig.load().citywide if citywide is None else citywide
+    wide = f" und den Unterlagen für ganz {' und '.join(html.escape(c) for c in citywide)}" if citywide else ""
     parts = [f"<h2>Mein Kiez: {html.escape(area.name)}</h2>",
              f'<p class="gi-meta">{html.escape(area.kind)} · Antworten für Bürgerinnen und Bürger aus den Unterlagen '
-             f"zu {html.escape(area.name)} und den Unterlagen für ganz Berlin; jede Aussage mit Fundstelle.</p>"]
+             f"zu {html.escape(area.name)}{wide}; jede Aussage mit Fundstelle.</p>"]
     for i, item in enumerate(page.items, start=1):
         answer, anchor = item.answer, f"quelle-k{i}"
         # a refusal says itself that the documents do not answer, and whom to ask
@@ -333,6 +343,24 @@ def kiez_html(page: KiezPage) -> str:
         parts.append('<p class="gi-meta"><em>Die zitierten Unterlagen sind Nachbildungen – keine amtlichen '
                      "Dokumente.</em></p>")
     return "\n".join(parts)
+
+
+def copy_text(answer: Answer, frame: str = "") -> str:
+    """What the chat's copy button copies for an answer: the server's plain text (no Markdown, the sources as a
+    plain list with relative links, which the page makes absolute), introduced by the Kiez frame as shown."""
+    plain = answer.to_dict()["text_plain"]
+    if not frame:
+        return plain
+    return f"{frame}:" + ("\n\n" if answer.text.startswith("- ") else " ") + plain
+
+
+def copy_store_html(answers: list) -> str:
+    """The copy texts of the chat's answers, in order, for static/chat_copy.js (hidden by CSS): the button copies
+    the text stored with its own answer, never whatever the sources panel shows at that moment."""
+    def attr(text: str) -> str:  # newlines as references: they must survive any attribute normalisation
+        return html.escape(text, quote=True).replace("\r", "").replace("\n", "&#10;")
+    return "".join(f'<div data-answer="{i}" data-plain="{attr(entry.get("copy", ""))}"></div>'
+                   for i, entry in enumerate(answers or []))
 
 
 def kiez_prompt_html(areas: list) -> str:
@@ -445,7 +473,8 @@ def _schema_type(prop: dict) -> str:
 
 # ---------------------------------------------------------------- app
 
-def build_blocks(assistant: Assistant):
+def build_blocks(assistant: Assistant, guide: KiezGuide | None = None):
+    """The page. ``guide`` is shared with the API (``create_app``), so each area page is built and cached once."""
     import gradio as gr
 
     try:
@@ -454,7 +483,7 @@ def build_blocks(assistant: Assistant):
         docs = []
     doc_choices = [(d["title"], d["doc"]) for d in docs]
     type_choices = sorted({d["type"] for d in docs if d["type"]})
-    guide = KiezGuide(assistant)
+    guide = guide or KiezGuide(assistant)
     areas = list_areas(docs, assistant.glossary.areas, guide.config)
     area_choices = [a.name for a in areas]
     kiez_choices = [(ALL_AREAS, ""), *[(a.name, a.name) for a in areas]]
@@ -473,12 +502,13 @@ def build_blocks(assistant: Assistant):
         try:
             scoped = guide.ask(message, kiez or "", history=plain_history, audience=audience, filters=filters)
         except UserFacingError as exc:
-            return gr.update(), gr.update(), answers, message, status_html(exc.reason, alert=True), gr.update()
+            return (gr.update(), gr.update(), answers, message, status_html(exc.reason, alert=True), gr.update(),
+                    gr.update())
         except Exception:
             log.exception("ask failed")
             return (gr.update(), gr.update(), answers, message,
                     status_html("Es ist ein interner Fehler aufgetreten. Bitte versuchen Sie es noch einmal.",
-                                alert=True), gr.update())
+                                alert=True), gr.update(), gr.update())
         # Only the newest answer's sources are shown, so only its [n] may link to a card: earlier answers keep
         # plain markers (and their stored reply text, which binds ratings, changes with them).
         for m in history:
@@ -492,10 +522,11 @@ def build_blocks(assistant: Assistant):
             reply = f"**{safe_markdown(scoped.frame)}:**" + ("\n\n" if reply.startswith("- ") else " ") + reply
         # The id binds a later rating to exactly this answer; the reply text lets on_like check the binding.
         answers.append({"id": uuid.uuid4().hex, "question": message, "answer": answer.to_dict(), "reply": reply,
+                        "copy": copy_text(answer, scoped.frame),
                         "settings": {"audience": audience, "filters": filters, **assistant.describe()}})
         history += [{"role": "user", "content": safe_markdown(message or "")},
                     {"role": "assistant", "content": reply}]
-        return history, sources_html(answer), answers, "", "", gr.update(open=False)
+        return history, sources_html(answer), answers, "", "", gr.update(open=False), copy_store_html(answers)
 
     def on_like(answers: list, reason: str, data: gr.LikeData):
         entry = rated_answer(answers, data.index, data.value)
@@ -512,7 +543,7 @@ def build_blocks(assistant: Assistant):
 
     def reset():
         """Both the chat's trash icon and "Neue Unterhaltung": no sources, answers or rating state survive."""
-        return [], sources_html(None), [], "", "", "", gr.update(open=True)
+        return [], sources_html(None), [], "", "", "", gr.update(open=True), copy_store_html([])
 
     with gr.Blocks(title="GI-Assistent") as demo:
         # One layout for every screen, in the order a phone needs it: choices at the top, then question, answer
@@ -562,6 +593,7 @@ def build_blocks(assistant: Assistant):
                             clear_btn = gr.Button("Neue Unterhaltung", elem_id="gi-clear")
                         chatbot = gr.Chatbot(label="Unterhaltung", height=CHAT_HEIGHT, elem_id="gi-chat",
                                              placeholder="Ihre Unterhaltung erscheint hier.", sanitize_html=True,
+                                             autoscroll=False,  # static/chat_scroll.js shows the new answer
                                              feedback_options=("Like", "Dislike"),
                                              # no "share" button: it posts to an outside service and has no label
                                              buttons=["copy", "copy_all"])
@@ -571,6 +603,8 @@ def build_blocks(assistant: Assistant):
                                             elem_id="gi-reason", lines=1)
                     with gr.Column(scale=2, min_width=300, elem_id="gi-col-sources"):
                         sources = gr.HTML(sources_html(None), label="Quellen", elem_id="gi-sources")
+                # each answer's copy text (static/chat_copy.js), hidden by CSS
+                copy_store = gr.HTML("", elem_id="gi-copy-store")
                 # Open for the first visit; folded after the first answer: question, answer, sources stay on top.
                 with gr.Accordion("Beispielfragen", open=True, elem_id="gi-examples") as examples, gr.Row():
                     gr.Examples(EXAMPLES_STAFF, inputs=question, label="Beispiele für die Verwaltung")
@@ -591,7 +625,7 @@ def build_blocks(assistant: Assistant):
             if not name:
                 return kiez_prompt_html(areas)
             try:
-                return kiez_html(guide.page(name))
+                return kiez_html(guide.page(name), guide.config.citywide)
             except UserFacingError as exc:
                 return status_html(exc.reason, alert=True)
             except Exception:
@@ -612,16 +646,19 @@ def build_blocks(assistant: Assistant):
 
         kiez_outputs = [kiez_store, kiez, kiez_page, welcome]
         kiez.input(choose, [kiez], kiez_outputs, api_name=False)
+        # the clicked button vanishes with the first-visit box: the focus goes on to where one continues
         for button, name in area_buttons:
-            button.click(lambda name=name: choose(name), None, kiez_outputs, api_name=False)
-        later_btn.click(lambda: choose(""), None, kiez_outputs, api_name=False)
+            button.click(lambda name=name: choose(name), None, kiez_outputs, api_name=False).then(
+                None, None, None, js=FOCUS_AFTER_KIEZ_CHOICE)
+        later_btn.click(lambda: choose(""), None, kiez_outputs, api_name=False).then(
+            None, None, None, js=FOCUS_AFTER_KIEZ_CHOICE)
         demo.load(restore, [kiez_store], [kiez, kiez_page, welcome], api_name=False)
 
         inputs = [question, chatbot, audience, doc_filter, type_filter, area_filter, answers, kiez]
-        outputs = [chatbot, sources, answers, question, question_status, examples]
+        outputs = [chatbot, sources, answers, question, question_status, examples, copy_store]
         ask_btn.click(chat, inputs, outputs, api_name="chat", concurrency_limit=None)
         question.submit(chat, inputs, outputs, api_name=False, concurrency_limit=None)
-        reset_outputs = [chatbot, sources, answers, feedback_status, reason, question_status, examples]
+        reset_outputs = [chatbot, sources, answers, feedback_status, reason, question_status, examples, copy_store]
         clear_btn.click(lambda: (*reset(), ""), None, [*reset_outputs, question], api_name=False)
         chatbot.clear(reset, None, reset_outputs, api_name=False)
         chatbot.like(on_like, [answers, reason], [feedback_status, reason], api_name=False)
@@ -709,6 +746,9 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         except IndexNotReady as exc:
             raise HTTPException(503, exc.reason) from exc
 
+    # German 422/404/405/500 answers; after the last /api route (its catch-all answers only what none matched)
+    api_errors.install(app)
+
     @app.get("/dokumente/{name:path}", dependencies=[Depends(check_auth)])
     def document(name: str):
         root = settings.corpus_dir.resolve()
@@ -721,7 +761,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             "Content-Security-Policy": DOCUMENT_CSP, "X-Content-Type-Options": "nosniff",
             "Content-Disposition": f"inline; filename*=UTF-8''{Path(name).name}"})
 
-    demo = build_blocks(assistant)
+    demo = build_blocks(assistant, guide)
     demo.queue(default_concurrency_limit=None)
     auth = (settings.auth_user, settings.auth_password) if auth_on else None
     head = HEAD % json.dumps(GRADIO_FIXED_LABELS, ensure_ascii=False) + web_assets.HEAD

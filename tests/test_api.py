@@ -43,12 +43,73 @@ def test_ask_with_history_and_filters(client):
     ({"question": "x" * 20000}, 400, "zu lang"),
     ({"question": "🙂🙂🙂"}, 400, "keine Wörter"),
     ({"question": "Was ist die GI?", "audience": "robots"}, 400, "Unbekannte Zielgruppe"),
-    ({"frage": "falsches Feld"}, 422, ""),
+    ({"frage": "falsches Feld"}, 422, "Das Feld „question“ fehlt."),
 ])
 def test_bad_requests_get_4xx_with_a_message(client, body, status, message):
     r = client.post("/api/ask", json=body)
     assert r.status_code == status
     assert message in r.text
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs", "field", "problem"), [
+    ("post", "/api/ask", {"content": b'{"question": "Was', "headers": {"Content-Type": "application/json"}},
+     "", "kein gültiges JSON"),
+    ("post", "/api/ask", {"json": ["keine", "Frage"]}, "", "muss ein JSON-Objekt sein"),
+    ("post", "/api/ask", {"json": {"question": 42}}, "„question“", "muss Text sein"),
+    ("get", "/api/kiez", {}, "„area“", "fehlt in der Adresse (?area=…)"),
+    ("post", "/api/outline/export", {"json": {"chapter": "4.3", "format": "pdf"}}, "„format“",
+     "muss einer dieser Werte sein: 'docx', 'md' oder 'txt'"),
+])
+def test_invalid_requests_are_explained_in_german(client, method, path, kwargs, field, problem):
+    r = getattr(client, method)(path, **kwargs)
+    assert r.status_code == 422
+    data = r.json()
+    assert isinstance(data["detail"], str) and field in data["detail"] and problem in data["detail"], data
+    assert "Input should" not in data["detail"] and "Field required" not in data["detail"]
+    assert data["errors"] and all("loc" in e and "type" in e for e in data["errors"])  # for programs, as before
+
+
+def test_unknown_addresses_and_methods_are_answered_in_german(client):
+    unknown = client.get("/api/gibt-es-nicht")
+    assert unknown.status_code == 404 and "gibt es in der API nicht" in unknown.json()["detail"]
+    page = client.get("/gibt-es-nicht")  # answered by the mounted Gradio app
+    assert page.status_code == 404 and page.json()["detail"] == "Diese Adresse gibt es nicht."
+    wrong = client.get("/api/ask")
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "POST"
+    assert wrong.json()["detail"] == "Diese Adresse kann nicht mit GET aufgerufen werden, nur mit POST."
+    # the German 404s of the routes themselves stay as they were
+    assert client.get("/api/kiez", params={"area": "Atlantis"}).json()["detail"].startswith("Das Gebiet")
+
+
+def test_an_unexpected_failure_gives_a_german_500_without_internals(shipped, monkeypatch, caplog):
+    def broken() -> dict:
+        raise RuntimeError("interner Zustand /geheim/pfad")
+
+    monkeypatch.setattr(shipped, "index_status", broken)
+    client = TestClient(create_app(assistant=shipped), raise_server_exceptions=False)
+    with caplog.at_level("ERROR", logger="assistant.api"):
+        r = client.get("/api/status")
+    assert r.status_code == 500
+    assert r.json() == {"detail": "Es ist ein interner Fehler aufgetreten. Bitte versuchen Sie es später noch "
+                                  "einmal."}
+    assert "geheim" not in r.text and "Traceback" not in r.text
+    assert any(rec.exc_info and "geheim" in str(rec.exc_info[1]) for rec in caplog.records)  # logged for operators
+
+
+def test_the_page_and_the_api_share_one_kiez_guide(shipped, monkeypatch):
+    """Area pages cost several questions each: built and cached once for the page and /api/kiez together."""
+    import assistant.ui as ui
+
+    made = []
+
+    class Counted(ui.KiezGuide):
+        def __init__(self, *args, **kwargs) -> None:
+            made.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(ui, "KiezGuide", Counted)
+    create_app(assistant=shipped)
+    assert len(made) == 1
 
 
 def test_documents_are_served_and_nothing_else(client):

@@ -387,6 +387,16 @@ def _within_viewport(box: dict | None, viewport: dict) -> bool:
         and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
 
 
+# The newest question's top and its answer's first line lie inside the chat's visible area.
+_NEWEST_IN_CHAT_VIEW = """() => {
+  const chat = document.getElementById("gi-chat").getBoundingClientRect();
+  const question = [...document.querySelectorAll('#gi-chat [data-testid="user"]')].pop().getBoundingClientRect();
+  const answer = [...document.querySelectorAll('#gi-chat [data-testid="bot"]')].pop().getBoundingClientRect();
+  return question.top >= chat.top - 1 && question.top < chat.bottom && answer.top >= chat.top
+    && answer.top + 20 <= chat.bottom;
+}"""
+
+
 def test_phone_shows_question_answer_and_source_first_and_citations_link_to_sources(shipped, browser, tmp_path):
     path = tmp_path / "feedback.jsonl"
     assistant = Assistant.from_settings(corpus_dir=shipped.settings.corpus_dir, index_dir=shipped.settings.index_dir,
@@ -443,6 +453,8 @@ def test_phone_shows_question_answer_and_source_first_and_citations_link_to_sour
         page.evaluate("window.scrollTo(0, 0)")
         _ask(page, "Was wird am Barnimplatz geplant?")
         page.locator("#gi-chat [data-testid='bot']").nth(1).wait_for()
+        # the chat shows the new question and the start of its answer (it had stayed scrolled to its top)
+        page.wait_for_function(_NEWEST_IN_CHAT_VIEW, timeout=10_000)
         assert page.locator("#gi-chat [data-testid='bot']").first.locator("a[href^='#quelle-']").count() == 0
         assert "[1]" in page.locator("#gi-chat [data-testid='bot']").first.inner_text()
         # and a rating of the first answer still binds to it
@@ -474,6 +486,9 @@ def test_kiez_is_remembered_after_reload_and_frames_and_filters_answers(shipped,
         welcome.get_by_role("button", name=area, exact=True).click()
         welcome.wait_for(state="hidden", timeout=30_000)
         assert page.locator("#gi-kiez input").input_value() == area
+        # the clicked button is gone with the box: the focus is on the question box, not lost to the page body
+        page.wait_for_function("document.activeElement === document.querySelector('#gi-question textarea')",
+                               timeout=10_000)
 
         page.get_by_role("tab", name="Mein Kiez").click()
         kiez_page = page.locator("#gi-kiez-page")

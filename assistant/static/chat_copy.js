@@ -1,22 +1,12 @@
-// The chat's copy button copies what the reader sees, not the Markdown source (whose escapes such as "\[1\]" would
-// land in a Word document), and ends with the answer's sources as a plain list, as the sources panel showed them
-// for that answer. Runs in the capture phase, before Gradio's own handler, which it replaces.
+// The chat's copy button copies what the server wrote as the answer's plain text (no Markdown escapes such as
+// "\[1\]" that would land in a Word document), with that answer's own sources as a plain list. The texts come from
+// the hidden store #gi-copy-store (ui.py: one <div data-answer="i" data-plain="…"> per answer, in chat order),
+// so an answer never gets the sources of another one, whatever the sources panel shows. Runs in the capture
+// phase, before Gradio's own handler, which it replaces.
 (() => {
   "use strict";
   const BOT = '[data-testid="bot"]';
-  const sourcesByAnswer = new Map();  // number of answers when the panel showed these sources -> plain list
   const answers = () => document.querySelectorAll(`#gi-chat ${BOT}`);
-  const sourceList = () => [...document.querySelectorAll("#gi-sources .gi-source")].map((card) => {
-    const title = card.querySelector("strong")?.innerText.trim() || "";
-    const meta = card.querySelector(".gi-meta")?.innerText.trim() || "";
-    const link = card.querySelector("a[href]")?.href || "";
-    return `${title} – ${meta}${link ? ` – ${link}` : ""}`;
-  }).join("\n");
-  new MutationObserver(() => {
-    const n = answers().length;
-    if (!n) { sourcesByAnswer.clear(); return; }
-    if (document.querySelector("#gi-sources .gi-source")) sourcesByAnswer.set(n, sourceList());
-  }).observe(document.documentElement, {subtree: true, childList: true});
 
   const messageOf = (button) => {
     let el = button.closest(".message-buttons");
@@ -24,6 +14,17 @@
     while (el && !el.matches(BOT) && !el.querySelector(BOT)) el = el.previousElementSibling;
     if (!el) return null;
     return el.matches(BOT) ? el : [...el.querySelectorAll(BOT)].pop();
+  };
+
+  // The server writes document links relative ("/dokumente/…"); pasted elsewhere they need this app's address.
+  const absolute = (text) => text.replace(/(^|[\s(])\/dokumente\//g, `$1${location.origin}/dokumente/`);
+
+  const plainOf = (message) => {
+    const index = [...answers()].indexOf(message);
+    const stored = document.querySelector(`#gi-copy-store [data-answer="${index}"]`);
+    if (stored) return absolute(stored.getAttribute("data-plain") || "");
+    // not stored (should not happen): the text as shown, without sources
+    return (message.querySelector(".message-content") || message).innerText.trim();
   };
 
   document.addEventListener("click", async (event) => {
@@ -34,11 +35,8 @@
     if (!message) return;  // a question: Gradio copies it as typed
     event.preventDefault();
     event.stopImmediatePropagation();
-    const number = [...answers()].indexOf(message) + 1;
-    const text = (message.querySelector(".message-content") || message).innerText.trim();
-    const sources = sourcesByAnswer.get(number);
     try {
-      await navigator.clipboard.writeText(sources ? `${text}\n\nQuellen:\n${sources}` : text);
+      await navigator.clipboard.writeText(plainOf(message));
       button.setAttribute("aria-label", "Nachricht kopiert");
       setTimeout(() => button.setAttribute("aria-label", "Nachricht kopieren"), 2000);
     } catch { /* no clipboard permission: nothing copied, as with Gradio's own button */ }

@@ -5,6 +5,9 @@
   "use strict";
   const STORE = "gi-konzept:v1:";
   const CHOICE = STORE + "auswahl";
+  const RESET_QUESTION = "Alle Haken, Notizen und Änderungen an diesem Kapitel löschen?";
+  const NOT_SAVED = "Achtung: Die letzte Änderung konnte in diesem Browser nicht gespeichert werden (Speicher voll " +
+    "oder gesperrt). Sie geht beim Neuladen verloren; exportieren Sie das Kapitel, um sie zu behalten.";
 
   const h = (tag, attrs = {}, ...children) => {
     const node = document.createElement(tag);
@@ -46,6 +49,7 @@
       this.outline = null;
       this.key = null;
       this.state = null;
+      this.pending = 0;  // the newest /api/outline request; an older answer arriving late is discarded
       this.status = h("p", {class: "gi-ws-status", role: "status", "aria-live": "polite"});
       this.chapter = h("select", {id: "gi-ws-chapter", onchange: () => this.load()});
       this.area = h("select", {id: "gi-ws-area", onchange: () => this.load()});
@@ -91,31 +95,54 @@
     async load() {
       const chapter = this.chapter.value, area = this.area.value;
       writeJSON(CHOICE, {chapter, area});
+      const token = ++this.pending;
       this.say("Gliederung wird erstellt …");
       this.root.setAttribute("aria-busy", "true");
+      let outline;
       try {
-        this.outline = await call("/api/outline", {chapter, area: area || null});
+        outline = await call("/api/outline", {chapter, area: area || null});
       } catch (e) {
-        this.say(e.message, true);
+        if (token === this.pending) { this.root.removeAttribute("aria-busy"); this.say(e.message, true); }
         return;
-      } finally {
-        this.root.removeAttribute("aria-busy");
       }
+      if (token !== this.pending) return;  // the chapter or area changed meanwhile: a newer request is under way
+      this.root.removeAttribute("aria-busy");
+      this.outline = outline;
       this.key = `${STORE}${this.outline.chapter.id}:${area || "-"}`;
-      const known = new Set(this.outline.sections.flatMap((s) => s.items.map((i) => i.id)));
+      const all = this.outline.sections.flatMap((s) => s.items);
+      const known = new Set(all.map((i) => i.id));
       const saved = readJSON(this.key, {});
       this.state = {
         order: (saved.order || []).filter((id) => known.has(id)),
         dropped: (saved.dropped || []).filter((id) => known.has(id)),
         checked: saved.checked || {}, notes: saved.notes || {},
+        texts: saved.texts || {},  // id -> item text, for notes whose item a rebuilt outline no longer has
       };
       for (const id of known) if (!this.state.order.includes(id)) this.state.order.push(id);
+      for (const item of all) if (this.state.notes[item.id] || this.state.checked[item.id]) this.remember(item);
       this.render();
       const n = known.size;
       this.say(`${this.outline.chapter.title}: ${n} Punkte` + (area ? ` für ${area}` : "") + ".");
     }
 
-    save() { if (this.key) writeJSON(this.key, this.state); }
+    // Stores the state; when the browser refuses (storage full or blocked) the planner is told, not left to
+    // find the work gone after a reload.
+    save() {
+      if (!this.key || writeJSON(this.key, this.state)) return true;
+      this.say(NOT_SAVED, true);
+      return false;
+    }
+
+    // Saves, then confirms the action, unless saving failed (its warning stays).
+    done(message) { if (this.save()) this.say(message); }
+
+    remember(item) { this.state.texts[item.id] = item.text; }
+
+    // Notes of items the current outline no longer has (the documents changed and the outline was rebuilt).
+    orphans() {
+      const known = new Set(this.outline.sections.flatMap((s) => s.items.map((i) => i.id)));
+      return Object.keys(this.state.notes).filter((id) => !known.has(id) && this.state.notes[id].trim());
+    }
 
     items(section) {
       const byId = new Map(section.items.map((i) => [i.id, i]));
@@ -134,19 +161,31 @@
       const o = this.outline;
       const parts = [h("h2", {text: `Kapitel ${o.chapter.title}` + (o.area ? ` – ${o.area}` : "")})];
       for (const notice of o.notices) parts.push(h("p", {class: "gi-ws-notice", text: notice}));
-      for (const section of o.sections) {
+      for (const [number, section] of o.sections.entries()) {
         const items = this.items(section);
         if (!section.items.length) continue;
         const list = h("ul", {class: "gi-ws-list"});
         items.forEach((item, index) => list.append(this.row(item, index, items.length)));
         const dropped = section.items.filter((i) => this.state.dropped.includes(i.id));
         parts.push(h("section", {class: "gi-ws-section", "data-kind": section.kind},
-          h("h3", {text: section.title}), items.length ? list : h("p", {text: "Alle Punkte gestrichen."}),
+          h("h3", {text: section.title, id: `gi-ws-sec-${number}`}), items.length ? list : h("p", {text: "Alle Punkte gestrichen."}),
           dropped.length ? h("details", {class: "gi-ws-dropped"},
             h("summary", {text: `Gestrichene Punkte (${dropped.length})`}),
             h("ul", {}, dropped.map((i) => h("li", {}, h("span", {text: i.text + " "}),
               h("button", {type: "button", class: "gi-ws-button", onclick: () => this.restore(i.id),
                 "aria-label": `Wiederherstellen: ${i.text.slice(0, 60)}`}, "Wiederherstellen"))))) : null));
+      }
+      const orphans = this.orphans();
+      if (orphans.length) {
+        parts.push(h("details", {class: "gi-ws-orphans", id: "gi-ws-orphans", open: true},
+          h("summary", {text: `Notizen zu Punkten, die nicht mehr in der Gliederung stehen (${orphans.length})`}),
+          h("ul", {}, orphans.map((id) => {
+            const text = this.state.texts[id] || "(Text des Punkts nicht gespeichert)";
+            return h("li", {"data-orphan": id}, h("strong", {text: text}), h("br"),
+              h("span", {text: `Notiz: ${this.state.notes[id]}`}), " ",
+              h("button", {type: "button", class: "gi-ws-button", onclick: () => this.forget(id),
+                "aria-label": `Notiz löschen: ${text.slice(0, 60)}`}, "Notiz löschen"));
+          }))));
       }
       parts.push(h("h3", {text: "Quellen"}), h("ol", {class: "gi-ws-sources"}, o.citations.map((c) => {
         const page = c.page === c.page_end ? c.page_label : `${c.page_label}–${c.page_label_end}`;
@@ -162,10 +201,10 @@
     row(item, index, count) {
       const id = item.id;
       const box = h("input", {type: "checkbox", id: `gi-ws-cb-${id}`, checked: !!this.state.checked[id],
-        onchange: (e) => { this.state.checked[id] = e.target.checked; this.save(); }});
+        onchange: (e) => { this.state.checked[id] = e.target.checked; this.remember(item); this.save(); }});
       const note = h("textarea", {id: `gi-ws-note-${id}`, rows: "1", class: "gi-ws-note",
         placeholder: "Notiz (optional)",
-        oninput: (e) => { this.state.notes[id] = e.target.value; this.save(); }});
+        oninput: (e) => { this.state.notes[id] = e.target.value; this.remember(item); this.save(); }});
       note.value = this.state.notes[id] || "";
       const short = item.text.slice(0, 50);
       const move = (delta, text, label) => h("button", {type: "button", class: "gi-ws-button gi-ws-icon",
@@ -189,30 +228,57 @@
       if (other === undefined) return;
       const order = this.state.order, a = order.indexOf(id), b = order.indexOf(other);
       [order[a], order[b]] = [order[b], order[a]];
-      this.save();
       this.render();
       const label = delta < 0 ? "Nach oben" : "Nach unten";
       const again = this.body.querySelector(`[data-id="${id}"] button[aria-label^="${label}"]`);
       (again && !again.disabled ? again : this.body.querySelector(`#gi-ws-cb-${id}`))?.focus();
-      this.say("Punkt verschoben.");
+      this.done("Punkt verschoben.");
+    }
+
+    // The focus after an item left the list (its buttons are gone): the item that took its place, else the one
+    // before it, else the section's heading; never the page body, where a keyboard user would start over.
+    focusNear(section, at) {
+      const visible = this.items(section);
+      const next = visible[Math.min(at, visible.length - 1)];
+      const box = next && this.body.querySelector(`#gi-ws-cb-${CSS.escape(next.id)}`);
+      if (box) { box.focus(); return; }
+      const heading = this.body.querySelector(`#gi-ws-sec-${this.outline.sections.indexOf(section)}`);
+      if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
     }
 
     drop(id) {
+      const section = this.outline.sections.find((s) => s.items.some((i) => i.id === id));
+      const at = this.items(section).findIndex((i) => i.id === id);
       this.state.dropped.push(id);
-      this.save();
       this.render();
-      this.say("Punkt gestrichen. Unter „Gestrichene Punkte“ lässt er sich wiederherstellen.");
+      this.focusNear(section, at);
+      this.done("Punkt gestrichen. Unter „Gestrichene Punkte“ lässt er sich wiederherstellen.");
     }
 
     restore(id) {
       this.state.dropped = this.state.dropped.filter((x) => x !== id);
-      this.save();
       this.render();
-      this.say("Punkt wiederhergestellt.");
+      // the restored item itself: back in the list, where the planner most likely works on it next
+      const section = this.outline.sections.find((s) => s.items.some((i) => i.id === id));
+      this.focusNear(section, this.items(section).findIndex((i) => i.id === id));
+      this.done("Punkt wiederhergestellt.");
+    }
+
+    forget(id) {
+      const at = this.orphans().indexOf(id);
+      delete this.state.notes[id];
+      delete this.state.checked[id];
+      delete this.state.texts[id];
+      this.render();
+      const left = this.body.querySelectorAll("#gi-ws-orphans button");
+      const target = left[Math.min(at, left.length - 1)] || this.body.querySelector("h2");
+      if (target && target.tagName === "H2") target.setAttribute("tabindex", "-1");
+      target?.focus();
+      this.done("Notiz gelöscht.");
     }
 
     reset() {
-      if (!this.key) return;
+      if (!this.key || !confirm(RESET_QUESTION)) return;
       localStorage.removeItem(this.key);
       this.load();
     }
