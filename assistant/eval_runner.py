@@ -116,7 +116,7 @@ def wiener_sachtextformel(texts: list[str]) -> float:
 def plain_language_lines(answered, settings: Settings | None = None) -> list[str]:
     """Citizens' answers against the documents' own sentences (readability), and abbreviations left unexplained
     (a glossary abbreviation standing alone in a citizen answer whose long form the answer does not give)."""
-    from assistant.citations import answer_units
+    from assistant.citations import answer_units, content_terms
     from assistant.documents import corpus_files, load, load_catalogue
     from assistant.glossary import Glossary
 
@@ -134,8 +134,10 @@ def plain_language_lines(answered, settings: Settings | None = None) -> list[str
             continue
         sentences += [u for page in doc.pages for u in answer_units(page.text)]
     glossary = Glossary.load(corpus)
+    # explained = the long form's words stand in the answer, in any inflection ("des Europäischen Fonds für
+    # regionale Entwicklung (EFRE)" explains EFRE as well as the glossary's nominative does)
     unexplained = [t for t in citizen if any(
-        re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", t) and long.lower() not in t.lower()
+        re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", t) and not content_terms(long) <= content_terms(t)
         for short, long in glossary.abbreviations.items())]
     return ["", "Plain language for citizens (Wiener Sachtextformel, median; lower is easier):", "",
             "| text | median WSTF |", "|---|---|",
