@@ -137,7 +137,7 @@ def test_login_protects_ui_and_api(shipped):
     ok = c.post("/api/ask", json={"question": "Was ist die GI?"}, headers={"Authorization": f"Basic {token}"})
     assert ok.status_code == 200
     assert c.get("/dokumente/leitfaden-gi-ihk.pdf").status_code == 401
-    chat = {"data": ["Was ist die GI?", [], "Allgemein", [], [], []]}
+    chat = {"data": ["Was ist die GI?", [], "Allgemein", [], [], [], [], ""]}  # question … answers state, Kiez
     assert c.post("/gradio_api/call/chat", json=chat).status_code == 401  # Gradio's own API too
     assert c.get("/config").status_code == 401
     assert c.post("/login", data={"username": "amt", "password": "geheim"}).status_code == 200

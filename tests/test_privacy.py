@@ -79,7 +79,7 @@ def test_no_outbound_connection_in_ingest_ask_eval_and_ui(tmp_path, socket_guard
         assert client.get(url + "/").status_code == 200
         assert client.post(url + "/api/ask", json={"question": "Was ist am Barnimplatz?"}).status_code == 200
         r = client.post(url + "/gradio_api/call/chat", json={"data": ["Was ist am Barnimplatz?", [], "Allgemein",
-                                                                    [], [], []]})
+                                                                    [], [], [], [], ""]})  # … answers, Kiez
         assert r.status_code == 200
         with client.stream("GET", url + f"/gradio_api/call/chat/{r.json()['event_id']}") as stream:
             assert any(line.startswith("event: complete") for line in stream.iter_lines())

@@ -19,7 +19,8 @@ def test_a_chunks_record_survives_the_store_and_reaches_the_citation_unchanged()
     passage = Passage.from_meta(chunk.id, meta)
     assert passage.record == chunk.record and passage.text == chunk.text
     citation = Citation.from_passage(1, passage, [chunk.text[:40]])
-    assert citation.record is passage.record
+    # a citation carries the record narrowed to the quoted sentences' pages: for a one-page passage, the same
+    assert chunk.page == chunk.page_end and citation.record == passage.record
     flat = citation.to_dict()
     assert flat["areas"] == list(chunk.areas) and flat["page_label"] == chunk.page_label
     expected = {"n", "doc", "title", "page", "page_end", "section", "text", "score", "highlights", "url", "ocr"}
