@@ -49,28 +49,33 @@ Die Stadt unterstützt benachteiligte Quartiere mit einem eigenen Programm für 
 """
 
 
-@pytest.fixture(scope="module")
-def invented(tmp_path_factory) -> Assistant:
-    """A corpus whose areas the code has never seen: nothing may depend on our own area names."""
-    root = tmp_path_factory.mktemp("kiez")
+ENTRY = {"type": "Übersicht", "stand": "2025", "audience": "alle"}
+
+
+def _indexed(root, files: dict[str, str], catalogue: dict, glossary: dict) -> Assistant:
+    """A corpus of Markdown files with its documents.yaml and glossary.yaml, ingested with the real model."""
     corpus = root / "corpus"
     corpus.mkdir()
-    (corpus / "nordpark.md").write_text(NORDPARK, encoding="utf-8")
-    (corpus / "suedhafen.md").write_text(SUEDHAFEN, encoding="utf-8")
-    (corpus / "stadt.md").write_text(STADT, encoding="utf-8")
-    entry = {"type": "Übersicht", "stand": "2025", "audience": "alle"}
-    (corpus / "documents.yaml").write_text(yaml.safe_dump({"documents": {
-        "nordpark.md": {"title": "Nordpark im Wandel", "areas": ["Nordpark"], **entry},
-        "suedhafen.md": {"title": "Südhafen heute", "areas": ["Südhafen"], **entry},
-        "stadt.md": {"title": "Die Stadt fördert Quartiere", "areas": list(CONFIG.citywide), **entry},
-    }}, allow_unicode=True), encoding="utf-8")
-    (corpus / "glossary.yaml").write_text(yaml.safe_dump({
-        "areas": ["Nordpark", "Südhafen"],
-        "contacts": [{"name": "Stadtteilbüro Nordpark", "for": "Fragen zum Quartier"}]}, allow_unicode=True),
-        encoding="utf-8")
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    (corpus / "documents.yaml").write_text(yaml.safe_dump({"documents": catalogue}, allow_unicode=True),
+                                           encoding="utf-8")
+    (corpus / "glossary.yaml").write_text(yaml.safe_dump(glossary, allow_unicode=True), encoding="utf-8")
     assistant = Assistant.from_settings(corpus_dir=corpus, index_dir=root / "index")
     assistant.ingest(progress=False)
     return assistant
+
+
+@pytest.fixture(scope="module")
+def invented(tmp_path_factory) -> Assistant:
+    """A corpus whose areas the code has never seen: nothing may depend on our own area names."""
+    return _indexed(tmp_path_factory.mktemp("kiez"), {"nordpark.md": NORDPARK, "suedhafen.md": SUEDHAFEN,
+                                                      "stadt.md": STADT}, {
+        "nordpark.md": {"title": "Nordpark im Wandel", "areas": ["Nordpark"], **ENTRY},
+        "suedhafen.md": {"title": "Südhafen heute", "areas": ["Südhafen"], **ENTRY},
+        "stadt.md": {"title": "Die Stadt fördert Quartiere", "areas": list(CONFIG.citywide), **ENTRY},
+    }, {"areas": ["Nordpark", "Südhafen"],
+        "contacts": [{"name": "Stadtteilbüro Nordpark", "for": "Fragen zum Quartier"}]})
 
 
 @pytest.mark.slow
@@ -188,22 +193,11 @@ Der Mieterbeirat trifft sich jeden Dienstag um 18 Uhr im Gemeinschaftsraum und n
 @pytest.fixture(scope="module")
 def unscoped(tmp_path_factory) -> Assistant:
     """Two area documents and one dropped into corpus/ without any catalogue entry (so without areas)."""
-    root = tmp_path_factory.mktemp("kiez-ohne-gebiet")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "nordpark.md").write_text(NORDPARK, encoding="utf-8")
-    (corpus / "suedhafen.md").write_text(SUEDHAFEN, encoding="utf-8")
-    (corpus / "aushang.md").write_text(AUSHANG, encoding="utf-8")
-    entry = {"type": "Übersicht", "stand": "2025", "audience": "alle"}
-    (corpus / "documents.yaml").write_text(yaml.safe_dump({"documents": {
-        "nordpark.md": {"title": "Nordpark im Wandel", "areas": ["Nordpark"], **entry},
-        "suedhafen.md": {"title": "Südhafen heute", "areas": ["Südhafen"], **entry},
-    }}, allow_unicode=True), encoding="utf-8")
-    (corpus / "glossary.yaml").write_text(yaml.safe_dump({"areas": ["Nordpark", "Südhafen"]}, allow_unicode=True),
-                                          encoding="utf-8")
-    assistant = Assistant.from_settings(corpus_dir=corpus, index_dir=root / "index")
-    assistant.ingest(progress=False)
-    return assistant
+    return _indexed(tmp_path_factory.mktemp("kiez-ohne-gebiet"), {
+        "nordpark.md": NORDPARK, "suedhafen.md": SUEDHAFEN, "aushang.md": AUSHANG}, {
+        "nordpark.md": {"title": "Nordpark im Wandel", "areas": ["Nordpark"], **ENTRY},
+        "suedhafen.md": {"title": "Südhafen heute", "areas": ["Südhafen"], **ENTRY},
+    }, {"areas": ["Nordpark", "Südhafen"]})
 
 
 @pytest.mark.slow

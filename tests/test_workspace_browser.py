@@ -21,6 +21,18 @@ def _open_workspace(page, url: str) -> None:
     page.locator("#gi-ws .gi-ws-item").first.wait_for(timeout=60_000)
 
 
+def _show(page, area: str) -> None:
+    """Wait until the outline for ``area`` is on the page."""
+    page.wait_for_function("(area) => document.querySelector('#gi-ws h2')?.textContent.includes(area)", arg=area)
+
+
+def _choose(page, chapter: str, area: str) -> None:
+    """Pick a chapter (listed indented under its parent) and an area as a planner does, and wait for the outline."""
+    page.get_by_label("Kapitel des Leitfadens").select_option(label=chapter)
+    page.get_by_label("Handlungsraum", exact=True).select_option(area)
+    _show(page, area)
+
+
 def test_write_a_chapter_tick_note_export_docx_and_keep_it_after_reload(shipped, browser, tmp_path):  # noqa: F811
     with running(shipped) as url:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
@@ -31,9 +43,7 @@ def test_write_a_chapter_tick_note_export_docx_and_keep_it_after_reload(shipped,
         _open_workspace(page, url)
         # the foot of the page names the index the answers come from
         page.wait_for_function("document.getElementById('gi-index-status')?.textContent.includes('9 Dokumente')")
-        page.get_by_label("Kapitel des Leitfadens").select_option(label="\u20034.3 Bestandsaufnahme und Analyse")
-        page.get_by_label("Handlungsraum", exact=True).select_option("Marzahn-Nord")
-        page.wait_for_function("document.querySelector('#gi-ws h2')?.textContent.includes('Marzahn-Nord')")
+        _choose(page, "\u20034.3 Bestandsaufnahme und Analyse", "Marzahn-Nord")
         items = page.locator("#gi-ws .gi-ws-item")
         first, second = items.nth(0), items.nth(1)
         first_text = first.locator("label").first.inner_text()
@@ -74,7 +84,7 @@ def test_write_a_chapter_tick_note_export_docx_and_keep_it_after_reload(shipped,
         # the planner's work survives a reload, in this browser only
         page.reload()
         _open_workspace(page, url)
-        page.wait_for_function("document.querySelector('#gi-ws h2')?.textContent.includes('Marzahn-Nord')")
+        _show(page, "Marzahn-Nord")
         again = page.locator("#gi-ws .gi-ws-item")
         assert again.nth(0).get_by_role("checkbox").is_checked()
         assert again.nth(1).get_by_role("checkbox").is_checked()
@@ -90,9 +100,7 @@ def test_reset_asks_first_unsaved_work_is_named_and_notes_of_vanished_items_stay
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         _open_workspace(page, url)
-        page.get_by_label("Kapitel des Leitfadens").select_option(label="\u20034.3 Bestandsaufnahme und Analyse")
-        page.get_by_label("Handlungsraum", exact=True).select_option("Marzahn-Nord")
-        page.wait_for_function("document.querySelector('#gi-ws h2')?.textContent.includes('Marzahn-Nord')")
+        _choose(page, "\u20034.3 Bestandsaufnahme und Analyse", "Marzahn-Nord")
         first = page.locator("#gi-ws .gi-ws-item").first
         first.get_by_role("checkbox").check()
         first.locator("textarea").fill("Bleibt")
