@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 from assistant import Assistant
 from assistant.core import open_index
 from assistant.kiez import KiezConfig, KiezGuide, UnknownArea, list_areas
+from assistant.render import kiez_html
 from assistant.retrieval import Filters
-from assistant.ui import create_app, kiez_html
+from assistant.ui import create_app
 
 CONFIG = KiezConfig.load()
 
