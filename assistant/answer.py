@@ -567,7 +567,7 @@ def refusal_text(glossary: Glossary, passages: list[Passage], audience: str,
     citations: list[Citation] = []
     if note:
         sentence, passage = note
-        lines[0] += f" Die Unterlagen vermerken dazu ausdrücklich: „{sentence.rstrip('.')}.“ [1]"
+        lines[0] += f" Die Unterlagen vermerken dazu ausdrücklich: „{row_as_prose(sentence).rstrip('.')}.“ [1]"
         citations.append(Citation.from_passage(1, passage, [sentence]))
     if glossary.contacts:
         c = glossary.contacts[0]
