@@ -441,7 +441,9 @@ class Workspace:
                 notices.append(f"Für {area} enthalten die Unterlagen kein bestehendes Konzept; die Beispiele stammen "
                                f"aus {where}.")
         meaning.load(examples)
-        for p, u, text in self._ranked(examples, meaning, EXAMPLES_MAX):
+        # an example names something the chapter is about; a concept's sentence on another topic is no example
+        fitting = [(p, u, t) for p, u, t in self._ranked(examples, meaning) if meaning.shared(t)]
+        for p, u, text in fitting[:EXAMPLES_MAX]:
             add("example", p, u, text, note=f"Beispiel aus {', '.join(p.areas)}" if p.areas else "")
 
         # (c) the area's figures that fit the chapter, with their Stand
@@ -487,7 +489,8 @@ class Workspace:
     def _ranked(passages: Sequence[Passage], meaning: _Meaning, limit: int | None = None,
                 ) -> list[tuple[Passage, Unit, str]]:
         """The units of these passages, best fitting the chapter first, each once. A sentence that opens by
-        pointing back ("Diese Bedarfe …") is left out: quoted alone, it would not say what it is about."""
+        pointing back ("Diese Bedarfe …") or one introducing a list ("… folgende Themen:") is left out: quoted
+        alone, it would not say what it is about."""
         seen: set[str] = set()
         scored: list[tuple[float, int, Passage, Unit, str]] = []
         for rank, p in enumerate(passages):
@@ -495,7 +498,7 @@ class Workspace:
             for u in _units(p, headings):
                 text = _clean(u.text)
                 key = heading_key(text)
-                if key in seen or points_back(text):
+                if key in seen or points_back(text) or INTRODUCER.search(text):
                     continue
                 seen.add(key)
                 scored.append((meaning.score(text), rank, p, u, text))
