@@ -105,6 +105,13 @@ _NOT_DOCUMENTED = re.compile(
 )
 
 
+def missing_facts(query: Query, cues: Cues, statement: str) -> list[str]:
+    """The kinds of fact the question insists on (``Query.needs``: a price, opening hours, a contact) that the
+    statement does not state."""
+    return [kind for kind in query.needs if kind in cues.required_facts
+            and not cues.required_facts[kind][1].search(statement)]
+
+
 def says_not_documented(sentence: str) -> bool:
     return bool(_NOT_DOCUMENTED.search(sentence))
 

@@ -24,6 +24,7 @@ from assistant.answer import (
     checklist_section,
     compose,
     lead_evidence,
+    missing_facts,
     normalise_audience,
     rank,
     refusal_text,
@@ -342,7 +343,9 @@ class Assistant:
         judgement, evidence = self.judge(query, passages, similarity, ranking)
         t_gate = time.perf_counter()
         span, notice = "", ""
-        if not passages or not judgement.answerable:
+        # a question insisting on a price, opening hours or a phone number is not answered by a lead without one
+        unstated = missing_facts(query, self.cues, evidence.sentence) if evidence is not None else list(query.needs)
+        if not passages or not judgement.answerable or unstated:
             # a document saying itself that the fact is not documented is quoted
             note = (evidence.sentence, passages[evidence.passage_rank]) \
                 if evidence is not None and evidence.not_documented else None

@@ -60,6 +60,8 @@ class Cues:
     reference_markers: tuple[str, ...] = ()  # a date in such a sentence is when a figure held, not an event
     months: dict[str, int] = field(default_factory=dict)
     vague_months: tuple[str, ...] = ()  # month words that name a part of the year ("Mitte", "Sommer")
+    # kind of fact -> (how a question asks for it, how a sentence states it): price, opening hours, contact
+    required_facts: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, corpus_dir: Path | None = None) -> Cues:
@@ -83,7 +85,14 @@ class Cues:
             reference_markers=_phrases(data.get("reference_markers")),
             months={str(k).lower(): int(v) for k, v in (data.get("months") or {}).items()},
             vague_months=_phrases(data.get("vague_months")),
+            required_facts={str(kind): (_any(spec.get("question")), _any(spec.get("answer")))
+                            for kind, spec in (data.get("required_facts") or {}).items()
+                            if spec.get("question") and spec.get("answer")},
         )
+
+
+def _any(patterns: Iterable[object] | None) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns or ()), re.I)
 
 
 @lru_cache(maxsize=8)
@@ -281,6 +290,7 @@ class Query:
     chapter: tuple[str, str] | None = None  # (doc, section) of a guideline chapter the question names
     upcoming: bool = False  # asks for the next / current event
     asks_year: bool = False  # "in welchem Jahr …": a year is a full answer, not only a day
+    needs: tuple[str, ...] = ()  # kinds of fact the answer must state (price, opening hours, contact)
     english: bool = False
 
     @property
@@ -315,4 +325,5 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         areas=areas, years=tuple(dict.fromkeys(_YEAR.findall(text))),
         chapter=chapter, upcoming=bool(upcoming and upcoming.search(text)), english=is_english(text),
         asks_year=bool(year and year.search(text)),
+        needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
     )

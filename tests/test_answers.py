@@ -226,6 +226,29 @@ def test_a_lead_does_not_open_by_pointing_back(shipped):
     assert not re.match(r"\W*(Dort|Diese[rsmn]?|Dies|Hier|Damit|Dabei)\b", lead), lead
 
 
+@pytest.mark.parametrize("question", [
+    "Wann hat das Stadtteilzentrum in der Rosenbecker Straße auf?",  # opening hours: no time of day in the documents
+    "Welche Telefonnummer hat die Planungskoordination?",  # a contact the documents do not give
+])
+def test_a_question_insisting_on_a_fact_the_documents_lack_is_refused(shipped, question):
+    answer = shipped.ask(question, audience="citizen")
+    assert answer.refused and answer.text.startswith(REFUSAL)
+
+
+def test_a_price_question_is_answered_when_a_sentence_states_an_amount(shipped):
+    answer = shipped.ask("Wie viel Geld stand für Soziale Infrastrukturmaßnahmen bereit?")
+    assert not answer.refused and "Euro" in lead_of(answer)
+
+
+def test_required_facts_are_read_from_the_question():
+    cues = Cues.load(CORPUS)
+    from assistant.query import build_query
+
+    assert build_query("wann hat der treff auf?", cues=cues).needs == ("hours",)
+    assert build_query("Was kostet das?", cues=cues).needs == ("money",)
+    assert build_query("Wann waren die Telefonsprechstunden?", cues=cues).needs == ()  # a date, not a number
+
+
 def test_days_named_in_questions_and_sentences():
     finder = SpanFinder(Cues.load(CORPUS))
     assert finder.days_named("Was war am 3. März los?") == {(3, 3)}
