@@ -202,9 +202,11 @@ def title_like(sentence: str, p: Passage) -> bool:
     return capitalised / len(words) > 0.6
 
 
-def _scope_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring) -> float:
-    """A question about one area or year is not answered by a sentence about another: "a figure for Marzahn-Nord
-    is no answer about Hellersdorf-Nord"; a district-wide figure is a weak answer about one of its areas."""
+def _scope_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring,
+                   asked_days: set[tuple[int, int]]) -> float:
+    """A question about one area, year or day is not answered by a sentence about another: "a figure for
+    Marzahn-Nord is no answer about Hellersdorf-Nord"; a district-wide figure is a weak answer about one of its
+    areas. ``asked_days``: the calendar days the question names (``SpanFinder.days_named``, read once per question)."""
     penalty = 0.0
     if query.areas:
         asked = {a.lower() for a in query.areas}
@@ -214,7 +216,6 @@ def _scope_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, 
             penalty += w.wrong_scope
         elif not named and not context & asked:
             penalty += w.unscoped
-    asked_days = finder.days_named(query.text)
     if asked_days:  # "Was war am 3. März …?": a sentence naming that day answers, one naming other days does not
         days = finder.days_named(sentence)
         if days & asked_days:
@@ -230,6 +231,7 @@ def _scope_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, 
 
 def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Scoring) -> list[_Candidate]:
     top = passages[0].score if passages and passages[0].score > 0 else 1.0
+    asked_days = finder.days_named(query.text)
     out: list[_Candidate] = []
     for rank, p in enumerate(passages):
         heading = p.section.split(" > ")[-1] if p.section else ""
@@ -257,7 +259,7 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
             score = (w.coverage * cov + w.retrieval * (p.score / top) + w.answer_type * strength
                      - (w.long_sentence if len(s) > w.long_chars else 0.0)
                      - (0.0 if alone else w.back_reference)
-                     - _scope_penalty(s, p, query, finder, w))
+                     - _scope_penalty(s, p, query, finder, w, asked_days))
             out.append(_Candidate(s, raw.strip(), rank, pos, score, terms, strength > 0))
     return out
 
@@ -399,7 +401,8 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
         sentence=lead.sentence, passage_rank=lead.passage_rank, score=lead.score,
         runner_up=max((c.score for c in cands if c.sentence != lead.sentence), default=0.0),
         coverage=coverage(query.focus, lead.terms), passage_coverage=coverage(query.focus, context),
-        answer_type=strength, scope_penalty=_scope_penalty(lead.sentence, p, query, finder, scoring),
+        answer_type=strength, scope_penalty=_scope_penalty(lead.sentence, p, query, finder, scoring,
+                                                   finder.days_named(query.text)),
         similarity=max(seen) if seen else None, not_documented=says_not_documented(lead.sentence),
     )
 

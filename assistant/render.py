@@ -10,7 +10,7 @@ import re
 
 from assistant.answer import Answer
 from assistant.citations import Citation
-from assistant.kiez import KiezConfig, KiezPage
+from assistant.kiez import KiezPage
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
 
@@ -111,12 +111,11 @@ def answer_html(answer: Answer, anchor: str) -> str:
     return "".join(f'<p class="gi-kiez-text">{para}</p>' for para in text.split("\n\n") if para.strip())
 
 
-def kiez_html(page: KiezPage, citywide: tuple[str, ...] | None = None) -> str:
+def kiez_html(page: KiezPage, citywide: tuple[str, ...]) -> str:
     """The area page: for each essential question the assistant's cited answer (or its honest refusal with whom
     to ask) and its sources, folded so that the page stays short on a phone; [n] opens and shows its card.
     ``citywide``: the labels of documents for the whole city (assistant/data/kiez.yaml), which the page also uses."""
     area = page.area
-    citywide = KiezConfig.load().citywide if citywide is None else citywide
     wide = f" und den Unterlagen für ganz {' und '.join(html.escape(c) for c in citywide)}" if citywide else ""
     parts = [f"<h2>Mein Kiez: {html.escape(area.name)}</h2>",
              f'<p class="gi-meta">{html.escape(area.kind)} · Antworten für Bürgerinnen und Bürger aus den Unterlagen '

@@ -98,7 +98,7 @@ def test_area_page_is_asked_of_the_assistant_for_that_area_only(invented):
     planned = page.items[0].answer
     assert not planned.refused and "Jugendtreff" in planned.text
     assert guide.page("Nordpark") is page  # cached until the index changes
-    html = kiez_html(page)
+    html = kiez_html(page, CONFIG.citywide)
     assert "Mein Kiez: Nordpark" in html and 'href="#quelle-k1-1"' in html and 'id="quelle-k1-1"' in html
     with pytest.raises(UnknownArea):
         guide.page("Weststadt")
