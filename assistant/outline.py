@@ -34,6 +34,7 @@ from assistant.errors import UserFacingError
 from assistant.records import SourceRecord
 from assistant.retrieval import Filters, Passage, Retriever
 from assistant.sentences import INTRODUCER, LIST_ITEM, Unit, heading_key, split_units
+from assistant.spans import URL
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
@@ -79,7 +80,7 @@ _FIGURE = re.compile(
 
 
 def is_figure(text: str) -> bool:
-    return bool(_FIGURE.search(_URL.sub(" ", text)))
+    return bool(_FIGURE.search(URL.sub(" ", text)))
 
 
 class ChapterNotFound(UserFacingError, LookupError):
@@ -199,9 +200,6 @@ def resolve_chapter(chapters: Sequence[Chapter], wanted: str) -> Chapter:
     raise ChapterNotFound(f"Kapitel „{wanted}“ nicht gefunden. Kapitel des Leitfadens: {names}")
 
 
-_URL = re.compile(r"(?:https?://|www\.)\S+")
-
-
 def _units(p: Passage, headings: Iterable[str], *, introducers: bool = False) -> list[Unit]:
     """The quotable units of a passage: no headings, no reconstruction notice, no bare labels or web addresses,
     no table header rows (the first of several rows: it names the columns, it says nothing), and no short line
@@ -215,7 +213,7 @@ def _units(p: Passage, headings: Iterable[str], *, introducers: bool = False) ->
             and units[i + 1].kind == "row"
         if u.kind == "heading" or header_row or heading_key(text) in keys or RECONSTRUCTION_MARK.search(text) \
                 or (u.kind != "row" and not INTRODUCER.search(text) and title_like(text, p)) \
-                or len(_URL.sub("", text).strip(" |-–:;,.")) < MIN_UNIT_CHARS \
+                or len(URL.sub("", text).strip(" |-–:;,.")) < MIN_UNIT_CHARS \
                 or (not introducers and INTRODUCER.search(text) and len(text) <= INTRODUCER_MAX_CHARS):
             continue
         previous = out[-1] if out else None

@@ -17,8 +17,10 @@ _ANALYZER = Analyzer()
 _WORD = re.compile(r"[0-9A-Za-zÄÖÜäöüß][0-9A-Za-zÄÖÜäöüß.\-]*")
 _YEAR = r"(?:19[5-9]\d|20\d\d)"
 _NUMBER = re.compile(r"(?<![\w.,/-])(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?![\w/]|\.\d)")
-_URL = re.compile(r"(?<![\w@])(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:de|com|org|net|eu|berlin)(?:/[^\s,;)]*)?",
-                  re.I)
+# a web address: any after "http(s)://", else one ending in a common domain ("mein.berlin.de"); also used by the
+# workspace to leave addresses out of its items
+URL = re.compile(r"(?<![\w@])(?:https?://[^\s,;)]+|(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:de|com|org|net|eu|berlin)"
+                 r"(?:/[^\s,;)]*)?)", re.I)
 PARTIAL = 0.5  # answer-type strength of a number next to nothing the question asks about
 YEAR_ONLY = 0.75  # answer-type strength of a bare year or period for "wann" (a day is more specific)
 COUNT_WINDOW = 3  # words around a number in which the counted thing must appear
@@ -160,7 +162,7 @@ class SpanFinder:
         if kind == "organisation":
             return self._named(sentence, query, self._org_words, self._org_endings, abbreviations=True)
         if kind == "place":
-            urls = [(m.start(), m.end()) for m in _URL.finditer(sentence)]
+            urls = [(m.start(), m.end()) for m in URL.finditer(sentence)]
             return urls[0] if urls else self._named(sentence, query, self._place_words, self._place_endings)
         return None
 
