@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from contextlib import contextmanager
 
 import pytest
 from docx import Document
@@ -13,12 +14,26 @@ from tests.conftest import ARTIFACTS
 from tests.test_browser import browser, running  # noqa: F401 - the module's browser fixture and server
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
+DESKTOP = {"width": 1280, "height": 900}
 
 
 def _open_workspace(page, url: str) -> None:
     page.goto(url)
     page.get_by_role("tab", name="Konzept schreiben").click()
     page.locator("#gi-ws .gi-ws-item").first.wait_for(timeout=60_000)
+
+
+@contextmanager
+def _workspace_page(shipped, chromium):
+    """The app, started for the test, and a desktop-size page showing the workspace tab; closed afterwards."""
+    with running(shipped) as url:
+        context = chromium.new_context(viewport=DESKTOP)
+        try:
+            page = context.new_page()
+            _open_workspace(page, url)
+            yield url, page
+        finally:
+            context.close()
 
 
 def _show(page, area: str) -> None:
@@ -35,7 +50,7 @@ def _choose(page, chapter: str, area: str) -> None:
 
 def test_write_a_chapter_tick_note_export_docx_and_keep_it_after_reload(shipped, browser, tmp_path):  # noqa: F811
     with running(shipped) as url:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
         page = context.new_page()
         outside: list[str] = []
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "blob:",
@@ -96,10 +111,7 @@ def test_write_a_chapter_tick_note_export_docx_and_keep_it_after_reload(shipped,
 
 
 def test_reset_asks_first_unsaved_work_is_named_and_notes_of_vanished_items_stay(shipped, browser):  # noqa: F811
-    with running(shipped) as url:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        _open_workspace(page, url)
+    with _workspace_page(shipped, browser) as (url, page):
         _choose(page, "\u20034.3 Bestandsaufnahme und Analyse", "Marzahn-Nord")
         first = page.locator("#gi-ws .gi-ws-item").first
         first.get_by_role("checkbox").check()
@@ -146,14 +158,10 @@ def test_reset_asks_first_unsaved_work_is_named_and_notes_of_vanished_items_stay
         page.locator("#gi-ws .gi-ws-item").first.get_by_role("checkbox").check()
         status = page.locator("#gi-ws .gi-ws-status")
         assert "nicht gespeichert" in status.inner_text() and status.get_attribute("role") == "alert"
-        context.close()
 
 
 def test_a_late_outline_for_an_earlier_choice_is_discarded(shipped, browser):  # noqa: F811
-    with running(shipped) as url:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        _open_workspace(page, url)
+    with _workspace_page(shipped, browser) as (_, page):
         held = []
         # the next outline request (for Marzahn-Nord) is held back until the newer one (Hellersdorf-Nord) is shown
         page.route("**/api/outline", lambda route: held.append(route) if not held else route.continue_())
@@ -171,7 +179,6 @@ def test_a_late_outline_for_an_earlier_choice_is_discarded(shipped, browser):  #
         page.wait_for_timeout(500)
         assert "Hellersdorf-Nord" in page.locator("#gi-ws h2").inner_text()
         assert page.get_by_label("Handlungsraum", exact=True).input_value() == "Hellersdorf-Nord"
-        context.close()
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice missing: `make test` installs it (make office)")
@@ -195,7 +202,7 @@ def test_exported_docx_opens_in_libreoffice(shipped, tmp_path):
 
 def test_chat_copy_gives_the_text_as_read_with_its_sources(shipped, browser):  # noqa: F811
     with running(shipped) as url:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(viewport=DESKTOP)
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
         page = context.new_page()
         page.goto(url)
