@@ -23,7 +23,7 @@ _TOKEN = re.compile(r"[0-9A-Za-zÄÖÜäöüß]+(?:-[0-9A-Za-zÄÖÜäöüß]+)*
 _STEMMER = Stemmer.Stemmer("german")
 # bm25s's German list lacks question words, which every question carries and no passage answers with.
 _STOP = frozenset(STOPWORDS_GERMAN) | frozenset(STOPWORDS_EN) - {"die", "also", "war", "will", "an", "in"} | {
-    "gibt", "gab", "wurde", "wurden", "steht", "stehen", "bitte", "wer", "wie", "was", "wann", "wo", "wozu",
+    "gibt", "gibts", "gab", "wurde", "wurden", "steht", "stehen", "bitte", "wer", "wie", "was", "wann", "wo", "wozu",
     "welche", "welcher", "welches", "welchen", "wieso", "warum", "weshalb", "viele", "viel", "genau", "eigentlich",
     "mal", "denn", "nennt", "nennen", "genannt", "kann", "koennen", "können", "muss", "müssen", "soll", "sollen",
     "ich", "mir", "mich",
@@ -77,17 +77,17 @@ class Analyzer:
         if w in self._split_cache:
             return self._split_cache[w]
         parts: tuple[str, ...] = ()
-        # The head is the right-most part: take the longest head (5+ letters) that is a corpus word.
+        # The head is the right-most part: take the longest head (5+ letters) whose modifier is a corpus word too
+        # (after dropping a linking element: Handlung-s-konzept), so "verwendet" is not "verw" + "endet".
         for cut in range(4, len(w) - 4):
             head, mod = w[cut:], w[:cut]
-            if head in self.vocab or stem(head) in self.vocab:
-                # Drop a linking element (Handlung-s-konzept) only when the shorter form is a corpus word.
-                for link in _LINKERS:
-                    base = mod[: -len(link)] if link and mod.endswith(link) else mod
-                    if len(base) >= 4 and (base in self.vocab or not link):
-                        mod = base
-                        break
-                parts = (mod, head)
+            if head not in self.vocab and stem(head) not in self.vocab:
+                continue
+            base = next((mod[: len(mod) - len(link)] for link in _LINKERS
+                         if mod.endswith(link) and len(mod) - len(link) >= 4 and mod[: len(mod) - len(link)]
+                         in self.vocab), None)
+            if base is not None:
+                parts = (base, head)
                 break
         self._split_cache[w] = parts
         return parts
@@ -112,7 +112,7 @@ def vocabulary_of(texts: Sequence[str]) -> list[str]:
 
 
 # Bump when the analysis changes: a saved index with another version is rebuilt from chroma on open.
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 
 
 class LexicalIndex:

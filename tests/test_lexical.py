@@ -23,6 +23,13 @@ def test_compounds_are_split_against_the_corpus_vocabulary():
     assert analyzer.split_compound("Marzahn") == ()
 
 
+def test_a_compound_split_needs_a_corpus_word_on_both_sides():
+    analyzer = Analyzer(["endet", "Handlung", "Konzept", "theoretisch", "tischen"])
+    assert analyzer.split_compound("verwendet") == ()  # "verw" is no word, though "endet" is
+    assert analyzer.split_compound("theoretischer") == ()
+    assert analyzer.split_compound("Handlungskonzept") == ("handlung", "konzept")  # linking "s" dropped
+
+
 def test_search_finds_compound_parts_typos_and_filters(tmp_path):
     ids = [f"c{i}" for i in range(len(TEXTS))]
     index = LexicalIndex(ids, TEXTS)
