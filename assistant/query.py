@@ -123,7 +123,21 @@ class Concept:
     need: int = 1
 
     def found_in(self, terms: set[str]) -> bool:
-        return self.term in terms or (bool(self.alternatives) and len(self.alternatives & terms) >= self.need)
+        if self.term in terms or _as_head(self.term, terms):
+            return True
+        return bool(self.alternatives) and sum(a in terms or _as_head(a, terms) for a in self.alternatives) >= self.need
+
+
+# A German compound names a kind of its last part: "Stadtteiltreffs" are "Treffs", "Schlüsselmaßnahmen" are
+# "Maßnahmen". Sentence terms are not split against the corpus vocabulary (the composer does not read the index),
+# so a question term also counts as found when it ends a longer sentence term. Shorter stems ("amt", "rat") would
+# match inside unrelated words.
+MIN_HEAD = 4
+MIN_MODIFIER = 3
+
+
+def _as_head(term: str, terms: set[str]) -> bool:
+    return len(term) >= MIN_HEAD and any(len(t) - len(term) >= MIN_MODIFIER and t.endswith(term) for t in terms)
 
 
 _EN_STOP = frozenset(
@@ -161,6 +175,14 @@ def concepts(question: str, lexical: LexicalIndex | None, glossary: Glossary) ->
             alts = frozenset(t for a in alternatives for t in analyzer.terms(a))
             c = out[key]
             out[key] = Concept(key, c.weight, c.alternatives | alts, need=1)
+    if lexical is not None:
+        # A word the corpus lacks but the glossary translates ("Kohle" -> Geld, Finanzierung) is as telling as its
+        # most common translation, not as rare as an unknown word: otherwise any sentence naming money outweighs
+        # the rest of the question ("gibts Kohle für Nachbarschaftsprojekte").
+        for key, c in out.items():
+            known = [lexical.idf(a) for a in c.alternatives if a in lexical.df]
+            if key not in lexical.df and known:
+                out[key] = Concept(key, min(known), c.alternatives, c.need)
     return list(out.values())
 
 

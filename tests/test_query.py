@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from assistant.glossary import Glossary
-from assistant.query import Cues, answer_type, build_query, named_chapter, rewrite_followup
+from assistant.lexical import LexicalIndex
+from assistant.query import Concept, Cues, answer_type, build_query, concepts, named_chapter, rewrite_followup
 from assistant.spans import SpanFinder, older_than, past_dates
 from tests.conftest import CORPUS
 
@@ -84,6 +85,25 @@ def test_query_carries_focus_areas_years_and_expansions():
     assert "wie" not in terms and "viele" not in terms  # question words are no focus terms
 
 
+def test_a_question_term_is_found_as_the_head_of_a_longer_word():
+    assert Concept("treff", 1.0).found_in({"stadtteiltreff"})  # "Stadtteiltreffs" are "Treffs"
+    assert Concept("massnahm", 1.0).found_in({"schlusselmassnahm"})
+    assert not Concept("treff", 1.0).found_in({"treffpunkt"})  # only the last part names the kind
+    assert not Concept("amt", 1.0).found_in({"jugendamt"})  # too short to tell from a word's inside
+    assert Concept("kohl", 1.0, frozenset({"geld"})).found_in({"fordergeld"})
+
+
+def test_a_word_only_the_glossary_knows_weighs_like_its_translation():
+    texts = ["Der Fonds gibt Geld für Nachbarschaftsprojekte.", "Geld für Vereine.", "Die Seilbahn fährt.",
+             "Der Platz wird neu gestaltet."]
+    lexical = LexicalIndex([f"c{i}" for i in range(len(texts))], texts)
+    glossary = Glossary(synonyms={"Kohle": ("Geld",)})
+    weights = {c.term: c.weight for c in concepts("Kohle für Nachbarschaftsprojekte", lexical, glossary)}
+    assert weights["kohl"] == pytest.approx(lexical.idf("geld"))  # not the double weight of an unknown word
+    unknown = {c.term: c.weight for c in concepts("Kohle für Nachbarschaftsprojekte", lexical, Glossary())}
+    assert unknown["kohl"] > weights["kohl"]
+
+
 def test_followup_is_rewritten_and_keeps_its_own_question_word():
     hist = [{"role": "user", "content": "Wann wurde das Konzept für Hellersdorf-Nord erstellt?"}]
     query = q("Und in Marzahn-Nord?", history=hist)
@@ -139,3 +159,9 @@ def test_dates_are_compared_with_an_injected_today():
     assert not older_than("März 2022", 3, date(2024, 6, 1), FINDER)
     assert older_than("2020/21 (amtlicher Leitfaden)", 3, date(2025, 1, 1), FINDER)
     assert not older_than("ohne Datum", 3, date(2026, 1, 1), FINDER)
+
+
+def test_a_neighbourhood_called_viertel_is_no_number():
+    question = q("Wie viele Menschen wohnen im Gelben Viertel?")
+    assert FINDER.strength("number", "Die Gegend liegt nördlich vom Gelben Viertel.", question) == 0.0
+    assert FINDER.strength("number", "Im Gelben Viertel wohnen 3.000 Menschen.", question) == 1.0
