@@ -123,21 +123,7 @@ class Concept:
     need: int = 1
 
     def found_in(self, terms: set[str]) -> bool:
-        if self.term in terms or _as_head(self.term, terms):
-            return True
-        return bool(self.alternatives) and sum(a in terms or _as_head(a, terms) for a in self.alternatives) >= self.need
-
-
-# A German compound names a kind of its last part: "Stadtteiltreffs" are "Treffs", "Schlüsselmaßnahmen" are
-# "Maßnahmen". Sentence terms are not split against the corpus vocabulary (the composer does not read the index),
-# so a question term also counts as found when it ends a longer sentence term. Shorter stems ("amt", "rat") would
-# match inside unrelated words.
-MIN_HEAD = 4
-MIN_MODIFIER = 3
-
-
-def _as_head(term: str, terms: set[str]) -> bool:
-    return len(term) >= MIN_HEAD and any(len(t) - len(term) >= MIN_MODIFIER and t.endswith(term) for t in terms)
+        return self.term in terms or (bool(self.alternatives) and len(self.alternatives & terms) >= self.need)
 
 
 _EN_STOP = frozenset(

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.glossary import Glossary
 from assistant.lexical import LexicalIndex
-from assistant.query import Concept, Cues, answer_type, build_query, concepts, named_chapter, rewrite_followup
+from assistant.query import Cues, answer_type, build_query, concepts, named_chapter, rewrite_followup
 from assistant.spans import SpanFinder, older_than, past_dates
 from tests.conftest import CORPUS
 
@@ -83,14 +83,6 @@ def test_query_carries_focus_areas_years_and_expansions():
     terms = {c.term for c in query.focus}
     assert {"schlusselmassnahm", "ihk"} <= terms
     assert "wie" not in terms and "viele" not in terms  # question words are no focus terms
-
-
-def test_a_question_term_is_found_as_the_head_of_a_longer_word():
-    assert Concept("treff", 1.0).found_in({"stadtteiltreff"})  # "Stadtteiltreffs" are "Treffs"
-    assert Concept("massnahm", 1.0).found_in({"schlusselmassnahm"})
-    assert not Concept("treff", 1.0).found_in({"treffpunkt"})  # only the last part names the kind
-    assert not Concept("amt", 1.0).found_in({"jugendamt"})  # too short to tell from a word's inside
-    assert Concept("kohl", 1.0, frozenset({"geld"})).found_in({"fordergeld"})
 
 
 def test_a_word_only_the_glossary_knows_weighs_like_its_translation():
