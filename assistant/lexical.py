@@ -83,9 +83,8 @@ class Analyzer:
             head, mod = w[cut:], w[:cut]
             if head not in self.vocab and stem(head) not in self.vocab:
                 continue
-            base = next((mod[: len(mod) - len(link)] for link in _LINKERS
-                         if mod.endswith(link) and len(mod) - len(link) >= 4 and mod[: len(mod) - len(link)]
-                         in self.vocab), None)
+            bases = (mod[: len(mod) - len(link)] for link in _LINKERS if mod.endswith(link))
+            base = next((b for b in bases if len(b) >= 4 and b in self.vocab), None)
             if base is not None:
                 parts = (base, head)
                 break

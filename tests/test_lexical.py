@@ -24,9 +24,9 @@ def test_compounds_are_split_against_the_corpus_vocabulary():
 
 
 def test_a_compound_split_needs_a_corpus_word_on_both_sides():
-    analyzer = Analyzer(["endet", "Handlung", "Konzept", "theoretisch", "tischen"])
+    analyzer = Analyzer(["endet", "Handlung", "Konzept", "Tischer"])
     assert analyzer.split_compound("verwendet") == ()  # "verw" is no word, though "endet" is
-    assert analyzer.split_compound("theoretischer") == ()
+    assert analyzer.split_compound("theoretischer") == ()  # nor is "theore", though "Tischer" is
     assert analyzer.split_compound("Handlungskonzept") == ("handlung", "konzept")  # linking "s" dropped
 
 
