@@ -27,6 +27,7 @@ from pathlib import Path
 from assistant.citations import LEGEND, TAGS, Citation, answer_units, content_terms, row_as_prose
 from assistant.errors import UserFacingError
 from assistant.glossary import Contact, Glossary
+from assistant.places import Relation
 from assistant.query import (  # noqa: F401  (re-exported: the ask path and tests import them from here)
     Concept,
     Cues,
@@ -68,6 +69,9 @@ class Scoring:
     dense_candidates: int = 8
     wrong_scope: float = 0.6  # the sentence is about another area or year than the one asked about
     unscoped: float = 0.15  # the question names an area, the sentence and its passage name none
+    # a lead about the asked place must hold at least this share of what the best sentence about another place
+    # holds of the question's other terms; else the documents answer only for that other place
+    place_topic_share: float = 0.5
     named_day: float = 0.3  # bonus: the sentence names the calendar day the question names
     long_sentence: float = 0.1  # penalty for sentences longer than ``long_chars``
     back_reference: float = 0.2  # penalty for a sentence that opens by pointing back ("Dort …", "Diese …")
@@ -174,6 +178,7 @@ class _Candidate:
     score: float
     terms: set[str]
     typed: bool = False  # holds what the question word asks for
+    place_penalty: float = 0.0  # the part of the score's scope penalty that is about places
 
 
 def _clean(sentence: str, audience: str) -> str:
@@ -202,20 +207,36 @@ def title_like(sentence: str, p: Passage) -> bool:
     return capitalised / len(words) > 0.6
 
 
+def place_scope(sentence: str, p: Passage, asked: Sequence[str], finder: SpanFinder,
+                ) -> tuple[Relation | None, list[str]]:
+    """Where the sentence is, relative to the ``asked`` places, and the places that say so: those the sentence
+    names, else those of its heading and title, else its document's areas. (None, []) when none names a place."""
+    gazetteer = finder.places
+    where = finder.places_in(sentence) or finder.places_in(f"{p.title} {p.section}") \
+        or [a for a in p.areas if a in gazetteer.parents]
+    return gazetteer.best_relation(where, asked), where
+
+
+def _place_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring) -> float:
+    """A sentence about another place is no answer; one about no place, or about the district for one of its
+    areas, is a weak one, but only for the corpus's own areas: for a district or Ortsteil named in passing
+    ("Wo in Hellersdorf …") a sentence naming no place is often the answer (measured on evals/dev.jsonl)."""
+    if not query.places:
+        return 0.0
+    relation, _ = place_scope(sentence, p, query.places, finder)
+    if relation is Relation.OTHER:
+        return w.wrong_scope
+    if query.areas and relation is not Relation.SAME:
+        return w.unscoped
+    return 0.0
+
+
 def _scope_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring,
                    asked_days: set[tuple[int, int]]) -> float:
     """A question about one area, year or day is not answered by a sentence about another: "a figure for
     Marzahn-Nord is no answer about Hellersdorf-Nord"; a district-wide figure is a weak answer about one of its
     areas. ``asked_days``: the calendar days the question names (``SpanFinder.days_named``, read once per question)."""
-    penalty = 0.0
-    if query.areas:
-        asked = {a.lower() for a in query.areas}
-        named = {a.lower() for a in finder.areas_in(sentence)}
-        context = {a.lower() for a in (*p.areas, *finder.areas_in(f"{p.title} {p.section}"))}
-        if (named and not named & asked) or (not named and context and not context & asked):
-            penalty += w.wrong_scope
-        elif not named and not context & asked:
-            penalty += w.unscoped
+    penalty = _place_penalty(sentence, p, query, finder, w)
     if asked_days:  # "Was war am 3. März …?": a sentence naming that day answers, one naming other days does not
         days = finder.days_named(sentence)
         if days & asked_days:
@@ -260,7 +281,8 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
                      - (w.long_sentence if len(s) > w.long_chars else 0.0)
                      - (0.0 if alone else w.back_reference)
                      - _scope_penalty(s, p, query, finder, w, asked_days))
-            out.append(_Candidate(s, raw.strip(), rank, pos, score, terms, strength > 0))
+            out.append(_Candidate(s, raw.strip(), rank, pos, score, terms, strength > 0,
+                                  _place_penalty(s, p, query, finder, w)))
     return out
 
 
@@ -270,6 +292,10 @@ def _rerank_by_meaning(cands: list[_Candidate], similarity: Callable[[list[str]]
     if similarity is None or not cands:
         return
     head = cands[: w.dense_candidates]
+    # the best sentences before the place penalty too: whether the documents answer for another place
+    # (``_answered_elsewhere``) is judged on their full scores
+    blind = sorted(cands, key=lambda c: -(c.score + c.place_penalty))[: w.dense_candidates]
+    head += [c for c in blind if c not in head]
     for c, sim in zip(head, similarity([c.raw for c in head]), strict=True):
         if math.isnan(sim):
             continue  # no stored vector for this unit (an index built before unit vectors)
@@ -379,6 +405,8 @@ class LeadEvidence:
     passage_coverage: float  # … in its whole passage with section heading and title
     answer_type: float  # strength of the expected answer type in the sentence (0 when none is expected)
     scope_penalty: float  # about another area or year than the question names
+    other_places: tuple[str, ...]  # the places it is about when none of them is or contains or lies in an asked one
+    other_years: tuple[str, ...]  # the years it names when the question asks about another year
     similarity: float | None  # best dense similarity of a candidate sentence; None without the hook
     not_documented: bool  # the sentence is a document saying the fact is not documented
 
@@ -397,6 +425,7 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
     p = passages[lead.passage_rank]
     context = content_terms(p.text) | content_terms(p.section) | content_terms(p.title)
     strength = finder.strength(query.answer_type, lead.sentence, query) if query.answer_type else 0.0
+    elsewhere = _answered_elsewhere(query, passages, lead, cands, finder, scoring) if query.places else ()
     return LeadEvidence(
         sentence=lead.sentence, passage_rank=lead.passage_rank, score=lead.score,
         runner_up=max((c.score for c in cands if c.sentence != lead.sentence), default=0.0),
@@ -404,7 +433,51 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
         answer_type=strength, scope_penalty=_scope_penalty(lead.sentence, p, query, finder, scoring,
                                                    finder.days_named(query.text)),
         similarity=max(seen) if seen else None, not_documented=says_not_documented(lead.sentence),
+        other_places=elsewhere, other_years=_other_years(query, lead.sentence, finder),
     )
+
+
+def _other_years(query: Query, sentence: str, finder: SpanFinder) -> tuple[str, ...]:
+    """The years the sentence names, when the question asks about a year ("im Jahr 2020") and the sentence names
+    only others ("Ende 2024"): the documents give the figure for another time. Empty otherwise, and for a
+    sentence naming no year (it may hold for any time)."""
+    if not query.asked_years:
+        return ()
+    named: set[int] = set()
+    for first, last, _ in finder.dates(sentence):
+        named.update(range(first.year, last.year + 1))
+    if not named or named & {int(y) for y in query.asked_years}:
+        return ()
+    return tuple(str(y) for y in sorted(named))
+
+
+def _answered_elsewhere(query: Query, passages: list[Passage], lead: _Candidate, cands: list[_Candidate],
+                        finder: SpanFinder, w: Scoring) -> tuple[str, ...]:
+    """The other places the documents answer the question for, when they do not answer it for the asked one:
+    the lead is about another place, or the lead names none of the asked places (nor an area inside one) while
+    the best sentence without the place penalty is about another place ("Arbeitslosigkeit in Spandau?": the
+    documents only give the figure for Marzahn-Hellersdorf). Empty when the question is answered for its place."""
+    relation, where = place_scope(lead.sentence, passages[lead.passage_rank], query.places, finder)
+    if relation is Relation.OTHER:
+        return tuple(where)
+    stating = [c for c in cands if len(re.findall(r"\w+", c.sentence)) >= w.min_lead_words]
+    blind = max(stating, key=lambda c: c.score + c.place_penalty, default=None)
+    if blind is None or blind is lead:
+        return ()
+    # what the question asks about the place: its focus terms that are not the place's own name
+    place_terms = content_terms(" ".join(query.places))
+    topic = [c for c in query.focus if c.term not in place_terms]
+
+    def held(c: _Candidate) -> float:  # as the lead score counts it: the sentence, and partly its heading and title
+        p = passages[c.passage_rank]
+        own = coverage(topic, c.terms)
+        return own + w.context_share * (coverage(topic, c.terms | content_terms(p.section) | content_terms(p.title))
+                                        - own)
+
+    if relation in (Relation.SAME, Relation.INSIDE) and held(lead) >= w.place_topic_share * held(blind):
+        return ()  # the lead is about the place and about what is asked
+    relation, where = place_scope(blind.sentence, passages[blind.passage_rank], query.places, finder)
+    return tuple(where) if relation is Relation.OTHER else ()
 
 
 def _supporting(query: Query, lead: _Candidate, cands: list[_Candidate], w: Scoring) -> list[_Candidate]:
@@ -570,10 +643,15 @@ def _checklist(section: list[Passage], passages: list[Passage]) -> tuple[str, li
 # ---------------------------------------------------------------- refusal
 
 def refusal_text(glossary: Glossary, passages: list[Passage], audience: str,
-                 note: tuple[str, Passage] | None = None) -> tuple[str, list[Citation]]:
+                 note: tuple[str, Passage] | None = None,
+                 elsewhere: tuple[Sequence[str], Sequence[str]] | None = None) -> tuple[str, list[Citation]]:
     """The honest "not in the documents" answer: where to ask, and the closest documents. ``note`` is a
-    sentence in which a document itself says the information is not documented; it is quoted as [1]."""
+    sentence in which a document itself says the information is not documented; it is quoted as [1].
+    ``elsewhere``: (the places asked about, the other places the closest statement is about)."""
     lines = [REFUSAL]
+    if elsewhere and elsewhere[0] and elsewhere[1]:
+        asked, other = elsewhere
+        lines[0] += (f" Die nächstliegende Angabe betrifft {_joined(other)}, nicht {_joined(asked)}.")
     citations: list[Citation] = []
     if note:
         sentence, passage = note
@@ -597,3 +675,8 @@ def refusal_text(glossary: Glossary, passages: list[Passage], audience: str,
     if citations:
         lines.append("Am nächsten kommen diese Dokumente: " + "; ".join(f"„{c.title}“" for c in citations) + ".")
     return "\n\n".join(lines), citations
+
+
+def _joined(names: Sequence[str]) -> str:
+    names = list(dict.fromkeys(names))
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} und {names[-1]}"

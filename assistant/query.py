@@ -19,6 +19,7 @@ import yaml
 
 from assistant.glossary import Glossary
 from assistant.lexical import Analyzer, stem
+from assistant.places import load_gazetteer
 
 if TYPE_CHECKING:
     from assistant.lexical import LexicalIndex
@@ -35,6 +36,8 @@ _FOLLOWUP_START = re.compile(r"^\s*(und|aber|and|what about|und was ist mit|was 
                              r"auch|dort|da)\b", re.I)
 _YEAR = re.compile(r"(?<![\d.])(19[5-9]\d|20\d\d)(?![\d.])")
 _ANALYZER = Analyzer()
+YEAR_BOUND_REACH = 12  # characters around a year in which "seit", "bis" … make it a bound
+EXCLUSION_WINDOW = 4  # words after "außer", "neben" … in which the excluded place stands ("außer dem Bezirk Mitte")
 
 
 # ---------------------------------------------------------------- cue data
@@ -58,6 +61,8 @@ class Cues:
     upcoming: tuple[str, ...] = ()
     past_markers: tuple[str, ...] = ()
     reference_markers: tuple[str, ...] = ()  # a date in such a sentence is when a figure held, not an event
+    place_exclusion: tuple[str, ...] = ()  # "außer", "neben": the place named next is not the one asked about
+    year_bounds: tuple[str, ...] = ()  # "seit", "bis": the year named next bounds a period, it is not asked about
     months: dict[str, int] = field(default_factory=dict)
     vague_months: tuple[str, ...] = ()  # month words that name a part of the year ("Mitte", "Sommer")
     # kind of fact -> (how a question asks for it, how a sentence states it): price, opening hours, contact
@@ -83,6 +88,8 @@ class Cues:
             upcoming=_phrases(data.get("upcoming")),
             past_markers=_phrases(data.get("past_markers")),
             reference_markers=_phrases(data.get("reference_markers")),
+            place_exclusion=_phrases(data.get("place_exclusion")),
+            year_bounds=_phrases(data.get("year_bounds")),
             months={str(k).lower(): int(v) for k, v in (data.get("months") or {}).items()},
             vague_months=_phrases(data.get("vague_months")),
             required_facts={str(kind): (_any(spec.get("question")), _any(spec.get("answer")))
@@ -202,11 +209,12 @@ def rewrite_followup(question: str, history: list | None, glossary: Glossary) ->
     is_followup = bool(_FOLLOWUP_START.match(question)) or len(words) <= 4
     if not is_followup:
         return question
-    new_areas, old_areas = glossary.areas_in(question), glossary.areas_in(last)
+    places = load_gazetteer(glossary.areas)
+    new_areas, old_areas = places.places_in(question), places.places_in(last)
     if new_areas and old_areas and set(new_areas) != set(old_areas):
         rewritten = last
         for old in old_areas:
-            rewritten = re.sub(re.escape(old), new_areas[0], rewritten, flags=re.I)
+            rewritten = places.replace(rewritten, old, new_areas[0])
         return rewritten
     rest = _FOLLOWUP_START.sub("", question).strip(" ?.!")
     return f"{last} {rest}".strip()
@@ -294,7 +302,9 @@ class Query:
     subject: tuple[str, ...] = ()  # focus terms after the question word: what "Was ist …?" asks to define
     expansions: tuple[str, ...] = ()  # the glossary's long forms and synonyms added to the search
     areas: tuple[str, ...] = ()  # the areas (Handlungsräume) the question names
+    places: tuple[str, ...] = ()  # every place it asks about (areas, districts, Ortsteile; see assistant/places.py)
     years: tuple[str, ...] = ()  # the years the question names
+    asked_years: tuple[str, ...] = ()  # … as the time asked about ("im Jahr 2020"), not as a bound ("seit 2015")
     chapter: tuple[str, str] | None = None  # (doc, section) of a guideline chapter the question names
     upcoming: bool = False  # asks for the next / current event
     asks_year: bool = False  # "in welchem Jahr …": a year is a full answer, not only a day
@@ -304,6 +314,36 @@ class Query:
     @property
     def expanded(self) -> str:
         return f"{self.text} ({'; '.join(self.expansions)})" if self.expansions else self.text
+
+
+def asked_places(text: str, glossary: Glossary, cues: Cues) -> tuple[str, ...]:
+    """The places a question asks about: those it names, except a place it excludes ("außer Marzahn-Nord",
+    "neben dem Wedding": the answer is about other places)."""
+    gazetteer = load_gazetteer(glossary.areas)
+    named = gazetteer.places_in(text)
+    excluding = phrase_pattern(cues.place_exclusion)
+    if excluding is not None:
+        for m in excluding.finditer(text):
+            after = " ".join(text[m.end():].split()[:EXCLUSION_WINDOW])
+            named = [p for p in named if p not in gazetteer.places_in(after)]
+    return tuple(named)
+
+
+def asked_years(text: str, cues: Cues) -> tuple[str, ...]:
+    """The years a question asks about as a point in time: "im Jahr 2020", "2018"; not "seit 2015", "bis 2027",
+    "2025 bis 2027" (a bound or a period is answered by sentences on other years too)."""
+    bound = phrase_pattern(cues.year_bounds)
+    out: list[str] = []
+    for m in _YEAR.finditer(text):
+        before = text[max(0, m.start() - YEAR_BOUND_REACH):m.start()]
+        after = text[m.end():m.end() + YEAR_BOUND_REACH]
+        if bound is not None and (bound.search(before.split()[-1] if before.split() else "") or
+                                  bound.match(after.strip())):
+            continue
+        if re.match(r"\s*[/–-]\s*\d", after) or re.search(r"\d\s*[/–-]\s*$", before):
+            continue  # one end of a period ("2025–2027", "2019/2020")
+        out.append(m.group(1))
+    return tuple(dict.fromkeys(out))
 
 
 def build_query(question: str, *, history: list | None = None, audience: str = "general",
@@ -322,15 +362,18 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
     year = phrase_pattern(cues.year_question)
     focus = concepts(text, lexical, glossary)
     areas = tuple(glossary.areas_in(text))
+    places = asked_places(text, glossary, cues)
     if not areas and filters is not None:
         # a search limited to one area (the citizen's Kiez, the area filter) asks about that area: a sentence about
         # another area, quoted from a city-wide document, is no answer
         limited = [a for a in filters.areas if a in glossary.areas]
         areas = tuple(limited) if len(limited) == 1 else ()
+        places = places or areas
     return Query(
         question=question, text=text, audience=audience, filters=filters, answer_type=kind,
         focus=focus, subject=subject_terms(text, focus, cues, kind), expansions=expansions,
-        areas=areas, years=tuple(dict.fromkeys(_YEAR.findall(text))),
+        areas=areas, places=places, years=tuple(dict.fromkeys(_YEAR.findall(text))),
+        asked_years=asked_years(text, cues),
         chapter=chapter, upcoming=bool(upcoming and upcoming.search(text)), english=is_english(text),
         asks_year=bool(year and year.search(text)),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),

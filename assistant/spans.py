@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.lexical import Analyzer, stem
+from assistant.places import load_gazetteer
 from assistant.query import Cues, Query, phrase_pattern
 
 _ANALYZER = Analyzer()
@@ -57,6 +58,7 @@ class SpanFinder:
         self._org_endings = tuple(e.lower() for e in self.cues.endings.get("organisation", ()))
         self._place_words = {w.lower() for w in self.cues.words.get("place", ())}
         self._place_endings = tuple(e.lower() for e in self.cues.endings.get("place", ()))
+        self.places = load_gazetteer(tuple(self.areas))
 
     @classmethod
     def for_cues(cls, cues: Cues, areas: tuple[str, ...] = ()) -> SpanFinder:
@@ -66,9 +68,9 @@ class SpanFinder:
         return _FINDERS[key]
 
     # ---- places and years a text names
-    def areas_in(self, text: str) -> list[str]:
-        low = text.lower().replace(" ", "-")
-        return [a for a in self.areas if a.lower() in low]
+    def places_in(self, text: str) -> list[str]:
+        """Districts, Ortsteile and the corpus's areas the text names (``assistant/places.py``)."""
+        return self.places.places_in(text)
 
     def years_in(self, text: str) -> list[str]:
         return [m.group(1) for m in self._year.finditer(text)]

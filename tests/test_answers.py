@@ -235,6 +235,34 @@ def test_a_question_insisting_on_a_fact_the_documents_lack_is_refused(shipped, q
     assert answer.refused and answer.text.startswith(REFUSAL)
 
 
+@pytest.mark.parametrize(("question", "asked"), [
+    ("Wie hoch ist die Arbeitslosigkeit in Neukölln?", "Neukölln"),  # the documents give the district's figure only
+    ("Wie viele Einwohner hat Reinickendorf?", "Reinickendorf"),
+])
+def test_a_figure_for_another_place_is_no_answer(shipped, question, asked):
+    answer = shipped.ask(question, audience="citizen")
+    assert answer.refused and answer.text.startswith(REFUSAL)
+    # the refusal says for which place the documents do have it
+    assert re.search(rf"Die nächstliegende Angabe betrifft [^.]+, nicht {asked}\.", answer.text), answer.text
+
+
+def test_a_figure_for_another_year_is_no_answer(shipped):
+    answer = shipped.ask("Wie hoch war die Kinderarmut in Hellersdorf-Nord im Jahr 2019?", audience="citizen")
+    assert answer.refused and "Die nächstliegende Angabe betrifft 2024, nicht 2019." in answer.text, answer.text
+    answer = shipped.ask("Wie hoch war die Arbeitslosigkeit in Marzahn-Hellersdorf Ende 2019?")
+    assert not answer.refused and "6,3 %" in lead_of(answer), answer.text
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("Wie hoch ist die Arbeitslosigkeit in Marzahn-Hellersdorf?", "6,3 %"),
+    ("Wie hoch ist die Kinderarmut in der Bezirksregion Hellersdorf-Nord?", "36,8 %"),
+    ("Wie viele Menschen wohnen im Ortsteil Hellersdorf?", "85.500"),
+])
+def test_a_figure_for_the_asked_place_is_the_answer(shipped, question, fact):
+    answer = shipped.ask(question, audience="citizen")
+    assert not answer.refused and fact in lead_of(answer), answer.text
+
+
 def test_a_price_question_is_answered_when_a_sentence_states_an_amount(shipped):
     answer = shipped.ask("Wie viel Geld stand für Soziale Infrastrukturmaßnahmen bereit?")
     assert not answer.refused and "Euro" in lead_of(answer)

@@ -1,0 +1,127 @@
+"""The places a text names, and how two places relate: the same place, one inside the other, or unrelated.
+
+Issue 8 asks that "a figure for Marzahn-Nord is no answer about Hellersdorf-Nord, a figure for the whole district is
+no answer about one of its areas". That needs to know which names are places and which place lies in which; the
+corpus glossary only knows its own Handlungsräume, so "Wie hoch ist die Arbeitslosigkeit in Spandau?" used to get
+the Marzahn-Hellersdorf figure. The places come from ``assistant/data/orte-berlin.yaml`` (public administrative
+facts: districts, their Ortsteile, smaller named areas) plus the corpus's own areas. Written here because no
+maintained German gazetteer package ships offline; the matching is a regular expression over known names.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+import yaml
+
+PLACES_FILE = Path(__file__).resolve().parent / "data" / "orte-berlin.yaml"
+# before an ambiguous name ("Mitte", "Buch"): the words that make it a place
+_AMBIGUOUS_PREFIX = r"(?:Bezirks?|Ortsteils?|Ortsteil|Berlin)[\s-]+"
+_CACHE_SIZE = 4096  # texts whose places are remembered (sentences of the corpus are scored again and again)
+
+
+class Relation(Enum):
+    SAME = "same"
+    INSIDE = "inside"  # the place lies in the asked one (a Bezirksregion for a question about its district)
+    AROUND = "around"  # the place contains the asked one (the district's figure for a question about an area)
+    OTHER = "other"
+
+
+def _name_pattern(name: str) -> str:
+    """A regular expression for one name as people write it: hyphen or space between its parts, an inflected
+    adjective in front ("im Märkischen Viertel"), a genitive s ("Spandaus")."""
+    parts = re.split(r"[-\s]+", name)
+    if len(parts) > 1 and parts[0].endswith("es") and parts[0][:1].isupper():
+        parts[0] = re.escape(parts[0][:-2]) + "(?:es|en|e|em)"
+    else:
+        parts[0] = re.escape(parts[0])
+    body = r"[-\s]+".join([parts[0], *(re.escape(p) for p in parts[1:])])
+    return body + "s?"
+
+
+@dataclass(frozen=True, eq=False)  # identity equality and hash: one object per loaded file (a cache key)
+class Gazetteer:
+    parents: dict[str, str]  # place -> the place it lies in ("" for a district or a place of unknown location)
+    ambiguous: frozenset[str] = frozenset()
+    _names: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def build(cls, parents: dict[str, str], ambiguous: Iterable[str] = ()) -> Gazetteer:
+        names = tuple(sorted(parents, key=len, reverse=True))  # longest first: "Marzahn-Nord" before "Marzahn"
+        amb = frozenset(ambiguous)
+        alternatives = [
+            f"(?P<p{i}>{_AMBIGUOUS_PREFIX if n in amb else ''}{_name_pattern(n)})" for i, n in enumerate(names)]
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.I) if names else None
+        return cls(dict(parents), amb, names, pattern)
+
+    def places_in(self, text: str) -> list[str]:
+        """The places the text names, each once, in order of first mention."""
+        return list(_places_in(self, text))
+
+    def replace(self, text: str, old: str, new: str) -> str:
+        """``text`` with every mention of the place ``old`` (as ``places_in`` finds it) written as ``new``."""
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(
+            lambda m: new if self._names[int(m.lastgroup[1:])] == old else m.group(0), text)  # type: ignore[index]
+
+    def ancestors(self, place: str) -> list[str]:
+        out: list[str] = []
+        parent = self.parents.get(place, "")
+        while parent and parent not in out and parent != place:
+            out.append(parent)
+            parent = self.parents.get(parent, "")
+        return out
+
+    def relation(self, place: str, asked: str) -> Relation:
+        if place == asked:
+            return Relation.SAME
+        if asked in self.ancestors(place):
+            return Relation.INSIDE
+        if place in self.ancestors(asked):
+            return Relation.AROUND
+        return Relation.OTHER
+
+    def best_relation(self, places: Iterable[str], asked: Iterable[str]) -> Relation | None:
+        """The closest relation between any of ``places`` and any asked place; None when ``places`` is empty."""
+        order = (Relation.SAME, Relation.INSIDE, Relation.AROUND, Relation.OTHER)
+        found = {self.relation(p, a) for p in places for a in asked}
+        return next((r for r in order if r in found), None)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _places_in(gazetteer: Gazetteer, text: str) -> tuple[str, ...]:
+    if gazetteer._pattern is None:
+        return ()
+    found: dict[str, None] = {}
+    for m in gazetteer._pattern.finditer(text):
+        found[gazetteer._names[int(m.lastgroup[1:])]] = None  # type: ignore[index]
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=8)
+def load_gazetteer(extra: Sequence[str] = (), path: Path = PLACES_FILE) -> Gazetteer:
+    """Berlin's places from ``path`` plus ``extra`` (the corpus glossary's areas; a name unknown to the file is a
+    place of its own, related only to itself). ``extra`` must be a tuple (it is a cache key)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data = data or {}
+    parents: dict[str, str] = {}
+    city = str(data.get("stadt") or "")
+    if city:
+        parents[city] = ""
+    for district, localities in (data.get("bezirke") or {}).items():
+        parents.setdefault(str(district), city)
+        for locality in localities or ():
+            if str(locality) != str(district):
+                parents[str(locality)] = str(district)
+    for area, inside in (data.get("teilgebiete") or {}).items():
+        parents[str(area)] = str(inside)
+    for area in extra:
+        parents.setdefault(str(area), "")
+    return Gazetteer.build(parents, (str(x) for x in data.get("mehrdeutig") or ()))
