@@ -43,6 +43,10 @@ from assistant.spans import SpanFinder, older_than, past_dates
 
 REFUSAL = "Dazu steht in den vorliegenden Unterlagen nichts."
 ONLY_PAST = "Die Unterlagen nennen nur vergangene Termine"
+CLOSEST = "Die nächstliegende Angabe betrifft"
+# why a lead without the asked kind of answer is none (the kinds listed in cues.yaml's ``required_types``)
+MISSING_TYPE = {"number": "Eine Zahl dazu nennen sie nicht.", "date": "Ein Datum dazu nennen sie nicht.",
+                "place": "Einen Ort dazu nennen sie nicht.", "organisation": "Eine zuständige Stelle nennen sie nicht."}
 MAX_LISTED_DATES = 4
 GUIDELINE_TYPE = "Leitfaden"  # the document type whose chapters the staff checklist follows
 AUDIENCES = {
@@ -185,7 +189,8 @@ def _clean(sentence: str, audience: str) -> str:
     s = re.sub(r"^[•▪*–-]\s*", "", sentence.strip())
     s = re.sub(r"\s{2,}", " ", s)
     if audience == "citizen":
-        s = TAGS.sub(" ", s).strip()
+        # a tag before the full stop ("bis zu 40 % [GI].") leaves no space before it
+        s = re.sub(r"\s+([.,;:!?])", r"\1", TAGS.sub(" ", s)).strip()
     return s
 
 
@@ -642,16 +647,30 @@ def _checklist(section: list[Passage], passages: list[Passage]) -> tuple[str, li
 
 # ---------------------------------------------------------------- refusal
 
+def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> str | None:
+    """Why the documents do not answer although the gate let the question pass, as a sentence for the user; None
+    when nothing speaks against the lead. The lead is about another place or year than asked, or it lacks the kind
+    of answer the question word requires (``required_types`` in cues.yaml: a "wie viele" question is not answered
+    by a sentence without a number)."""
+    if evidence is None:
+        return None
+    if evidence.other_places and query.places:
+        return f"{CLOSEST} {_joined(evidence.other_places)}, nicht {_joined(query.places)}."
+    if evidence.other_years and query.asked_years:
+        return f"{CLOSEST} {_joined(evidence.other_years)}, nicht {_joined(query.asked_years)}."
+    if query.answer_type in cues.required_types and evidence.answer_type <= 0:
+        return MISSING_TYPE.get(query.answer_type, "")
+    return None
+
+
 def refusal_text(glossary: Glossary, passages: list[Passage], audience: str,
-                 note: tuple[str, Passage] | None = None,
-                 elsewhere: tuple[Sequence[str], Sequence[str]] | None = None) -> tuple[str, list[Citation]]:
+                 note: tuple[str, Passage] | None = None, reason: str | None = None) -> tuple[str, list[Citation]]:
     """The honest "not in the documents" answer: where to ask, and the closest documents. ``note`` is a
     sentence in which a document itself says the information is not documented; it is quoted as [1].
-    ``elsewhere``: (the places asked about, the other places the closest statement is about)."""
+    ``reason``: a sentence saying why the closest statement is no answer (``refusal_reason``)."""
     lines = [REFUSAL]
-    if elsewhere and elsewhere[0] and elsewhere[1]:
-        asked, other = elsewhere
-        lines[0] += (f" Die nächstliegende Angabe betrifft {_joined(other)}, nicht {_joined(asked)}.")
+    if reason:
+        lines[0] += f" {reason}"
     citations: list[Citation] = []
     if note:
         sentence, passage = note

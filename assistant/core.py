@@ -27,6 +27,7 @@ from assistant.answer import (
     missing_facts,
     normalise_audience,
     rank,
+    refusal_reason,
     refusal_text,
 )
 from assistant.embedding_client import EmbeddingServiceUnavailable
@@ -346,17 +347,13 @@ class Assistant:
         # a question insisting on a price, opening hours or a phone number is not answered by a lead without one
         unstated = missing_facts(query, self.cues, evidence.sentence) if evidence is not None else list(query.needs)
         # a question about Spandau is not answered by the best sentence about Marzahn-Hellersdorf, one about 2020
-        # not by a figure for 2024
-        scope: tuple[tuple[str, ...], tuple[str, ...]] | None = None
-        if evidence is not None and evidence.other_places:
-            scope = (query.places, evidence.other_places)
-        elif evidence is not None and evidence.other_years:
-            scope = (query.asked_years, evidence.other_years)
-        if not passages or not judgement.answerable or unstated or scope:
+        # not by a figure for 2024, "wie viele" not by a sentence without a number
+        reason = refusal_reason(query, evidence, self.cues)
+        if not passages or not judgement.answerable or unstated or reason is not None:
             # a document saying itself that the fact is not documented is quoted
             note = (evidence.sentence, passages[evidence.passage_rank]) \
                 if evidence is not None and evidence.not_documented else None
-            text, citations = refusal_text(self.glossary, passages, query.audience, note, scope)
+            text, citations = refusal_text(self.glossary, passages, query.audience, note, reason)
             refused = True
         else:
             section = checklist_section(query, passages)

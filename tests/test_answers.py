@@ -246,6 +246,13 @@ def test_a_figure_for_another_place_is_no_answer(shipped, question, asked):
     assert re.search(rf"Die nächstliegende Angabe betrifft [^.]+, nicht {asked}\.", answer.text), answer.text
 
 
+def test_a_count_question_is_not_answered_without_a_number(shipped):
+    answer = shipped.ask("Wie viele Ehrenamtliche helfen in den Stadtteilzentren?", audience="citizen")
+    assert answer.refused and "Eine Zahl dazu nennen sie nicht." in answer.text, answer.text
+    answer = shipped.ask("Wie viele Senatsverwaltungen machen mit?", audience="citizen")
+    assert not answer.refused and answer.answer_span, answer.text
+
+
 def test_a_figure_for_another_year_is_no_answer(shipped):
     answer = shipped.ask("Wie hoch war die Kinderarmut in Hellersdorf-Nord im Jahr 2019?", audience="citizen")
     assert answer.refused and "Die nächstliegende Angabe betrifft 2024, nicht 2019." in answer.text, answer.text
