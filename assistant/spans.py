@@ -24,6 +24,7 @@ URL = re.compile(r"(?<![\w@])(?:https?://[^\s,;)]+|(?:www\.)?[\w-]+(?:\.[\w-]+)*
                  r"(?:/[^\s,;)]*)?)", re.I)
 PARTIAL = 0.5  # answer-type strength of a number next to nothing the question asks about
 YEAR_ONLY = 0.75  # answer-type strength of a bare year or period for "wann" (a day is more specific)
+STREET_REACH = 40  # characters before a number searched for the street it would be the house number of
 COUNT_WINDOW = 3  # words around a number in which the counted thing must appear
 DEFINITION_WINDOW = 4  # words after the defined term in which "ist", "bezeichnet" … must follow
 _JOINERS = {"für", "und", "der", "des", "von", "im", "in", "zur", "zum"}
@@ -48,6 +49,9 @@ class SpanFinder:
             r"(?<![\d./])(" + _YEAR + r")\s?(?:[/–-]|\s+bis\s+)\s?(" + _YEAR + r"|\d{2})(?![\d.])")
         self._year = re.compile(r"(?<![\d./,-])(" + _YEAR + r")(?![\d/,]|\.\d)")
         self._number_words = phrase_pattern(self.cues.words.get("number", ()))
+        streets = "|".join(re.escape(e) for e in sorted(self.cues.street_endings, key=len, reverse=True))
+        # a street name right before the number: "Märkische Allee 410", "Rosenbecker Str. 3"
+        self._street = re.compile(r"(?:" + streets + r")\.?\s+$", re.I) if streets else None
         units = sorted(self.cues.units, key=len, reverse=True)
         self._units = re.compile(r"\s?(?:" + "|".join(re.escape(u) for u in units) + r")(?![\w])", re.I) \
             if units else None
@@ -143,7 +147,7 @@ class SpanFinder:
             spans = self._date_spans(sentence)
             return 0.0 if not spans else (1.0 if query.asks_year or any(day for _, _, day in spans) else YEAR_ONLY)
         if kind == "number":
-            spans = self._numbers(sentence)
+            spans = self._answer_numbers(sentence, query)
             return 0.0 if not spans else (1.0 if any(self._counts_focus(sentence, sp, query) for sp in spans)
                                           else PARTIAL)
         return 1.0 if self.span(kind, sentence, query) else 0.0
@@ -157,7 +161,7 @@ class SpanFinder:
             spans.sort(key=lambda s: (not s[2], s[0]))
             return (spans[0][0], spans[0][1]) if spans else None
         if kind == "number":
-            spans = self._numbers(sentence)
+            spans = self._answer_numbers(sentence, query)
             counted = [sp for sp in spans if self._counts_focus(sentence, sp, query)]
             # a number about something else is no answer to mark ("31,8 % der Minderjährigen" for "wie viel Miete")
             return self._nearest(counted, sentence, query) if counted else None
@@ -178,12 +182,27 @@ class SpanFinder:
         terms = {t for w in near if w[:1].isupper() for t in (*_ANALYZER.terms(w), stem(w.strip(".-")))}
         return any(c.found_in(terms) for c in query.focus)
 
+    def _answer_numbers(self, sentence: str, query: Query) -> list[tuple[int, int]]:
+        """The numbers that may answer: not one the question itself names ("Wie viele Schulen haben mindestens
+        75 %?" is not answered by "die Grenze liegt bei 75 %")."""
+        asked = {self._number_key(query.text[s:e]) for s, e in self._numbers(query.text)}
+        if not asked:
+            return self._numbers(sentence)
+        return [sp for sp in self._numbers(sentence) if self._number_key(sentence[sp[0]:sp[1]]) not in asked]
+
+    def _number_key(self, written: str) -> str:
+        """A number as written, without its unit and case ("75 %" and "75" are the same number)."""
+        m = _NUMBER.match(written)
+        return m.group(0) if m else written.split()[0].lower() if written.split() else written
+
     def _numbers(self, sentence: str) -> list[tuple[int, int]]:
         in_dates = self._date_spans(sentence)
         found: list[tuple[int, int]] = []
         for m in _NUMBER.finditer(sentence):
             if any(s <= m.start() < e for s, e, _ in in_dates):
                 continue  # a date or a year is no amount
+            if self._street and self._street.search(sentence[max(0, m.start() - STREET_REACH):m.start()]):
+                continue  # a house number ("Märkische Allee 410") is no amount
             found.append((m.start(), self._with_units(sentence, m.end())))
         if self._number_words:
             for m in self._number_words.finditer(sentence):

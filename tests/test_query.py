@@ -135,6 +135,18 @@ def test_answer_spans_of_each_type():
     assert _span("number", "Das Programm ist wichtig.", "Wie viele Programme gibt es?") == ""
 
 
+def test_a_number_the_question_names_or_a_house_number_is_no_amount():
+    query = q("Wie viele Grundschulen haben mindestens 75 % lmb-Anteil?")
+    assert FINDER.strength("number", "Die Grenze liegt bei mindestens 75 % lmb-Anteil.", query) == 0
+    assert FINDER.strength("number", "Es sind 120 Grundschulen mit mindestens 75 %.", query) == 1
+    query = q("Wie viele Zuschauer passen ins Theater?")
+    assert FINDER.strength("number", "Genutzt wird das Theater (Märkische Allee 410).", query) == 0
+    assert FINDER.strength("number", "Das Theater an der Rosenbecker Str. 3 hat 200 Plätze für Zuschauer.",
+                           query) == 1
+    assert _span("number", "Das Theater an der Rosenbecker Str. 3 hat 200 Plätze für Zuschauer.",
+                 "Wie viele Zuschauer passen ins Theater?") == "200"
+
+
 def test_definitions_name_the_term_and_say_what_it_is():
     query = q("Was ist ein Ressortbeitrag?")
     assert FINDER.strength("definition", "Ein Ressortbeitrag ist ein Programm einer Senatsverwaltung.", query) == 1
