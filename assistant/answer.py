@@ -648,16 +648,20 @@ def _checklist(section: list[Passage], passages: list[Passage]) -> tuple[str, li
 # ---------------------------------------------------------------- refusal
 
 def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> str | None:
-    """Why the documents do not answer although the gate let the question pass, as a sentence for the user; None
-    when nothing speaks against the lead. The lead is about another place or year than asked, or it lacks the kind
-    of answer the question word requires (``required_types`` in cues.yaml: a "wie viele" question is not answered
-    by a sentence without a number)."""
+    """Why the documents do not answer although the gate let the question pass, as a sentence for the user ("" when
+    there is nothing more to say); None when nothing speaks against the lead. The lead is about another place or
+    year than asked, it lacks a fact the question insists on (a price, opening hours, a name: ``required_facts``
+    in cues.yaml), or the kind of answer the question word requires (``required_types``: a "wie viele" question
+    is not answered by a sentence without a number)."""
     if evidence is None:
         return None
     if evidence.other_places and query.places:
         return f"{CLOSEST} {_joined(evidence.other_places)}, nicht {_joined(query.places)}."
     if evidence.other_years and query.asked_years:
         return f"{CLOSEST} {_joined(evidence.other_years)}, nicht {_joined(query.asked_years)}."
+    unstated = missing_facts(query, cues, evidence.sentence)
+    if unstated:
+        return cues.fact_missing.get(unstated[0], "")
     if query.answer_type in cues.required_types and evidence.answer_type <= 0:
         return MISSING_TYPE.get(query.answer_type, "")
     return None

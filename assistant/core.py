@@ -24,7 +24,6 @@ from assistant.answer import (
     checklist_section,
     compose,
     lead_evidence,
-    missing_facts,
     normalise_audience,
     rank,
     refusal_reason,
@@ -344,12 +343,12 @@ class Assistant:
         judgement, evidence = self.judge(query, passages, similarity, ranking)
         t_gate = time.perf_counter()
         span, notice = "", ""
-        # a question insisting on a price, opening hours or a phone number is not answered by a lead without one
-        unstated = missing_facts(query, self.cues, evidence.sentence) if evidence is not None else list(query.needs)
         # a question about Spandau is not answered by the best sentence about Marzahn-Hellersdorf, one about 2020
-        # not by a figure for 2024, "wie viele" not by a sentence without a number
-        reason = refusal_reason(query, evidence, self.cues)
-        if not passages or not judgement.answerable or unstated or reason is not None:
+        # not by a figure for 2024, "wie viele" not by a sentence without a number, one insisting on a price,
+        # opening hours or a name not by a lead without one
+        reason = refusal_reason(query, evidence, self.cues) if evidence is not None else \
+            (self.cues.fact_missing.get(query.needs[0], "") if query.needs else None)
+        if not passages or not judgement.answerable or reason is not None:
             # a document saying itself that the fact is not documented is quoted
             note = (evidence.sentence, passages[evidence.passage_rank]) \
                 if evidence is not None and evidence.not_documented else None

@@ -65,6 +65,7 @@ class Cues:
     year_bounds: tuple[str, ...] = ()  # "seit", "bis": the year named next bounds a period, it is not asked about
     required_types: tuple[str, ...] = ()  # answer types a lead must hold, else the question is refused
     street_endings: tuple[str, ...] = ()  # a number right after a word ending so is a house number, no amount
+    fact_missing: dict[str, str] = field(default_factory=dict)  # kind of fact -> what a refusal says is missing
     months: dict[str, int] = field(default_factory=dict)
     vague_months: tuple[str, ...] = ()  # month words that name a part of the year ("Mitte", "Sommer")
     # kind of fact -> (how a question asks for it, how a sentence states it): price, opening hours, contact
@@ -94,6 +95,8 @@ class Cues:
             year_bounds=_phrases(data.get("year_bounds")),
             required_types=tuple(t for t in _phrases(data.get("required_types")) if t in ANSWER_TYPES),
             street_endings=_phrases(data.get("street_endings")),
+            fact_missing={str(kind): str(spec.get("missing") or "")
+                          for kind, spec in (data.get("required_facts") or {}).items() if spec.get("missing")},
             months={str(k).lower(): int(v) for k, v in (data.get("months") or {}).items()},
             vague_months=_phrases(data.get("vague_months")),
             required_facts={str(kind): (_any(spec.get("question")), _any(spec.get("answer")))

@@ -226,13 +226,16 @@ def test_a_lead_does_not_open_by_pointing_back(shipped):
     assert not re.match(r"\W*(Dort|Diese[rsmn]?|Dies|Hier|Damit|Dabei)\b", lead), lead
 
 
-@pytest.mark.parametrize("question", [
-    "Wann hat das Stadtteilzentrum in der Rosenbecker Straße auf?",  # opening hours: no time of day in the documents
-    "Welche Telefonnummer hat die Planungskoordination?",  # a contact the documents do not give
+@pytest.mark.parametrize(("question", "missing"), [
+    # opening hours: no time of day in the documents
+    ("Wann hat das Stadtteilzentrum in der Rosenbecker Straße auf?", "Öffnungs- oder Sprechzeiten"),
+    ("Welche Telefonnummer hat die Planungskoordination?", "Telefonnummer"),  # a contact the documents do not give
+    ("Wer ist der Bezirksbürgermeister?", "Namen"),  # the documents name offices, not who heads them
 ])
-def test_a_question_insisting_on_a_fact_the_documents_lack_is_refused(shipped, question):
+def test_a_question_insisting_on_a_fact_the_documents_lack_is_refused(shipped, question, missing):
     answer = shipped.ask(question, audience="citizen")
     assert answer.refused and answer.text.startswith(REFUSAL)
+    assert missing in answer.text.split("\n")[0], answer.text  # the refusal says what the documents lack
 
 
 @pytest.mark.parametrize(("question", "asked"), [
@@ -282,6 +285,11 @@ def test_required_facts_are_read_from_the_question():
     assert build_query("wann hat der treff auf?", cues=cues).needs == ("hours",)
     assert build_query("Was kostet das?", cues=cues).needs == ("money",)
     assert build_query("Wann waren die Telefonsprechstunden?", cues=cues).needs == ()  # a date, not a number
+    assert build_query("Wer leitet das Stadtentwicklungsamt?", cues=cues).needs == ("person",)
+    assert build_query("Wer leitet das Projekt?", cues=cues).needs == ()  # a body may lead a project
+    person = cues.required_facts["person"][1]
+    assert person.search("Bezirksbürgermeisterin ist Erika Mustermann.")
+    assert not person.search("Zuständig ist der Bereich Sozialraumorientierte Planungskoordination.")
 
 
 def test_days_named_in_questions_and_sentences():
