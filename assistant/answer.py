@@ -411,7 +411,8 @@ class LeadEvidence:
     answer_type: float  # strength of the expected answer type in the sentence (0 when none is expected)
     scope_penalty: float  # about another area or year than the question names
     other_places: tuple[str, ...]  # the places it is about when none of them is or contains or lies in an asked one
-    other_years: tuple[str, ...]  # the years it names when the question asks about another year
+    # (the times asked about, the times it names) when the question asks about another time; empty tuples otherwise
+    other_times: tuple[tuple[str, ...], tuple[str, ...]]
     similarity: float | None  # best dense similarity of a candidate sentence; None without the hook
     not_documented: bool  # the sentence is a document saying the fact is not documented
 
@@ -438,22 +439,23 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
         answer_type=strength, scope_penalty=_scope_penalty(lead.sentence, p, query, finder, scoring,
                                                    finder.days_named(query.text)),
         similarity=max(seen) if seen else None, not_documented=says_not_documented(lead.sentence),
-        other_places=elsewhere, other_years=_other_years(query, lead.sentence, finder),
+        other_places=elsewhere, other_times=_other_times(query, lead.sentence, finder),
     )
 
 
-def _other_years(query: Query, sentence: str, finder: SpanFinder) -> tuple[str, ...]:
-    """The years the sentence names, when the question asks about a year ("im Jahr 2020") and the sentence names
-    only others ("Ende 2024"): the documents give the figure for another time. Empty otherwise, and for a
-    sentence naming no year (it may hold for any time)."""
+def _other_times(query: Query, sentence: str, finder: SpanFinder) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the times the question asks about, the times the sentence names), as written, when the sentence names only
+    other times: "im Jahr 2020" is not answered by a figure for "Ende 2024", "an welchem Tag im Oktober 2022" not by
+    "09.12.2022". Empty tuples otherwise, and for a sentence naming no time (it may hold for any time). The asked
+    times are the question's dates and months in the years it asks about (``Query.asked_years``: no bounds)."""
     if not query.asked_years:
-        return ()
-    named: set[int] = set()
-    for first, last, _ in finder.dates(sentence):
-        named.update(range(first.year, last.year + 1))
-    if not named or named & {int(y) for y in query.asked_years}:
-        return ()
-    return tuple(str(y) for y in sorted(named))
+        return (), ()
+    asked = [d for d in finder.dates(query.text) if any(y in d[2] for y in query.asked_years)] or \
+        [(date(int(y), 1, 1), date(int(y), 12, 31), y) for y in query.asked_years]
+    named = finder.dates(sentence)
+    if not named or any(lo <= a_hi and a_lo <= hi for lo, hi, _ in named for a_lo, a_hi, _ in asked):
+        return (), ()
+    return tuple(w for _, _, w in asked), tuple(dict.fromkeys(w for _, _, w in named))
 
 
 def _answered_elsewhere(query: Query, passages: list[Passage], lead: _Candidate, cands: list[_Candidate],
@@ -657,8 +659,9 @@ def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> s
         return None
     if evidence.other_places and query.places:
         return f"{CLOSEST} {_joined(evidence.other_places)}, nicht {_joined(query.places)}."
-    if evidence.other_years and query.asked_years:
-        return f"{CLOSEST} {_joined(evidence.other_years)}, nicht {_joined(query.asked_years)}."
+    asked_times, other_times = evidence.other_times
+    if other_times and asked_times:
+        return f"{CLOSEST} {_joined(other_times)}, nicht {_joined(asked_times)}."
     unstated = missing_facts(query, cues, evidence.sentence)
     if unstated:
         return cues.fact_missing.get(unstated[0], "")
