@@ -39,6 +39,8 @@ from assistant.query import (  # noqa: F401  (re-exported: the ask path and test
     user_turns,
 )
 from assistant.retrieval import Passage
+from assistant.scope import other_times, place_penalty, place_scope, scope_penalty
+from assistant.scoring import SCORING, Scoring
 from assistant.spans import SpanFinder, older_than, past_dates
 
 REFUSAL = "Dazu steht in den vorliegenden Unterlagen nichts."
@@ -57,39 +59,6 @@ AUDIENCES = {
 }
 
 
-@dataclass(frozen=True)
-class Scoring:
-    """Every constant of lead and support selection, in one place (tuned on evals/dev.jsonl)."""
-
-    coverage: float = 1.0  # share of the question's focus terms in the sentence (IDF-weighted)
-    context_share: float = 0.6  # how much the section heading and title count towards coverage
-    retrieval: float = 0.25  # the passage's fused retrieval score relative to the best passage
-    answer_type: float = 0.45  # the sentence holds what the question word asks for (date, number, body …)
-    dense: float = 0.5  # dense similarity of sentence and question, rescaled to 0..1
-    dense_floor: float = 0.78  # e5 similarity of unrelated German sentences …
-    dense_ceiling: float = 0.92  # … and of close paraphrases
-    # best-scoring candidates whose stored unit vectors are compared with the query vector (a lookup, no
-    # embedding); chosen on the dev splits: XQuAD dev lead 0.693 -> 0.745, GI dev answer hit +2.4 points
-    dense_candidates: int = 8
-    wrong_scope: float = 0.6  # the sentence is about another area or year than the one asked about
-    unscoped: float = 0.15  # the question names an area, the sentence and its passage name none
-    # a lead about the asked place must hold at least this share of what the best sentence about another place
-    # holds of the question's other terms; else the documents answer only for that other place
-    place_topic_share: float = 0.5
-    named_day: float = 0.3  # bonus: the sentence names the calendar day the question names
-    long_sentence: float = 0.1  # penalty for sentences longer than ``long_chars``
-    back_reference: float = 0.2  # penalty for a sentence that opens by pointing back ("Dort …", "Diese …")
-    long_chars: int = 400
-    support_ratio: float = 0.6  # a supporting statement scores at least this share of the lead …
-    support_floor: float = 0.3  # … and at least this much
-    max_support: dict[str, int] = field(default_factory=lambda: {"staff": 2, "general": 2, "citizen": 1})
-    max_chars: dict[str, int] = field(default_factory=lambda: {"staff": 700, "general": 450, "citizen": 300})
-    min_lead_words: int = 4  # shorter candidates (labels like "Handlungsraum: Marzahn-Nord.") never lead
-    neighbour_distance: int = 2  # sentences of the lead's passage this close count as its context
-    stale_years: int = 3  # a source older than this is flagged in the answer
-
-
-SCORING = Scoring()
 BACK_REFERENCE_FILE = Path(__file__).resolve().parent / "data" / "verweiswoerter.txt"
 
 
@@ -212,49 +181,6 @@ def title_like(sentence: str, p: Passage) -> bool:
     return capitalised / len(words) > 0.6
 
 
-def place_scope(sentence: str, p: Passage, asked: Sequence[str], finder: SpanFinder,
-                ) -> tuple[Relation | None, list[str]]:
-    """Where the sentence is, relative to the ``asked`` places, and the places that say so: those the sentence
-    names, else those of its heading and title, else its document's areas. (None, []) when none names a place."""
-    gazetteer = finder.places
-    where = finder.places_in(sentence) or finder.places_in(f"{p.title} {p.section}") \
-        or [a for a in p.areas if a in gazetteer.parents]
-    return gazetteer.best_relation(where, asked), where
-
-
-def _place_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring) -> float:
-    """A sentence about another place is no answer; one about no place, or about the district for one of its
-    areas, is a weak one, but only for the corpus's own areas: for a district or Ortsteil named in passing
-    ("Wo in Hellersdorf …") a sentence naming no place is often the answer (measured on evals/dev.jsonl)."""
-    if not query.places:
-        return 0.0
-    relation, _ = place_scope(sentence, p, query.places, finder)
-    if relation is Relation.OTHER:
-        return w.wrong_scope
-    if query.areas and relation is not Relation.SAME:
-        return w.unscoped
-    return 0.0
-
-
-def _scope_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring,
-                   asked_days: set[tuple[int, int]]) -> float:
-    """A question about one area, year or day is not answered by a sentence about another: "a figure for
-    Marzahn-Nord is no answer about Hellersdorf-Nord"; a district-wide figure is a weak answer about one of its
-    areas. ``asked_days``: the calendar days the question names (``SpanFinder.days_named``, read once per question)."""
-    penalty = _place_penalty(sentence, p, query, finder, w)
-    if asked_days:  # "Was war am 3. März …?": a sentence naming that day answers, one naming other days does not
-        days = finder.days_named(sentence)
-        if days & asked_days:
-            penalty -= w.named_day
-        elif days:
-            penalty += w.wrong_scope
-    if query.years:
-        years = set(finder.years_in(sentence))
-        if years and not years & set(query.years) and not any(y in p.stand for y in query.years):
-            penalty += w.wrong_scope
-    return penalty
-
-
 def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Scoring) -> list[_Candidate]:
     top = passages[0].score if passages and passages[0].score > 0 else 1.0
     asked_days = finder.days_named(query.text)
@@ -285,9 +211,9 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
             score = (w.coverage * cov + w.retrieval * (p.score / top) + w.answer_type * strength
                      - (w.long_sentence if len(s) > w.long_chars else 0.0)
                      - (0.0 if alone else w.back_reference)
-                     - _scope_penalty(s, p, query, finder, w, asked_days))
+                     - scope_penalty(s, p, query, finder, w, asked_days))
             out.append(_Candidate(s, raw.strip(), rank, pos, score, terms, strength > 0,
-                                  _place_penalty(s, p, query, finder, w)))
+                                  place_penalty(s, p, query, finder, w)))
     return out
 
 
@@ -436,26 +362,11 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
         sentence=lead.sentence, passage_rank=lead.passage_rank, score=lead.score,
         runner_up=max((c.score for c in cands if c.sentence != lead.sentence), default=0.0),
         coverage=coverage(query.focus, lead.terms), passage_coverage=coverage(query.focus, context),
-        answer_type=strength, scope_penalty=_scope_penalty(lead.sentence, p, query, finder, scoring,
+        answer_type=strength, scope_penalty=scope_penalty(lead.sentence, p, query, finder, scoring,
                                                    finder.days_named(query.text)),
         similarity=max(seen) if seen else None, not_documented=says_not_documented(lead.sentence),
-        other_places=elsewhere, other_times=_other_times(query, lead.sentence, finder),
+        other_places=elsewhere, other_times=other_times(query, lead.sentence, finder),
     )
-
-
-def _other_times(query: Query, sentence: str, finder: SpanFinder) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(the times the question asks about, the times the sentence names), as written, when the sentence names only
-    other times: "im Jahr 2020" is not answered by a figure for "Ende 2024", "an welchem Tag im Oktober 2022" not by
-    "09.12.2022". Empty tuples otherwise, and for a sentence naming no time (it may hold for any time). The asked
-    times are the question's dates and months in the years it asks about (``Query.asked_years``: no bounds)."""
-    if not query.asked_years:
-        return (), ()
-    asked = [d for d in finder.dates(query.text) if any(y in d[2] for y in query.asked_years)] or \
-        [(date(int(y), 1, 1), date(int(y), 12, 31), y) for y in query.asked_years]
-    named = finder.dates(sentence)
-    if not named or any(lo <= a_hi and a_lo <= hi for lo, hi, _ in named for a_lo, a_hi, _ in asked):
-        return (), ()
-    return tuple(w for _, _, w in asked), tuple(dict.fromkeys(w for _, _, w in named))
 
 
 def _answered_elsewhere(query: Query, passages: list[Passage], lead: _Candidate, cands: list[_Candidate],

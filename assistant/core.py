@@ -16,11 +16,9 @@ import numpy as np
 
 from assistant.answer import (
     GUIDELINE_TYPE,
-    SCORING,
     Answer,
     LeadEvidence,
     Ranking,
-    Scoring,
     checklist_section,
     compose,
     lead_evidence,
@@ -38,6 +36,7 @@ from assistant.ingest import BM25_DIR, IngestReport, ingest
 from assistant.lexical import LexicalIndex
 from assistant.query import Cues, Query, build_query
 from assistant.retrieval import Filters, Mode, Passage, Retriever
+from assistant.scoring import SCORING, Scoring
 from assistant.settings import Settings
 from assistant.store import MANIFEST, StoreUnavailable, VectorStore, release_cached_client
 

@@ -1,0 +1,73 @@
+"""Is a sentence about what the question names: the place, the year, the day? A figure for Marzahn-Nord is no
+answer about Hellersdorf-Nord, one for 2024 none about 2020 (issue 8). The composer (assistant/answer.py) scores
+candidates with these penalties and judges its lead with them; places come from assistant/places.py, dates from
+assistant/spans.py."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from assistant.places import Relation
+from assistant.query import Query
+from assistant.retrieval import Passage
+from assistant.scoring import Scoring
+from assistant.spans import SpanFinder
+
+
+def place_scope(sentence: str, p: Passage, asked: Sequence[str], finder: SpanFinder,
+                ) -> tuple[Relation | None, list[str]]:
+    """Where the sentence is, relative to the ``asked`` places, and the places that say so: those the sentence
+    names, else those of its heading and title, else its document's areas. (None, []) when none names a place."""
+    gazetteer = finder.places
+    where = finder.places_in(sentence) or finder.places_in(f"{p.title} {p.section}") \
+        or [a for a in p.areas if a in gazetteer.parents]
+    return gazetteer.best_relation(where, asked), where
+
+
+def place_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring) -> float:
+    """A sentence about another place is no answer; one about no place, or about the district for one of its
+    areas, is a weak one, but only for the corpus's own areas: for a district or Ortsteil named in passing
+    ("Wo in Hellersdorf …") a sentence naming no place is often the answer (measured on evals/dev.jsonl)."""
+    if not query.places:
+        return 0.0
+    relation, _ = place_scope(sentence, p, query.places, finder)
+    if relation is Relation.OTHER:
+        return w.wrong_scope
+    if query.areas and relation is not Relation.SAME:
+        return w.unscoped
+    return 0.0
+
+
+def scope_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring,
+                   asked_days: set[tuple[int, int]]) -> float:
+    """A question about one area, year or day is not answered by a sentence about another: "a figure for
+    Marzahn-Nord is no answer about Hellersdorf-Nord"; a district-wide figure is a weak answer about one of its
+    areas. ``asked_days``: the calendar days the question names (``SpanFinder.days_named``, read once per question)."""
+    penalty = place_penalty(sentence, p, query, finder, w)
+    if asked_days:  # "Was war am 3. März …?": a sentence naming that day answers, one naming other days does not
+        days = finder.days_named(sentence)
+        if days & asked_days:
+            penalty -= w.named_day
+        elif days:
+            penalty += w.wrong_scope
+    if query.years:
+        years = set(finder.years_in(sentence))
+        if years and not years & set(query.years) and not any(y in p.stand for y in query.years):
+            penalty += w.wrong_scope
+    return penalty
+
+
+def other_times(query: Query, sentence: str, finder: SpanFinder) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the times the question asks about, the times the sentence names), as written, when the sentence names only
+    other times: "im Jahr 2020" is not answered by a figure for "Ende 2024", "an welchem Tag im Oktober 2022" not by
+    "09.12.2022". Empty tuples otherwise, and for a sentence naming no time (it may hold for any time). The asked
+    times are the question's dates and months in the years it asks about (``Query.asked_years``: no bounds)."""
+    if not query.asked_years:
+        return (), ()
+    asked = [d for d in finder.dates(query.text) if any(y in d[2] for y in query.asked_years)] or \
+        [(date(int(y), 1, 1), date(int(y), 12, 31), y) for y in query.asked_years]
+    named = finder.dates(sentence)
+    if not named or any(lo <= a_hi and a_lo <= hi for lo, hi, _ in named for a_lo, a_hi, _ in asked):
+        return (), ()
+    return tuple(w for _, _, w in asked), tuple(dict.fromkeys(w for _, _, w in named))
