@@ -45,7 +45,8 @@ from assistant.spans import SpanFinder, older_than, past_dates
 
 REFUSAL = "Dazu steht in den vorliegenden Unterlagen nichts."
 ONLY_PAST = "Die Unterlagen nennen nur vergangene Termine"
-CLOSEST = "Die nächstliegende Angabe betrifft"
+CLOSEST_PLACE = "Die nächstliegende Angabe betrifft"
+CLOSEST_TIME = "Die nächstliegende Angabe bezieht sich auf einen anderen Zeitpunkt"
 # why a lead without the asked kind of answer is none (the kinds listed in cues.yaml's ``required_types``)
 MISSING_TYPE = {"number": "Eine Zahl dazu nennen sie nicht.", "date": "Ein Datum dazu nennen sie nicht.",
                 "place": "Einen Ort dazu nennen sie nicht.", "organisation": "Eine zuständige Stelle nennen sie nicht."}
@@ -336,7 +337,9 @@ class LeadEvidence:
     passage_coverage: float  # … in its whole passage with section heading and title
     answer_type: float  # strength of the expected answer type in the sentence (0 when none is expected)
     scope_penalty: float  # about another area or year than the question names
-    other_places: tuple[str, ...]  # the places it is about when none of them is or contains or lies in an asked one
+    other_places: tuple[str, ...]  # the places the documents answer for when none of them is or holds an asked one
+    # (statement, verbatim, passage rank) about that other place or time: what the documents do say
+    elsewhere: tuple[str, str, int] | None
     # (the times asked about, the times it names) when the question asks about another time; empty tuples otherwise
     other_times: tuple[tuple[str, ...], tuple[str, ...]]
     similarity: float | None  # best dense similarity of a candidate sentence; None without the hook
@@ -357,7 +360,11 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
     p = passages[lead.passage_rank]
     context = content_terms(p.text) | content_terms(p.section) | content_terms(p.title)
     strength = finder.strength(query.answer_type, lead.sentence, query) if query.answer_type else 0.0
-    elsewhere = _answered_elsewhere(query, passages, lead, cands, finder, scoring) if query.places else ()
+    other_places, about = _answered_elsewhere(query, passages, lead, cands, finder, scoring) \
+        if query.places else ((), None)
+    times = other_times(query, lead.sentence, finder)
+    if about is None and times[1]:
+        about = lead
     return LeadEvidence(
         sentence=lead.sentence, passage_rank=lead.passage_rank, score=lead.score,
         runner_up=max((c.score for c in cands if c.sentence != lead.sentence), default=0.0),
@@ -365,23 +372,25 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
         answer_type=strength, scope_penalty=scope_penalty(lead.sentence, p, query, finder, scoring,
                                                    finder.days_named(query.text)),
         similarity=max(seen) if seen else None, not_documented=says_not_documented(lead.sentence),
-        other_places=elsewhere, other_times=other_times(query, lead.sentence, finder),
+        other_places=other_places, other_times=times,
+        elsewhere=(about.sentence, about.raw, about.passage_rank) if about is not None else None,
     )
 
 
 def _answered_elsewhere(query: Query, passages: list[Passage], lead: _Candidate, cands: list[_Candidate],
-                        finder: SpanFinder, w: Scoring) -> tuple[str, ...]:
+                        finder: SpanFinder, w: Scoring) -> tuple[tuple[str, ...], _Candidate | None]:
     """The other places the documents answer the question for, when they do not answer it for the asked one:
     the lead is about another place, or the lead names none of the asked places (nor an area inside one) while
     the best sentence without the place penalty is about another place ("Arbeitslosigkeit in Spandau?": the
-    documents only give the figure for Marzahn-Hellersdorf). Empty when the question is answered for its place."""
+    documents only give the figure for Marzahn-Hellersdorf). Returns those places and the statement about them;
+    ((), None) when the question is answered for its place."""
     relation, where = place_scope(lead.sentence, passages[lead.passage_rank], query.places, finder)
     if relation is Relation.OTHER:
-        return tuple(where)
+        return tuple(where), lead
     stating = [c for c in cands if len(re.findall(r"\w+", c.sentence)) >= w.min_lead_words]
     blind = max(stating, key=lambda c: c.score + c.place_penalty, default=None)
     if blind is None or blind is lead:
-        return ()
+        return (), None
     # what the question asks about the place: its focus terms that are not the place's own name
     place_terms = content_terms(" ".join(query.places))
     topic = [c for c in query.focus if c.term not in place_terms]
@@ -393,9 +402,9 @@ def _answered_elsewhere(query: Query, passages: list[Passage], lead: _Candidate,
                                         - own)
 
     if relation in (Relation.SAME, Relation.INSIDE) and held(lead) >= w.place_topic_share * held(blind):
-        return ()  # the lead is about the place and about what is asked
+        return (), None  # the lead is about the place and about what is asked
     relation, where = place_scope(blind.sentence, passages[blind.passage_rank], query.places, finder)
-    return tuple(where) if relation is Relation.OTHER else ()
+    return (tuple(where), blind) if relation is Relation.OTHER else ((), None)
 
 
 def _supporting(query: Query, lead: _Candidate, cands: list[_Candidate], w: Scoring) -> list[_Candidate]:
@@ -467,15 +476,17 @@ def _announced_past(sentence: str, p: Passage, finder: SpanFinder, today: date) 
 def _only_past_dates(lead: _Candidate, cands: list[_Candidate], finder: SpanFinder, today: date) -> list[str]:
     """For "Wann ist die nächste …?": the dates of the relevant dated sentences, if every one lies in the past."""
     dated = [c for c in cands[:5] if c.typed and c.score >= SCORING.support_ratio * lead.score] or [lead]
-    found: list[str] = []
+    found: dict[str, date] = {}
     for c in dated:
         dates = finder.dates(c.sentence)
         if not dates:
             continue
         if any(hi >= today for _, hi, _ in dates):
             return []
-        found.extend(text for _, _, text in dates if text not in found)
-    return found[:MAX_LISTED_DATES]
+        for lo, _, text in dates:
+            found.setdefault(text, lo)
+    # in calendar order, the latest ones when there are many (the question is about the next one)
+    return sorted(found, key=found.__getitem__)[-MAX_LISTED_DATES:]
 
 
 def _only_past_answer(query: Query, lead: _Candidate, past: list[str], passages: list[Passage],
@@ -560,7 +571,14 @@ def _checklist(section: list[Passage], passages: list[Passage]) -> tuple[str, li
 
 # ---------------------------------------------------------------- refusal
 
-def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> str | None:
+@dataclass(frozen=True)
+class RefusalReason:
+    text: str  # one sentence for the user ("" when there is nothing more to say)
+    # (statement, verbatim, passage rank): what the documents say instead, quoted as [1]
+    quote: tuple[str, str, int] | None = None
+
+
+def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> RefusalReason | None:
     """Why the documents do not answer although the gate let the question pass, as a sentence for the user ("" when
     there is nothing more to say); None when nothing speaks against the lead. The lead is about another place or
     year than asked, it lacks a fact the question insists on (a price, opening hours, a name: ``required_facts``
@@ -569,27 +587,35 @@ def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> s
     if evidence is None:
         return None
     if evidence.other_places and query.places:
-        return f"{CLOSEST} {_joined(evidence.other_places)}, nicht {_joined(query.places)}."
-    asked_times, other_times = evidence.other_times
-    if other_times and asked_times:
-        return f"{CLOSEST} {_joined(other_times)}, nicht {_joined(asked_times)}."
+        return RefusalReason(f"{CLOSEST_PLACE} {_joined(evidence.other_places)}, nicht {_joined(query.places)}.",
+                             evidence.elsewhere)
+    asked, named = evidence.other_times
+    if named and asked:
+        return RefusalReason(f"{CLOSEST_TIME} ({_joined(named)}) als gefragt ({_joined(asked)}).", evidence.elsewhere)
     unstated = missing_facts(query, cues, evidence.sentence)
     if unstated:
-        return cues.fact_missing.get(unstated[0], "")
+        return RefusalReason(cues.fact_missing.get(unstated[0], ""))
     if query.answer_type in cues.required_types and evidence.answer_type <= 0:
-        return MISSING_TYPE.get(query.answer_type, "")
+        return RefusalReason(MISSING_TYPE.get(query.answer_type, ""))
     return None
 
 
 def refusal_text(glossary: Glossary, passages: list[Passage], audience: str,
-                 note: tuple[str, Passage] | None = None, reason: str | None = None) -> tuple[str, list[Citation]]:
+                 note: tuple[str, Passage] | None = None,
+                 reason: RefusalReason | None = None) -> tuple[str, list[Citation]]:
     """The honest "not in the documents" answer: where to ask, and the closest documents. ``note`` is a
     sentence in which a document itself says the information is not documented; it is quoted as [1].
-    ``reason``: a sentence saying why the closest statement is no answer (``refusal_reason``)."""
+    ``reason``: why the closest statement is no answer (``refusal_reason``), with that statement quoted as [1]
+    when it is about another place or time (what the documents do say)."""
     lines = [REFUSAL]
-    if reason:
-        lines[0] += f" {reason}"
     citations: list[Citation] = []
+    if reason and reason.text:
+        if reason.quote and not note:
+            sentence, raw, rank = reason.quote
+            lines[0] += f" {reason.text.rstrip('.')}: „{row_as_prose(sentence).rstrip('.')}.“ [1]"
+            citations.append(Citation.from_passage(1, passages[rank], [raw]))
+        else:
+            lines[0] += f" {reason.text}"
     if note:
         sentence, passage = note
         lines[0] += f" Die Unterlagen vermerken dazu ausdrücklich: „{row_as_prose(sentence).rstrip('.')}.“ [1]"

@@ -246,7 +246,9 @@ def test_a_figure_for_another_place_is_no_answer(shipped, question, asked):
     answer = shipped.ask(question, audience="citizen")
     assert answer.refused and answer.text.startswith(REFUSAL)
     # the refusal says for which place the documents do have it
-    assert re.search(rf"Die nächstliegende Angabe betrifft [^.]+, nicht {asked}\.", answer.text), answer.text
+    assert re.search(rf"Die nächstliegende Angabe betrifft [^.]+, nicht {asked}: „[^“]+“ \[1\]", answer.text), \
+        answer.text  # and quotes what the documents say for that other place
+    assert answer.citations[0].n == 1 and answer.citations[0].highlights, answer.citations
 
 
 def test_a_count_question_is_not_answered_without_a_number(shipped):
@@ -258,10 +260,11 @@ def test_a_count_question_is_not_answered_without_a_number(shipped):
 
 def test_a_figure_for_another_year_is_no_answer(shipped):
     answer = shipped.ask("Wie hoch war die Kinderarmut in Hellersdorf-Nord im Jahr 2019?", audience="citizen")
-    assert answer.refused and re.search(r"Die nächstliegende Angabe betrifft [^\n]*2024, nicht 2019\.",
-                                        answer.text), answer.text
+    # the refusal quotes what the documents say for 2024
+    assert answer.refused and re.search(
+        r"auf einen anderen Zeitpunkt \([^)\n]*2024\) als gefragt \(2019\): „[^“]+“ \[1\]", answer.text), answer.text
     answer = shipped.ask("An welchem Tag im Februar 2022 war die mobile Sprechstunde?", audience="citizen")
-    assert answer.refused and "nicht Februar 2022." in answer.text, answer.text
+    assert answer.refused and "als gefragt (Februar 2022)" in answer.text, answer.text
     answer = shipped.ask("Wie hoch war die Arbeitslosigkeit in Marzahn-Hellersdorf Ende 2019?")
     assert not answer.refused and "6,3 %" in lead_of(answer), answer.text
 
