@@ -133,6 +133,10 @@ def test_answer_spans_of_each_type():
     assert _span("place", "Die Sprechstunde war auf dem Alice-Salomon-Platz.",
                  "Wo war die Sprechstunde?") == "Alice-Salomon-Platz"
     assert _span("number", "Das Programm ist wichtig.", "Wie viele Programme gibt es?") == ""
+    # a number word may open a hyphenated compound
+    assert FINDER.strength("number", "Die sechs-malige Grammy-Gewinnerin sang.", q("Wie viele Grammys gewann sie?")) > 0
+    # … but a noun compound names a thing
+    assert FINDER.strength("number", "Eine Vier-Felder-Tabelle je Handlungsfeld.", q("Wie viele Handlungsfelder?")) == 0
 
 
 def test_a_number_the_question_names_or_a_house_number_is_no_amount():
