@@ -47,9 +47,6 @@ REFUSAL = "Dazu steht in den vorliegenden Unterlagen nichts."
 ONLY_PAST = "Die Unterlagen nennen nur vergangene Termine"
 CLOSEST_PLACE = "Die nächstliegende Angabe betrifft"
 CLOSEST_TIME = "Die nächstliegende Angabe bezieht sich auf einen anderen Zeitpunkt"
-# why a lead without the asked kind of answer is none (the kinds listed in cues.yaml's ``required_types``)
-MISSING_TYPE = {"number": "Eine Zahl dazu nennen sie nicht.", "date": "Ein Datum dazu nennen sie nicht.",
-                "place": "Einen Ort dazu nennen sie nicht.", "organisation": "Eine zuständige Stelle nennen sie nicht."}
 MAX_LISTED_DATES = 4
 GUIDELINE_TYPE = "Leitfaden"  # the document type whose chapters the staff checklist follows
 AUDIENCES = {
@@ -153,6 +150,7 @@ class _Candidate:
     terms: set[str]
     typed: bool = False  # holds what the question word asks for
     place_penalty: float = 0.0  # the part of the score's scope penalty that is about places
+    meaning_aside: float = 0.0  # meaning bonus not in ``score`` (a candidate only the place-blind view ranks high)
 
 
 def _clean(sentence: str, audience: str) -> str:
@@ -219,20 +217,27 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
 
 
 def _rerank_by_meaning(cands: list[_Candidate], similarity: Callable[[list[str]], Sequence[float]] | None,
-                       w: Scoring) -> None:
-    """Add the dense similarity of the best few sentences to the question (meaning, not only shared words)."""
+                       w: Scoring, aside: Callable[[list[str]], Sequence[float]] | None = None) -> None:
+    """Add the dense similarity of the best few sentences to the question (meaning, not only shared words).
+    ``aside`` (the same similarity, not recorded for the gate) gives the best few before the place penalty their
+    meaning too, kept apart from their score: ``_answered_elsewhere`` judges them on it."""
     if similarity is None or not cands:
         return
     head = cands[: w.dense_candidates]
-    # the best sentences before the place penalty too: whether the documents answer for another place
-    # (``_answered_elsewhere``) is judged on their full scores
-    blind = sorted(cands, key=lambda c: -(c.score + c.place_penalty))[: w.dense_candidates]
-    head += [c for c in blind if c not in head]
     for c, sim in zip(head, similarity([c.raw for c in head]), strict=True):
-        if math.isnan(sim):
-            continue  # no stored vector for this unit (an index built before unit vectors)
-        c.score += w.dense * min(1.0, max(0.0, (float(sim) - w.dense_floor) / (w.dense_ceiling - w.dense_floor)))
+        c.score += _meaning(sim, w)
+    if aside is not None and any(c.place_penalty for c in cands):
+        blind = sorted(cands, key=lambda c: -(c.score + c.place_penalty))[: w.dense_candidates]
+        extra = [c for c in blind if c not in head]
+        for c, sim in zip(extra, aside([c.raw for c in extra]) if extra else (), strict=True):
+            c.meaning_aside = _meaning(sim, w)
     cands.sort(key=lambda c: -c.score)
+
+
+def _meaning(sim: float, w: Scoring) -> float:
+    if math.isnan(sim):
+        return 0.0  # no stored vector for this unit (an index built before unit vectors)
+    return w.dense * min(1.0, max(0.0, (float(sim) - w.dense_floor) / (w.dense_ceiling - w.dense_floor)))
 
 
 def _near_duplicate(a: set[str], b: set[str]) -> bool:
@@ -287,7 +292,7 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
             seen.extend(float(s) for s in sims if not math.isnan(s))
             return sims
 
-        _rerank_by_meaning(cands, recording if similarity is not None else None, scoring)
+        _rerank_by_meaning(cands, recording if similarity is not None else None, scoring, similarity)
         # a lead states something: "Handlungsraum: Marzahn-Nord." only labels
         lead = next((c for c in cands if len(re.findall(r"\w+", c.sentence)) >= scoring.min_lead_words), cands[0])
         cands.remove(lead)
@@ -388,7 +393,7 @@ def _answered_elsewhere(query: Query, passages: list[Passage], lead: _Candidate,
     if relation is Relation.OTHER:
         return tuple(where), lead
     stating = [c for c in cands if len(re.findall(r"\w+", c.sentence)) >= w.min_lead_words]
-    blind = max(stating, key=lambda c: c.score + c.place_penalty, default=None)
+    blind = max(stating, key=lambda c: c.score + c.place_penalty + c.meaning_aside, default=None)
     if blind is None or blind is lead:
         return (), None
     # what the question asks about the place: its focus terms that are not the place's own name
@@ -596,7 +601,7 @@ def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> R
     if unstated:
         return RefusalReason(cues.fact_missing.get(unstated[0], ""))
     if query.answer_type in cues.required_types and evidence.answer_type <= 0:
-        return RefusalReason(MISSING_TYPE.get(query.answer_type, ""))
+        return RefusalReason(cues.required_types[query.answer_type])
     return None
 
 

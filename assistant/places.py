@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -20,8 +20,9 @@ from pathlib import Path
 import yaml
 
 PLACES_FILE = Path(__file__).resolve().parent / "data" / "orte-berlin.yaml"
-# before an ambiguous name ("Mitte", "Buch"): the words that make it a place
-_AMBIGUOUS_PREFIX = r"(?:Bezirks?|Ortsteils?|Ortsteil|Berlin)[\s-]+"
+# before an ambiguous name ("Mitte", "Buch"): the words that make it a place ("Bezirk Mitte", "Berlin-Mitte")
+_AMBIGUOUS_PREFIX = r"(?:Bezirks?|Ortsteils?|Berlin)[\s-]+"
+_JOIN = r"[-–\s]+"  # between the parts of a name: hyphen, en dash or space ("Marzahn-Nord", "Marzahn Nord")
 _CACHE_SIZE = 4096  # texts whose places are remembered (sentences of the corpus are scored again and again)
 
 
@@ -30,46 +31,64 @@ class Relation(Enum):
     INSIDE = "inside"  # the place lies in the asked one (a Bezirksregion for a question about its district)
     AROUND = "around"  # the place contains the asked one (the district's figure for a question about an area)
     OTHER = "other"
+    UNKNOWN = "unknown"  # one of the two is a place whose location the gazetteer does not know
 
 
 def _name_pattern(name: str) -> str:
     """A regular expression for one name as people write it: hyphen or space between its parts, an inflected
     adjective in front ("im Märkischen Viertel"), a genitive s ("Spandaus")."""
-    parts = re.split(r"[-\s]+", name)
+    parts = re.split(r"[-–\s]+", name)
     if len(parts) > 1 and parts[0].endswith("es") and parts[0][:1].isupper():
         parts[0] = re.escape(parts[0][:-2]) + "(?:es|en|e|em)"
     else:
         parts[0] = re.escape(parts[0])
-    body = r"[-\s]+".join([parts[0], *(re.escape(p) for p in parts[1:])])
+    body = _JOIN.join([parts[0], *(re.escape(p) for p in parts[1:])])
     return body + "s?"
 
 
 @dataclass(frozen=True, eq=False)  # identity equality and hash: one object per loaded file (a cache key)
 class Gazetteer:
-    parents: dict[str, str]  # place -> the place it lies in ("" for a district or a place of unknown location)
+    parents: dict[str, str]  # place -> the place it lies in ("" for the city and for a place of unknown location)
+    root: str = ""  # the city every known place lies in ("" when the file names none)
     ambiguous: frozenset[str] = frozenset()
     _names: tuple[str, ...] = field(default=(), repr=False, compare=False)
     _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def build(cls, parents: dict[str, str], ambiguous: Iterable[str] = ()) -> Gazetteer:
-        names = tuple(sorted(parents, key=len, reverse=True))  # longest first: "Marzahn-Nord" before "Marzahn"
+    def build(cls, parents: dict[str, str], ambiguous: Iterable[str] = (), root: str = "") -> Gazetteer:
         amb = frozenset(ambiguous)
-        alternatives = [
-            f"(?P<p{i}>{_AMBIGUOUS_PREFIX if n in amb else ''}{_name_pattern(n)})" for i, n in enumerate(names)]
-        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.I) if names else None
-        return cls(dict(parents), amb, names, pattern)
+        # longest first ("Marzahn-Nord" before "Marzahn"), an ambiguous name with its prefix before all ("Berlin
+        # Mitte" is Mitte, not Berlin)
+        names = tuple(sorted(parents, key=lambda n: (n not in amb, -len(n))))
+        # the group holds the name only, not the words that make an ambiguous name a place (``replace``)
+        alternatives = [f"{_AMBIGUOUS_PREFIX if n in amb else ''}(?P<p{i}>{_name_pattern(n)})"
+                        for i, n in enumerate(names)]
+        # "Berlin-Spandau", "Berlin-Marzahn": the city's name in front is part of the place's
+        pattern = re.compile(r"(?<![\w-])(?:Berlin-)?(?:" + "|".join(alternatives) + r")(?![\w-])", re.I) \
+            if names else None
+        return cls(dict(parents), root, amb, names, pattern)
 
     def places_in(self, text: str) -> list[str]:
         """The places the text names, each once, in order of first mention."""
         return list(_places_in(self, text))
 
+    def place_at(self, text: str) -> str | None:
+        """The place ``text`` begins with, if any ("dem Bezirk Mitte …" begins with none, "Mitte …" neither)."""
+        m = self._pattern.match(text) if self._pattern is not None else None
+        return self._names[int((m.lastgroup or "p0")[1:])] if m else None
+
     def replace(self, text: str, old: str, new: str) -> str:
         """``text`` with every mention of the place ``old`` (as ``places_in`` finds it) written as ``new``."""
         if self._pattern is None:
             return text
-        return self._pattern.sub(
-            lambda m: new if self._names[int(m.lastgroup[1:])] == old else m.group(0), text)  # type: ignore[index]
+
+        def swap(m: re.Match[str]) -> str:
+            group = m.lastgroup or ""
+            if self._names[int(group[1:])] != old:
+                return m.group(0)
+            return text[m.start():m.start(group)] + new + text[m.end(group):m.end()]
+
+        return self._pattern.sub(swap, text)
 
     def ancestors(self, place: str) -> list[str]:
         out: list[str] = []
@@ -79,6 +98,10 @@ class Gazetteer:
             parent = self.parents.get(parent, "")
         return out
 
+    def located(self, place: str) -> bool:
+        """The gazetteer knows where the place lies (it is the city or lies in it)."""
+        return bool(self.root) and (place == self.root or self.root in self.ancestors(place))
+
     def relation(self, place: str, asked: str) -> Relation:
         if place == asked:
             return Relation.SAME
@@ -86,11 +109,12 @@ class Gazetteer:
             return Relation.INSIDE
         if place in self.ancestors(asked):
             return Relation.AROUND
-        return Relation.OTHER
+        # a corpus area the file does not list may lie anywhere: no claim that it is another place
+        return Relation.OTHER if self.located(place) and self.located(asked) else Relation.UNKNOWN
 
     def best_relation(self, places: Iterable[str], asked: Iterable[str]) -> Relation | None:
         """The closest relation between any of ``places`` and any asked place; None when ``places`` is empty."""
-        order = (Relation.SAME, Relation.INSIDE, Relation.AROUND, Relation.OTHER)
+        order = (Relation.SAME, Relation.INSIDE, Relation.AROUND, Relation.UNKNOWN, Relation.OTHER)
         found = {self.relation(p, a) for p in places for a in asked}
         return next((r for r in order if r in found), None)
 
@@ -101,14 +125,14 @@ def _places_in(gazetteer: Gazetteer, text: str) -> tuple[str, ...]:
         return ()
     found: dict[str, None] = {}
     for m in gazetteer._pattern.finditer(text):
-        found[gazetteer._names[int(m.lastgroup[1:])]] = None  # type: ignore[index]
+        found[gazetteer._names[int((m.lastgroup or "p0")[1:])]] = None
     return tuple(found)
 
 
 @functools.lru_cache(maxsize=8)
-def load_gazetteer(extra: Sequence[str] = (), path: Path = PLACES_FILE) -> Gazetteer:
+def load_gazetteer(extra: tuple[str, ...] = (), path: Path = PLACES_FILE) -> Gazetteer:
     """Berlin's places from ``path`` plus ``extra`` (the corpus glossary's areas; a name unknown to the file is a
-    place of its own, related only to itself). ``extra`` must be a tuple (it is a cache key)."""
+    place of unknown location: the same as itself, never "another place"). ``extra`` is a cache key."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
     data = data or {}
     parents: dict[str, str] = {}
@@ -121,7 +145,7 @@ def load_gazetteer(extra: Sequence[str] = (), path: Path = PLACES_FILE) -> Gazet
             if str(locality) != str(district):
                 parents[str(locality)] = str(district)
     for area, inside in (data.get("teilgebiete") or {}).items():
-        parents[str(area)] = str(inside)
+        parents[str(area)] = str(inside or "")
     for area in extra:
         parents.setdefault(str(area), "")
-    return Gazetteer.build(parents, (str(x) for x in data.get("mehrdeutig") or ()))
+    return Gazetteer.build(parents, (str(x) for x in data.get("mehrdeutig") or ()), city)

@@ -36,8 +36,7 @@ _FOLLOWUP_START = re.compile(r"^\s*(und|aber|and|what about|und was ist mit|was 
                              r"auch|dort|da)\b", re.I)
 _YEAR = re.compile(r"(?<![\d.])(19[5-9]\d|20\d\d)(?![\d.])")
 _ANALYZER = Analyzer()
-YEAR_BOUND_REACH = 12  # characters around a year in which "seit", "bis" … make it a bound
-EXCLUSION_WINDOW = 4  # words after "außer", "neben" … in which the excluded place stands ("außer dem Bezirk Mitte")
+YEAR_BOUND_WORDS = 3  # words before a year in which "seit", "bis" … make it a bound ("seit dem Jahr 2015")
 
 
 # ---------------------------------------------------------------- cue data
@@ -63,7 +62,10 @@ class Cues:
     reference_markers: tuple[str, ...] = ()  # a date in such a sentence is when a figure held, not an event
     place_exclusion: tuple[str, ...] = ()  # "außer", "neben": the place named next is not the one asked about
     year_bounds: tuple[str, ...] = ()  # "seit", "bis": the year named next bounds a period, it is not asked about
-    required_types: tuple[str, ...] = ()  # answer types a lead must hold, else the question is refused
+    period_joiners: tuple[str, ...] = ()  # "2025 bis 2027": after a year, the word that makes it a period's start
+    place_fillers: tuple[str, ...] = ()  # words between "außer" and the excluded place ("außer dem Bezirk Mitte")
+    # answer types a lead must hold, else the question is refused -> what the refusal says is missing
+    required_types: dict[str, str] = field(default_factory=dict)
     street_endings: tuple[str, ...] = ()  # a number right after a word ending so is a house number, no amount
     fact_missing: dict[str, str] = field(default_factory=dict)  # kind of fact -> what a refusal says is missing
     months: dict[str, int] = field(default_factory=dict)
@@ -93,7 +95,9 @@ class Cues:
             reference_markers=_phrases(data.get("reference_markers")),
             place_exclusion=_phrases(data.get("place_exclusion")),
             year_bounds=_phrases(data.get("year_bounds")),
-            required_types=tuple(t for t in _phrases(data.get("required_types")) if t in ANSWER_TYPES),
+            period_joiners=_phrases(data.get("period_joiners")),
+            place_fillers=_phrases(data.get("place_fillers")),
+            required_types=_required_types(data.get("required_types")),
             street_endings=_phrases(data.get("street_endings")),
             fact_missing={str(kind): str(spec.get("missing") or "")
                           for kind, spec in (data.get("required_facts") or {}).items() if spec.get("missing")},
@@ -103,6 +107,19 @@ class Cues:
                             for kind, spec in (data.get("required_facts") or {}).items()
                             if spec.get("question") and spec.get("answer")},
         )
+
+
+def _required_types(spec: object) -> dict[str, str]:
+    """``required_types`` as a mapping (type -> what a refusal says is missing) or a plain list of types."""
+    if isinstance(spec, dict):
+        items = {str(k).strip().lower(): str(v or "") for k, v in spec.items()}
+    else:
+        items = {t: "" for t in _phrases(spec if isinstance(spec, list) else ())}
+    unknown = sorted(set(items) - set(ANSWER_TYPES))
+    if unknown:
+        raise ValueError(f"cues.yaml: required_types kennt {', '.join(unknown)} nicht "
+                         f"(möglich: {', '.join(ANSWER_TYPES)})")
+    return items
 
 
 def _any(patterns: Iterable[object] | None) -> re.Pattern[str]:
@@ -325,29 +342,37 @@ class Query:
 
 def asked_places(text: str, glossary: Glossary, cues: Cues) -> tuple[str, ...]:
     """The places a question asks about: those it names, except a place it excludes ("außer Marzahn-Nord",
-    "neben dem Wedding": the answer is about other places)."""
+    "neben dem Bezirk Mitte": the answer is about other places). Only a place right after the excluding word
+    (articles and words such as "Bezirk" between them) is excluded: "ohne Kitaplatz in Hellersdorf-Nord" asks
+    about Hellersdorf-Nord."""
     gazetteer = load_gazetteer(glossary.areas)
     named = gazetteer.places_in(text)
     excluding = phrase_pattern(cues.place_exclusion)
+    fillers = phrase_pattern(cues.place_fillers)
     if excluding is not None:
         for m in excluding.finditer(text):
-            after = " ".join(text[m.end():].split()[:EXCLUSION_WINDOW])
-            named = [p for p in named if p not in gazetteer.places_in(after)]
+            rest = text[m.end():].lstrip()
+            excluded = gazetteer.place_at(rest)
+            while excluded is None and fillers is not None and (f := fillers.match(rest)):
+                rest = rest[f.end():].lstrip()
+                excluded = gazetteer.place_at(rest)  # "dem Bezirk Mitte": "Bezirk" is part of the name here
+            named = [p for p in named if p != excluded]
     return tuple(named)
 
 
 def asked_years(text: str, cues: Cues) -> tuple[str, ...]:
-    """The years a question asks about as a point in time: "im Jahr 2020", "2018"; not "seit 2015", "bis 2027",
-    "2025 bis 2027" (a bound or a period is answered by sentences on other years too)."""
+    """The years a question asks about as a point in time: "im Jahr 2020", "2018", "2010 und 2015"; not "seit dem
+    Jahr 2015", "bis 2027", "zwischen 2015 und 2020", "2025 bis 2027" (a bound or a period is answered by sentences
+    on other years too)."""
     bound = phrase_pattern(cues.year_bounds)
+    joiner = phrase_pattern(cues.period_joiners)
     out: list[str] = []
     for m in _YEAR.finditer(text):
-        before = text[max(0, m.start() - YEAR_BOUND_REACH):m.start()]
-        after = text[m.end():m.end() + YEAR_BOUND_REACH]
-        if bound is not None and (bound.search(before.split()[-1] if before.split() else "") or
-                                  bound.match(after.strip())):
+        before = " ".join(text[:m.start()].split()[-YEAR_BOUND_WORDS:])
+        after = text[m.end():].lstrip()
+        if (bound is not None and bound.search(before)) or (joiner is not None and joiner.match(after)):
             continue
-        if re.match(r"\s*[/–-]\s*\d", after) or re.search(r"\d\s*[/–-]\s*$", before):
+        if re.match(r"[/–-]\s*\d", after) or re.search(r"\d\s*[/–-]\s*$", text[:m.start()]):
             continue  # one end of a period ("2025–2027", "2019/2020")
         out.append(m.group(1))
     return tuple(dict.fromkeys(out))

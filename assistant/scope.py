@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from assistant.places import Relation
-from assistant.query import Query
+from assistant.query import YEAR_BOUND_WORDS, Query, phrase_pattern
 from assistant.retrieval import Passage
 from assistant.scoring import Scoring
 from assistant.spans import SpanFinder
@@ -26,9 +26,10 @@ def place_scope(sentence: str, p: Passage, asked: Sequence[str], finder: SpanFin
 
 
 def place_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring) -> float:
-    """A sentence about another place is no answer; one about no place, or about the district for one of its
-    areas, is a weak one, but only for the corpus's own areas: for a district or Ortsteil named in passing
-    ("Wo in Hellersdorf …") a sentence naming no place is often the answer (measured on evals/dev.jsonl)."""
+    """A sentence about another place is no answer. One about no place, about a place around or inside the asked
+    one (the district for one of its areas, or the reverse) or about a place of unknown location is a weak one, but
+    only for the corpus's own areas: for a district or Ortsteil named in passing ("Wo in Hellersdorf …") a sentence
+    naming no place is often the answer (measured on evals/dev.jsonl)."""
     if not query.places:
         return 0.0
     relation, _ = place_scope(sentence, p, query.places, finder)
@@ -51,9 +52,9 @@ def scope_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w
             penalty -= w.named_day
         elif days:
             penalty += w.wrong_scope
-    if query.years:
+    if query.asked_years:  # not a bound ("seit 2015" is answered by a sentence on 2017)
         years = set(finder.years_in(sentence))
-        if years and not years & set(query.years) and not any(y in p.stand for y in query.years):
+        if years and not years & set(query.asked_years) and not any(y in p.stand for y in query.asked_years):
             penalty += w.wrong_scope
     return penalty
 
@@ -62,12 +63,21 @@ def other_times(query: Query, sentence: str, finder: SpanFinder) -> tuple[tuple[
     """(the times the question asks about, the times the sentence names), as written, when the sentence names only
     other times: "im Jahr 2020" is not answered by a figure for "Ende 2024", "an welchem Tag im Oktober 2022" not by
     "09.12.2022". Empty tuples otherwise, and for a sentence naming no time (it may hold for any time). The asked
-    times are the question's dates and months in the years it asks about (``Query.asked_years``: no bounds)."""
+    times are the question's dates and months in the years it asks about (``Query.asked_years``: no bounds); a
+    bound in the sentence ("Seit 2015 gibt es …") may hold for the asked time and is left aside."""
     if not query.asked_years:
         return (), ()
     asked = [d for d in finder.dates(query.text) if any(y in d[2] for y in query.asked_years)] or \
         [(date(int(y), 1, 1), date(int(y), 12, 31), y) for y in query.asked_years]
-    named = finder.dates(sentence)
+    bound = phrase_pattern(finder.cues.year_bounds)
+    named = [d for d in finder.dates(sentence)
+             if bound is None or not bound.search(" ".join(_words_before(sentence, d[2])))]
     if not named or any(lo <= a_hi and a_lo <= hi for lo, hi, _ in named for a_lo, a_hi, _ in asked):
         return (), ()
     return tuple(w for _, _, w in asked), tuple(dict.fromkeys(w for _, _, w in named))
+
+
+def _words_before(sentence: str, written: str) -> list[str]:
+    """The few words right before the first occurrence of ``written`` in ``sentence``."""
+    at = sentence.find(written)
+    return sentence[:max(at, 0)].split()[-YEAR_BOUND_WORDS:]

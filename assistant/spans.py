@@ -206,14 +206,26 @@ class SpanFinder:
         for m in _NUMBER.finditer(sentence):
             if any(s <= m.start() < e for s, e, _ in in_dates):
                 continue  # a date or a year is no amount
-            if self._street and self._street.search(sentence[max(0, m.start() - STREET_REACH):m.start()]):
-                continue  # a house number ("Märkische Allee 410") is no amount
+            if self._house_number(sentence, m):
+                continue  # "Märkische Allee 410" is an address, no amount
             found.append((m.start(), self._with_units(sentence, m.end())))
         if self._number_words:
             for m in self._number_words.finditer(sentence):
                 if not any(s <= m.start() < e for s, e in found):
                     found.append((m.start(), self._with_units(sentence, m.end())))
         return sorted(found)
+
+    def _house_number(self, sentence: str, m: re.Match[str]) -> bool:
+        """A street name right before, a plain number of up to four digits, and no unit or noun after it: "(Märkische
+        Allee 410)", "Rosenbecker Str. 3 in Marzahn"; not "je Kitaplatz 250 Euro", "Ausbildungsmarkt 500 Stellen"."""
+        if self._street is None or not re.fullmatch(r"\d{1,4}", m.group(0)):
+            return False
+        if not self._street.search(sentence[max(0, m.start() - STREET_REACH):m.start()]):
+            return False
+        if self._with_units(sentence, m.end()) != m.end():
+            return False
+        following = re.match(r"[a-z]?\s*(\S*)", sentence[m.end():])  # "4a", then the next word
+        return not (following and following.group(1)[:1].isupper())
 
     def _with_units(self, sentence: str, end: int) -> int:
         for _ in range(2):  # "11,5 Mio. Euro"

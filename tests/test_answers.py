@@ -248,7 +248,7 @@ def test_a_figure_for_another_place_is_no_answer(shipped, question, asked):
     # the refusal says for which place the documents do have it
     assert re.search(rf"Die nächstliegende Angabe betrifft [^.]+, nicht {asked}: „[^“]+“ \[1\]", answer.text), \
         answer.text  # and quotes what the documents say for that other place
-    assert answer.citations[0].n == 1 and answer.citations[0].highlights, answer.citations
+    assert answer.citations[0].highlights, answer.citations  # the quoted statement is marked in its source
 
 
 def test_a_count_question_is_not_answered_without_a_number(shipped):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from assistant.glossary import Glossary
 from assistant.places import Relation, load_gazetteer
 from assistant.query import Cues, build_query, rewrite_followup
+from assistant.scope import other_times
+from assistant.spans import SpanFinder
 from tests.conftest import CORPUS
 
 CUES = Cues.load(CORPUS)
@@ -22,12 +24,17 @@ def test_places_are_found_as_people_write_them():
     # a street or an adjective is no place ("Hellersdorfer Promenade", "Spandauer Neustadt")
     assert PLACES.places_in("an der Hellersdorfer Promenade") == []
     assert PLACES.places_in("Stadtrand Süd") == ["Stadtrand Süd"]
+    assert PLACES.places_in("Und in Berlin-Spandau?") == ["Spandau"]  # the city's name in front
+    assert PLACES.places_in("Marzahn–Nord") == ["Marzahn-Nord"]  # an en dash
 
 
 def test_names_that_are_everyday_words_count_only_as_named_places():
     assert PLACES.places_in("Mitte des 18. Jahrhunderts, ein Buch") == []
     assert PLACES.places_in("im Bezirk Mitte") == ["Mitte"]
     assert PLACES.places_in("Olof-Palme-Zentrum, Berlin-Mitte") == ["Mitte"]
+    # a follow-up swap keeps the words that make the name a place
+    swapped = PLACES.replace("Wie hoch ist es im Bezirk Mitte?", "Mitte", "Spandau")
+    assert swapped == "Wie hoch ist es im Bezirk Spandau?"
 
 
 def test_places_relate_through_districts_and_localities():
@@ -37,7 +44,9 @@ def test_places_relate_through_districts_and_localities():
     assert PLACES.relation("Spandau", "Marzahn-Hellersdorf") is Relation.OTHER
     assert PLACES.relation("Kosmosviertel", "Treptow-Köpenick") is Relation.INSIDE
     assert PLACES.relation("Spandau", "Berlin") is Relation.INSIDE
-    assert PLACES.relation("Stadtrand Süd", "Neukölln") is Relation.OTHER  # unknown location: only itself
+    # a corpus area the gazetteer does not list may lie anywhere: never "another place"
+    assert PLACES.relation("Stadtrand Süd", "Neukölln") is Relation.UNKNOWN
+    assert PLACES.relation("Stadtrand Süd", "Stadtrand Süd") is Relation.SAME
     assert PLACES.best_relation(["Spandau", "Marzahn-Nord"], ["Marzahn-Hellersdorf"]) is Relation.INSIDE
     assert PLACES.best_relation([], ["Spandau"]) is None
 
@@ -49,6 +58,8 @@ def test_a_question_asks_about_the_places_it_names_but_not_those_it_excludes():
     assert places("Wie viele Arbeitslose gibt es in Lichtenberg?") == ("Lichtenberg",)
     assert places("Welche Pilotgebiete gab es außer Marzahn-Nord?") == ()
     assert places("Was gibt es neben dem Bezirk Mitte noch in Wedding?") == ("Wedding",)
+    # only a place right after the excluding word is excluded
+    assert places("Wie viele Kinder ohne Kitaplatz gibt es in Hellersdorf-Nord?") == ("Hellersdorf-Nord",)
     assert places("Was ist ein Ressortbeitrag?") == ()
 
 
@@ -67,3 +78,25 @@ def test_a_year_is_asked_about_unless_it_bounds_a_period():
     assert years("Was geschah seit 2015?") == ()
     assert years("Was ist für 2025 bis 2027 geplant?") == ()
     assert years("Was war in der Pilotphase 2019/2020?") == ()
+    assert years("Was geschah seit dem Jahr 2015?") == ()
+    assert years("Wie entwickelte sich das zwischen 2015 und 2020?") == ()
+    assert years("Wie hoch war sie 2020 vor der Pandemie?") == ("2020",)
+    assert years("Kinderarmut 2010 und 2015?") == ("2010", "2015")
+
+
+def test_a_sentence_on_another_time_but_not_one_that_bounds_it():
+    finder = SpanFinder.for_cues(CUES, GLOSSARY.areas)
+    query = build_query("Wie viele Treffs gab es 2020?", glossary=GLOSSARY, cues=CUES)
+    assert other_times(query, "Ende 2024 gab es zwölf Treffs.", finder) == (("2020",), ("Ende 2024",))
+    assert other_times(query, "Seit 2015 gibt es zwölf Treffs.", finder) == ((), ())  # may hold for 2020
+    assert other_times(query, "Es gibt zwölf Treffs.", finder) == ((), ())  # names no time
+
+
+def test_a_gazetteer_file_with_an_area_of_unknown_location(tmp_path):
+    path = tmp_path / "orte.yaml"
+    path.write_text("stadt: Berlin\nbezirke:\n  Neukölln: [Neukölln, Britz]\nteilgebiete:\n  Schillerkiez:\n",
+                    encoding="utf-8")
+    places = load_gazetteer((), path)
+    assert places.parents["Schillerkiez"] == ""
+    assert places.relation("Schillerkiez", "Britz") is Relation.UNKNOWN
+    assert places.relation("Britz", "Neukölln") is Relation.INSIDE

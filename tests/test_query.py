@@ -149,6 +149,9 @@ def test_a_number_the_question_names_or_a_house_number_is_no_amount():
                            query) == 1
     assert _span("number", "Das Theater an der Rosenbecker Str. 3 hat 200 Plätze für Zuschauer.",
                  "Wie viele Zuschauer passen ins Theater?") == "200"
+    # an amount after a compound that ends like a street is no house number
+    assert _span("number", "Für jeden Kitaplatz 250 Euro zahlen Eltern.", "Wie viel zahlen Eltern?") == "250 Euro"
+    assert FINDER.strength("number", "Auf dem Ausbildungsmarkt 500 Stellen.", q("Wie viele Stellen gibt es?")) == 1
 
 
 def test_definitions_name_the_term_and_say_what_it_is():
