@@ -82,6 +82,7 @@ def test_a_year_is_asked_about_unless_it_bounds_a_period():
     assert years("Wie entwickelte sich das zwischen 2015 und 2020?") == ()
     assert years("Wie hoch war sie 2020 vor der Pandemie?") == ("2020",)
     assert years("Kinderarmut 2010 und 2015?") == ("2010", "2015")
+    assert years("Wie viele Gebiete traf die Dürre von 2010?") == ("2010",)  # "von" here means "of"
 
 
 def test_a_sentence_on_another_time_but_not_one_that_bounds_it():
@@ -90,6 +91,7 @@ def test_a_sentence_on_another_time_but_not_one_that_bounds_it():
     assert other_times(query, "Ende 2024 gab es zwölf Treffs.", finder) == (("2020",), ("Ende 2024",))
     assert other_times(query, "Seit 2015 gibt es zwölf Treffs.", finder) == ((), ())  # may hold for 2020
     assert other_times(query, "Es gibt zwölf Treffs.", finder) == ((), ())  # names no time
+    assert other_times(query, "Die Zählung von 2020 fand zwölf Treffs, die von 2015 neun.", finder) == ((), ())
 
 
 def test_a_gazetteer_file_with_an_area_of_unknown_location(tmp_path):
