@@ -39,7 +39,7 @@ from assistant.query import (  # noqa: F401  (re-exported: the ask path and test
     user_turns,
 )
 from assistant.retrieval import Passage
-from assistant.scope import other_times, place_penalty, place_scope, scope_penalty
+from assistant.scope import other_times, place_penalty, place_scope, scope_penalty, time_penalty
 from assistant.scoring import SCORING, Scoring
 from assistant.spans import SpanFinder, older_than, past_dates
 
@@ -185,10 +185,7 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
     asked_days = finder.days_named(query.text)
     out: list[_Candidate] = []
     for rank, p in enumerate(passages):
-        heading = p.section.split(" > ")[-1] if p.section else ""
-        # Terms of the section heading and title count partly: "Wann …?" finds the row in "Zeitplan".
-        head_terms = content_terms(heading)
-        title_terms = content_terms(p.title) | {t for a in p.areas for t in content_terms(a)}
+        context = _context_terms(p)
         previous = ""
         for pos, raw in enumerate(answer_units(p.text)):
             s = _clean(raw, query.audience)
@@ -202,18 +199,34 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
             terms = content_terms(s)
             if not terms:
                 continue
-            cov = coverage(query.focus, terms)
-            cov += w.context_share * (coverage(query.focus, terms | head_terms | title_terms) - cov)
+            cov = _held(query.focus, terms, context, w)
             # a sentence saying the fact is unknown does not hold it, whatever numbers or dates it names
             strength = finder.strength(query.answer_type, s, query) \
                 if query.answer_type and not says_not_documented(s) else 0.0
+            place = place_penalty(s, p, query, finder, w)
             score = (w.coverage * cov + w.retrieval * (p.score / top) + w.answer_type * strength
                      - (w.long_sentence if len(s) > w.long_chars else 0.0)
                      - (0.0 if alone else w.back_reference)
-                     - scope_penalty(s, p, query, finder, w, asked_days))
-            out.append(_Candidate(s, raw.strip(), rank, pos, score, terms, strength > 0,
-                                  place_penalty(s, p, query, finder, w)))
+                     - place - time_penalty(s, p, query, finder, w, asked_days))
+            out.append(_Candidate(s, raw.strip(), rank, pos, score, terms, strength > 0, place))
     return out
+
+
+def _context_terms(p: Passage) -> set[str]:
+    """Terms of a passage's own heading, title and areas: "Wann …?" finds the row in "Zeitplan"."""
+    heading = p.section.split(" > ")[-1] if p.section else ""
+    return content_terms(heading) | content_terms(p.title) | {t for a in p.areas for t in content_terms(a)}
+
+
+def _held(focus: Sequence[Concept], terms: set[str], context: set[str], w: Scoring) -> float:
+    """How much of ``focus`` a sentence holds: its own terms fully, its heading's and title's partly."""
+    own = coverage(focus, terms)
+    return own + w.context_share * (coverage(focus, terms | context) - own)
+
+
+def _states(c: _Candidate, w: Scoring) -> bool:
+    """A lead states something: "Handlungsraum: Marzahn-Nord." only labels."""
+    return len(re.findall(r"\w+", c.sentence)) >= w.min_lead_words
 
 
 def _rerank_by_meaning(cands: list[_Candidate], similarity: Callable[[list[str]], Sequence[float]] | None,
@@ -293,8 +306,7 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
             return sims
 
         _rerank_by_meaning(cands, recording if similarity is not None else None, scoring, similarity)
-        # a lead states something: "Handlungsraum: Marzahn-Nord." only labels
-        lead = next((c for c in cands if len(re.findall(r"\w+", c.sentence)) >= scoring.min_lead_words), cands[0])
+        lead = next((c for c in cands if _states(c, scoring)), cands[0])
         cands.remove(lead)
         cands.insert(0, lead)
     return Ranking(finder, cands, seen)
@@ -392,19 +404,16 @@ def _answered_elsewhere(query: Query, passages: list[Passage], lead: _Candidate,
     relation, where = place_scope(lead.sentence, passages[lead.passage_rank], query.places, finder)
     if relation is Relation.OTHER:
         return tuple(where), lead
-    stating = [c for c in cands if len(re.findall(r"\w+", c.sentence)) >= w.min_lead_words]
-    blind = max(stating, key=lambda c: c.score + c.place_penalty + c.meaning_aside, default=None)
+    blind = max((c for c in cands if _states(c, w)), key=lambda c: c.score + c.place_penalty + c.meaning_aside,
+                default=None)
     if blind is None or blind is lead:
         return (), None
     # what the question asks about the place: its focus terms that are not the place's own name
     place_terms = content_terms(" ".join(query.places))
     topic = [c for c in query.focus if c.term not in place_terms]
 
-    def held(c: _Candidate) -> float:  # as the lead score counts it: the sentence, and partly its heading and title
-        p = passages[c.passage_rank]
-        own = coverage(topic, c.terms)
-        return own + w.context_share * (coverage(topic, c.terms | content_terms(p.section) | content_terms(p.title))
-                                        - own)
+    def held(c: _Candidate) -> float:  # as the lead score counts it
+        return _held(topic, c.terms, _context_terms(passages[c.passage_rank]), w)
 
     if relation in (Relation.SAME, Relation.INSIDE) and held(lead) >= w.place_topic_share * held(blind):
         return (), None  # the lead is about the place and about what is asked
@@ -589,8 +598,8 @@ def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> R
     year than asked, it lacks a fact the question insists on (a price, opening hours, a name: ``required_facts``
     in cues.yaml), or the kind of answer the question word requires (``required_types``: a "wie viele" question
     is not answered by a sentence without a number)."""
-    if evidence is None:
-        return None
+    if evidence is None:  # no candidate sentence at all: only a fact the question insists on can be named
+        return RefusalReason(cues.fact_missing.get(query.needs[0], "")) if query.needs else None
     if evidence.other_places and query.places:
         return RefusalReason(f"{CLOSEST_PLACE} {_joined(evidence.other_places)}, nicht {_joined(query.places)}.",
                              evidence.elsewhere)

@@ -19,7 +19,6 @@ from assistant.answer import (
     Answer,
     LeadEvidence,
     Ranking,
-    RefusalReason,
     checklist_section,
     compose,
     lead_evidence,
@@ -346,8 +345,7 @@ class Assistant:
         # a question about Spandau is not answered by the best sentence about Marzahn-Hellersdorf, one about 2020
         # not by a figure for 2024, "wie viele" not by a sentence without a number, one insisting on a price,
         # opening hours or a name not by a lead without one
-        reason = refusal_reason(query, evidence, self.cues) if evidence is not None else \
-            (RefusalReason(self.cues.fact_missing.get(query.needs[0], "")) if query.needs else None)
+        reason = refusal_reason(query, evidence, self.cues)
         if not passages or not judgement.answerable or reason is not None:
             # a document saying itself that the fact is not documented is quoted
             note = (evidence.sentence, passages[evidence.passage_rank]) \

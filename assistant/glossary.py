@@ -70,7 +70,3 @@ class Glossary:
                 continue
             text = f"{text[:m.end()]} ({long}){text[m.end():]}"
         return text
-
-    def areas_in(self, text: str) -> list[str]:
-        low = text.lower().replace(" ", "-")
-        return [a for a in self.areas if a.lower() in low]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from assistant.errors import UserFacingError
+from assistant.places import load_gazetteer
 
 if TYPE_CHECKING:
     from assistant.answer import Answer
@@ -151,7 +152,7 @@ class KiezGuide:
         if not kiez or (filters or {}).get("areas"):
             return ()
         known = {a.name for a in self.areas()}
-        named = [a for a in self.assistant.glossary.areas_in(question) if a in known]
+        named = [a for a in load_gazetteer(self.assistant.glossary.areas).places_in(question) if a in known]
         return tuple(named) if named else (self.area(kiez).name,)
 
     def ask(self, question: str, kiez: str, *, history: list | None = None, audience: str = "general",

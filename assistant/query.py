@@ -133,12 +133,14 @@ def _load_cues(path: Path) -> Cues:
     return Cues.from_dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
 
 
-def phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:
-    """Whole-word, case-insensitive alternation; longer phrases first so "was ist mit" beats "was ist"."""
+@lru_cache(maxsize=128)  # the cue lists are tuples of a loaded Cues: built once, not for every question
+def phrase_pattern(phrases: tuple[str, ...], end: str = r"(?![\w-])") -> re.Pattern[str] | None:
+    """Whole-word, case-insensitive alternation; longer phrases first so "was ist mit" beats "was ist". ``end``:
+    what may follow a phrase (by default no letter and no hyphen)."""
     if not phrases:
         return None
     alts = sorted({re.escape(p).replace(r"\ ", r"\s+") for p in phrases}, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w-])", re.I)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")" + end, re.I)
 
 
 # ---------------------------------------------------------------- focus terms (concepts)
@@ -393,8 +395,8 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
     upcoming = phrase_pattern(cues.upcoming)
     year = phrase_pattern(cues.year_question)
     focus = concepts(text, lexical, glossary)
-    areas = tuple(glossary.areas_in(text))
     places = asked_places(text, glossary, cues)
+    areas = tuple(p for p in places if p in glossary.areas)
     if not areas and filters is not None:
         # a search limited to one area (the citizen's Kiez, the area filter) asks about that area: a sentence about
         # another area, quoted from a city-wide document, is no answer

@@ -41,11 +41,17 @@ def place_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w
 
 
 def scope_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring,
-                   asked_days: set[tuple[int, int]]) -> float:
+                  asked_days: set[tuple[int, int]]) -> float:
     """A question about one area, year or day is not answered by a sentence about another: "a figure for
     Marzahn-Nord is no answer about Hellersdorf-Nord"; a district-wide figure is a weak answer about one of its
     areas. ``asked_days``: the calendar days the question names (``SpanFinder.days_named``, read once per question)."""
-    penalty = place_penalty(sentence, p, query, finder, w)
+    return place_penalty(sentence, p, query, finder, w) + time_penalty(sentence, p, query, finder, w, asked_days)
+
+
+def time_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring,
+                 asked_days: set[tuple[int, int]]) -> float:
+    """The day and year part of ``scope_penalty``."""
+    penalty = 0.0
     if asked_days:  # "Was war am 3. März …?": a sentence naming that day answers, one naming other days does not
         days = finder.days_named(sentence)
         if days & asked_days:

@@ -48,12 +48,10 @@ class SpanFinder:
         self._period = re.compile(
             r"(?<![\d./])(" + _YEAR + r")\s?(?:[/–-]|\s+bis\s+)\s?(" + _YEAR + r"|\d{2})(?![\d.])")
         self._year = re.compile(r"(?<![\d./,-])(" + _YEAR + r")(?![\d/,]|\.\d)")
-        words = self.cues.words.get("number", ())
         # also as the first part of a hyphenated adjective: "die sechs-malige Gewinnerin" won six times; not of a
         # noun compound, which names a thing ("Vier-Felder-Tabelle")
-        alternatives = sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
-        self._number_words = re.compile(
-            r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?=(?-i:-[a-zäöüß])|(?![\w-]))", re.I) if words else None
+        self._number_words = phrase_pattern(self.cues.words.get("number", ()),
+                                            end=r"(?=(?-i:-[a-zäöüß])|(?![\w-]))")
         streets = "|".join(re.escape(e) for e in sorted(self.cues.street_endings, key=len, reverse=True))
         # a street name right before the number: "Märkische Allee 410", "Rosenbecker Str. 3"
         self._street = re.compile(r"(?:" + streets + r")\.?\s+$", re.I) if streets else None
