@@ -47,6 +47,17 @@ REFUSAL = "Dazu steht in den vorliegenden Unterlagen nichts."
 ONLY_PAST = "Die Unterlagen nennen nur vergangene Termine"
 CLOSEST_PLACE = "Die nächstliegende Angabe betrifft"
 CLOSEST_TIME = "Die nächstliegende Angabe bezieht sich auf einen anderen Zeitpunkt"
+
+
+def absent_words(words: Sequence[str], *, answered: bool) -> str:
+    """The sentence naming the question's words that no document uses (``Query.absent``): with an answer, it says
+    the answer is only the nearest thing; with a refusal, it says why."""
+    if not words:
+        return ""
+    quoted = _joined([f"„{w}“" for w in words])
+    verb = "kommt" if len(words) == 1 else "kommen"
+    rest = " Die Antwort zeigt, was am nächsten dazu steht." if answered else ""
+    return f"{'Das Wort' if len(words) == 1 else 'Die Wörter'} {quoted} {verb} in den Unterlagen nicht vor.{rest}"
 MAX_LISTED_DATES = 4
 GUIDELINE_TYPE = "Leitfaden"  # the document type whose chapters the staff checklist follows
 AUDIENCES = {
@@ -118,6 +129,7 @@ class Answer:
     answerer: str = "extractive"
     answer_span: str = ""  # the phrase of the lead statement that answers (bold in the text)
     answer_type: str = ""  # what the question asks for: date, number, organisation, place, definition, checklist
+    absent: list[str] = field(default_factory=list)  # the question's nouns no document uses (named in the answer)
 
     def plain_text(self, base_url: str = "") -> str:
         """The answer as one copies it: no Markdown, the notice, then the sources as a plain list."""
@@ -466,11 +478,11 @@ def _render(query: Query, ordered: list[_Candidate], passages: list[Passage], fi
     citations = [Citation.from_passage(n, passages[rank], highlights[rank]) for rank, n in numbers.items()]
     joiner = "\n\n" if query.audience == "citizen" else " "
     lead_passage = passages[ordered[0].passage_rank]
-    notice = ""
+    notices = [absent_words(query.absent, answered=True)]
     if older_than(lead_passage.stand, w.stale_years, today, finder):
-        notice = (f"Die Quelle „{lead_passage.title}“ hat den Stand {lead_passage.stand} und ist damit älter "
-                  f"als {w.stale_years} Jahre.")
-    return Composition(joiner.join(parts), citations, answer_span=span, notice=notice)
+        notices.append(f"Die Quelle „{lead_passage.title}“ hat den Stand {lead_passage.stand} und ist damit älter "
+                       f"als {w.stale_years} Jahre.")
+    return Composition(joiner.join(parts), citations, answer_span=span, notice=" ".join(n for n in notices if n))
 
 
 def _announced_past(sentence: str, p: Passage, finder: SpanFinder, today: date) -> list[str]:

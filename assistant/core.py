@@ -19,6 +19,8 @@ from assistant.answer import (
     Answer,
     LeadEvidence,
     Ranking,
+    RefusalReason,
+    absent_words,
     checklist_section,
     compose,
     lead_evidence,
@@ -347,6 +349,8 @@ class Assistant:
         # opening hours or a name not by a lead without one
         reason = refusal_reason(query, evidence, self.cues)
         if not passages or not judgement.answerable or reason is not None:
+            if reason is None and query.absent:  # the gate refused: a word no document uses is a reason to name
+                reason = RefusalReason(absent_words(query.absent, answered=False))
             # a document saying itself that the fact is not documented is quoted
             note = (evidence.sentence, passages[evidence.passage_rank]) \
                 if evidence is not None and evidence.not_documented else None
@@ -365,7 +369,7 @@ class Assistant:
                 text, citations = refusal_text(self.glossary, passages, query.audience, composed.not_documented)
         answer = Answer(question=query.question, text=text, refused=refused, citations=citations,
                         audience=query.audience, search_query=query.text, notice=notice, answer_span=span,
-                        answer_type=query.answer_type)
+                        answer_type=query.answer_type, absent=list(query.absent))
         if not refused and self.settings.answerer == "llm" and self.settings.llm_base_url:
             from assistant.llm import llm_answer
 

@@ -43,7 +43,8 @@ TARGETS = {"hit@3": (">=", 0.95), "answer_hit": (">=", 0.85), "refusal_rate": ("
 # P(answerable) thresholds compared on the development questions (the fitted operating point is marked)
 TUNING_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5)
 METRICS = ["hit@1", "hit@3", "hit@5", "mrr", "answer_hit", "refusal_rate", "false_refusal_rate",
-           "citation_validity", "latency_p50_ms", "latency_p95_ms"]
+           "absent_noted_unanswerable", "absent_noted_answerable", "citation_validity", "latency_p50_ms",
+           "latency_p95_ms"]
 
 
 def _fmt(v: float, metric: str = "") -> str:
@@ -697,6 +698,8 @@ LABELS = {  # what each metric means, for people who do not read evals/README.md
     "hit@5": "richtiges Dokument unter den ersten 5 Quellen", "mrr": "mittlerer Kehrwert des Quellenrangs",
     "answer_hit": "erwartete Antwort in der Antwort", "refusal_rate": "nicht beantwortbare Fragen abgelehnt",
     "false_refusal_rate": "beantwortbare Fragen fälschlich abgelehnt",
+    "absent_noted_unanswerable": "nicht beantwortbar, beantwortet mit Hinweis „Wort kommt nicht vor“",
+    "absent_noted_answerable": "beantwortbar, beantwortet mit Hinweis „Wort kommt nicht vor“",
     "citation_validity": "Aussagen mit passender Quelle [n]", "latency_p50_ms": "Antwortzeit Median (ms)",
     "latency_p95_ms": "Antwortzeit 95 % (ms)"}
 SHORT = 160  # characters of an answer shown in a table cell

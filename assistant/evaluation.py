@@ -277,6 +277,7 @@ class Result:
     golds: list[str] = field(default_factory=list)  # every accepted answer (gold is the first)
     docs: list[str] = field(default_factory=list)  # every document that counts as a hit (doc is the first)
     kind: str = ""
+    absent: list[str] = field(default_factory=list)  # nouns of the question no document uses (``Answer.absent``)
 
     @property
     def answerable(self) -> bool:
@@ -302,7 +303,7 @@ def run_questions(assistant, questions: Iterable[Question]) -> list[Result]:
             q.id, q.persona, q.tags, q.question, q.answer, q.doc, ans.text, ans.refused,
             [{"n": c.n, "doc": c.doc, "page": c.page, "page_label": c.page_label} for c in ans.citations],
             round(latency, 1), rank, answer_hit(q.answers, ans.text, ans.refused) if q.answerable else False,
-            validity, ans.timings.get("answerability"), list(q.answers), list(q.docs), q.kind,
+            validity, ans.timings.get("answerability"), list(q.answers), list(q.docs), q.kind, list(ans.absent),
         ))
     return results
 
@@ -328,6 +329,9 @@ def summarise(results: list[Result]) -> dict[str, float]:
         "answer_hit": mean(r.answer_hit for r in ans),
         "refusal_rate": mean(r.refused for r in unans),
         "false_refusal_rate": mean(r.refused for r in ans),
+        # answered with the note that a word of the question is in no document ("nearest thing only")
+        "absent_noted_unanswerable": mean(bool(r.absent) and not r.refused for r in unans),
+        "absent_noted_answerable": mean(bool(r.absent) and not r.refused for r in ans),
         "citation_validity": mean(valid),
         "latency_p50_ms": statistics.median(lat) if lat else 0.0,
         "latency_p95_ms": percentile(lat, 0.95),
@@ -343,11 +347,11 @@ def summarise_by(results: list[Result], key) -> dict[str, dict[str, float]]:
 
 
 RESULT_FIELDS = ("id", "persona", "tags", "question", "gold", "doc", "answer", "refused", "citations", "latency_ms",
-                 "rank", "answer_hit", "validity", "answerability", "golds", "docs", "kind")
+                 "rank", "answer_hit", "validity", "answerability", "golds", "docs", "kind", "absent")
 
 
 RESULT_DEFAULTS = {"persona": "general", "tags": [], "doc": None, "citations": [], "latency_ms": 0.0, "rank": None,
-                   "validity": None}
+                   "validity": None, "absent": []}
 
 
 def write_results(path: Path, results: list[Result], config: str) -> None:

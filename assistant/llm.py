@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.answer import Answer
+from assistant.answer import Answer, absent_words
 from assistant.citations import SUPPORT_MIN, Citation, claims, support
 from assistant.retrieval import Passage
 from assistant.settings import Settings
@@ -77,5 +77,8 @@ def llm_answer(settings: Settings, extractive: Answer, passages: list[Passage]) 
         text = text.replace(f"[{old}]", f"[#{new}]")
     text = text.replace("[#", "[")
     citations = [Citation.from_passage(mapping[n], passages[n - 1], used[n]) for n in order]
-    notice = f"{removed} nicht belegte Aussage(n) des Sprachmodells wurden entfernt." if removed else ""
+    removed_note = f"{removed} nicht belegte Aussage(n) des Sprachmodells wurden entfernt." if removed else ""
+    # a word of the question no document uses is missing for this answer too (the stale-source note is not
+    # carried over: it is about the extractive lead's source, which the model need not use)
+    notice = " ".join(n for n in (absent_words(extractive.absent, answered=True), removed_note) if n)
     return replace(extractive, text=text, citations=citations, answerer="llm", notice=notice)

@@ -336,6 +336,7 @@ class Query:
     asks_year: bool = False  # "in welchem Jahr …": a year is a full answer, not only a day
     needs: tuple[str, ...] = ()  # kinds of fact the answer must state (price, opening hours, contact)
     english: bool = False
+    absent: tuple[str, ...] = ()  # nouns of the question, as written, that no indexed document uses
 
     @property
     def expanded(self) -> str:
@@ -380,6 +381,39 @@ def asked_years(text: str, cues: Cues) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+_NOUN = re.compile(r"(?<![\w-])[A-ZÄÖÜ][\wÄÖÜäöüß]*(?:-[\wÄÖÜäöüß]+)*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+)$")
+
+
+def absent_nouns(question: str, focus: Sequence[Concept], lexical: LexicalIndex | None) -> tuple[str, ...]:
+    """The nouns of a German question, as written, that the corpus never uses, not even as a typo, a compound's
+    parts or a glossary synonym ("Welche Software …", "Gibt es ein Schwimmbad …"): the answer can at best be
+    the nearest thing, and says so. Nouns are the capitalised words after a sentence's first word; an all-lower-case
+    question names none that can be told from verbs or fillers, so it gets no such note."""
+    if lexical is None or not lexical.df:
+        return ()
+    by_term = {c.term: c for c in focus}
+
+    def known(word: str) -> bool | None:  # None: a stop word or a number, which says nothing
+        terms = lexical.query_terms(word)
+        if not terms or terms[0].isdigit():
+            return None
+        whole, parts = terms[0], terms[1:]
+        c = by_term.get(whole)
+        return whole in lexical.df or bool(parts and all(t in lexical.df for t in parts)) \
+            or (c is not None and any(a in lexical.df for a in c.alternatives))
+
+    out: list[str] = []
+    for m in _NOUN.finditer(question):
+        if _SENTENCE_START.search(question[:m.start()]):
+            continue  # the question word, or any sentence's first word
+        # "Schwimmbad-Zeiten": every part must be known
+        verdicts = [v for v in (known(part) for part in m.group(0).split("-")) if v is not None]
+        if verdicts and not all(verdicts) and m.group(0) not in out:
+            out.append(m.group(0))
+    return tuple(out)
+
+
 def build_query(question: str, *, history: list | None = None, audience: str = "general",
                 filters: Filters | None = None, glossary: Glossary | None = None, cues: Cues | None = None,
                 lexical: LexicalIndex | None = None, headings: Sequence[tuple[str, str]] = ()) -> Query:
@@ -411,4 +445,5 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         chapter=chapter, upcoming=bool(upcoming and upcoming.search(text)), english=is_english(text),
         asks_year=bool(year and year.search(text)),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
+        absent=() if is_english(question) else absent_nouns(question, focus, lexical),
     )

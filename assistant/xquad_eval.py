@@ -39,7 +39,7 @@ import sys
 import time
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from assistant.citations import lead_statement
@@ -243,14 +243,15 @@ class XResult:
     chars: int
     confidence: float | None
     latency_ms: float
+    absent: list[str] = field(default_factory=list)  # nouns of the question no indexed document uses
 
 
 def judge(q: XQuestion, text: str, refused: bool, confidence: float | None = None,
-          latency_ms: float = 0.0) -> XResult:
+          latency_ms: float = 0.0, absent: Sequence[str] = ()) -> XResult:
     lead = "" if refused else lead_of(text).strip()
     return XResult(q.id, q.split, q.article, q.title, q.indexed, q.question, list(q.answers), text, refused, lead,
                    not refused and contains_any(q.answers, lead), not refused and contains_any(q.answers, text),
-                   len(text), confidence, round(latency_ms, 1))
+                   len(text), confidence, round(latency_ms, 1), list(absent))
 
 
 def ask_all(assistant, questions: Iterable[XQuestion], *, log=None) -> list[XResult]:
@@ -260,7 +261,7 @@ def ask_all(assistant, questions: Iterable[XQuestion], *, log=None) -> list[XRes
         t = time.perf_counter()
         ans = assistant.ask(q.question, audience="general")
         ms = (time.perf_counter() - t) * 1000
-        out.append(judge(q, ans.text, ans.refused, ans.timings.get("answerability"), ms))
+        out.append(judge(q, ans.text, ans.refused, ans.timings.get("answerability"), ms, ans.absent))
         if log and n % 100 == 0:
             log(f"  {n}/{len(questions)} questions asked")
     return out
@@ -284,6 +285,10 @@ def summarise(results: Iterable[XResult]) -> dict[str, float]:
         "span_anywhere": _share([r.any_hit for r in answerable]),
         "answerable_refused": _share([r.refused for r in answerable]),
         "left_out_refused": _share([r.refused for r in left_out]),
+        # answered with the note that a word of the question is in no document: on answerable questions, a
+        # paraphrase ("Zuschauer" for "Publikum") the note flags although the answer is right there
+        "answerable_absent_noted": _share([bool(r.absent) and not r.refused for r in answerable]),
+        "left_out_absent_noted": _share([bool(r.absent) and not r.refused for r in left_out]),
         "median_chars": statistics.median(answered) if answered else float("nan"),
         "latency_p50_ms": statistics.median(latencies) if latencies else float("nan"),
     }
@@ -335,7 +340,7 @@ def write_report(results: list[XResult], out: Path, *, fmt: str, meta: dict) -> 
     sums = {s: summarise(r for r in results if r.split == s) for s in SPLITS}
     sums["all"] = summarise(results)
     keys = ["n", "n_answerable", "n_left_out", "lead_span", "span_anywhere", "answerable_refused",
-            "left_out_refused", "median_chars", "latency_p50_ms"]
+            "left_out_refused", "answerable_absent_noted", "left_out_absent_noted", "median_chars", "latency_p50_ms"]
     lines = [
         f"# XQuAD-de: direct answers and refusals ({fmt})",
         "",

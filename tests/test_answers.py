@@ -251,6 +251,23 @@ def test_a_figure_for_another_place_is_no_answer(shipped, question, asked):
     assert answer.citations[0].highlights, answer.citations  # the quoted statement is marked in its source
 
 
+def test_a_word_no_document_uses_is_named_with_the_answer_or_the_refusal(shipped):
+    # the nearest statement is given, and the answer says that what was asked for is not in the documents
+    answer = shipped.ask("Gibt es im Kosmosviertel ein Schwimmbad?", audience="citizen")
+    assert "Das Wort „Schwimmbad“ kommt in den Unterlagen nicht vor." in (
+        answer.notice if not answer.refused else answer.text.split("\n")[0]), answer
+    if not answer.refused:
+        assert "Die Antwort zeigt, was am nächsten dazu steht." in answer.notice
+        assert "Schwimmbad" in answer.plain_text()  # the note travels with a copied answer
+    refused = shipped.ask("Wo bekomme ich einen neuen Personalausweis?", audience="citizen")
+    assert refused.refused and refused.text.split("\n")[0] == (
+        f"{REFUSAL} Das Wort „Personalausweis“ kommt in den Unterlagen nicht vor."), refused.text
+    # words the documents use, a typo of one, and a lower-case question get no such note
+    for question in ("Wie viele Kinder in Marzahn-Nord leben in Armut?", "Was ist die Kinderamut in Marzahn-Nord?",
+                     "gibts im kosmosviertel ein schwimmbad"):
+        assert "kommt in den Unterlagen nicht vor" not in shipped.ask(question).notice, question
+
+
 def test_a_count_question_is_not_answered_without_a_number(shipped):
     answer = shipped.ask("Wie viele Ehrenamtliche helfen in den Stadtteilzentren?", audience="citizen")
     assert answer.refused and "Eine Zahl dazu nennen sie nicht." in answer.text, answer.text

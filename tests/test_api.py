@@ -153,6 +153,15 @@ def test_a_near_miss_is_refused_and_names_whom_to_ask(client):
     assert data["timings"]["answerability"] < 0.5
 
 
+def test_a_word_no_document_uses_is_named_in_the_api_record(client):
+    data = client.post("/api/ask", json={"question": "Gibt es im Kosmosviertel ein Schwimmbad?",
+                                         "audience": "citizen"}).json()
+    assert data["absent"] == ["Schwimmbad"]
+    shown = data["text"] if data["refused"] else data["notice"]
+    assert "Das Wort „Schwimmbad“ kommt in den Unterlagen nicht vor." in shown, data
+    assert "Schwimmbad" in data["text_plain"]  # copied with the answer
+
+
 def test_the_next_event_when_all_documented_dates_are_past(client):
     data = client.post("/api/ask", json={"question": "Wann ist die nächste mobile Sprechstunde in Hellersdorf-Nord?",
                                          "audience": "citizen"}).json()

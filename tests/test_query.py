@@ -8,7 +8,15 @@ import pytest
 
 from assistant.glossary import Glossary
 from assistant.lexical import LexicalIndex
-from assistant.query import Cues, answer_type, build_query, concepts, named_chapter, rewrite_followup
+from assistant.query import (
+    Cues,
+    absent_nouns,
+    answer_type,
+    build_query,
+    concepts,
+    named_chapter,
+    rewrite_followup,
+)
 from assistant.spans import SpanFinder, older_than, past_dates
 from tests.conftest import CORPUS
 
@@ -94,6 +102,27 @@ def test_a_word_only_the_glossary_knows_weighs_like_its_translation():
     assert weights["kohl"] == pytest.approx(lexical.idf("geld"))  # not the double weight of an unknown word
     unknown = {c.term: c.weight for c in concepts("Kohle für Nachbarschaftsprojekte", lexical, Glossary())}
     assert unknown["kohl"] > weights["kohl"]
+
+
+def test_nouns_no_document_uses_are_named_as_written():
+    texts = ["Das Stadtteilzentrum bietet Beratung für Familien.", "Der Bund fördert auf der Ebene der "
+             "Länder.", "Kinderarmut im Bezirk: 31,8 %.", "Der Platz wird neu gestaltet."]
+    lexical = LexicalIndex([f"c{i}" for i in range(len(texts))], texts)
+    glossary = Glossary(synonyms={"Hilfe": ("Beratung",)})
+
+    def absent(question: str) -> tuple[str, ...]:
+        return absent_nouns(question, concepts(question, lexical, glossary), lexical)
+
+    assert absent("Gibt es im Stadtteilzentrum ein Schwimmbad?") == ("Schwimmbad",)
+    assert absent("Welche Software und welche Schwimmbad-Zeiten nennt das Stadtteilzentrum?") == (
+        "Software", "Schwimmbad-Zeiten")
+    assert absent("Schwimmbad gibt es?") == ()  # a sentence's first word may be anything
+    assert absent("Wie hoch ist die Kinderamut im Bezirk?") == ()  # a typo of a corpus word
+    assert absent("Was macht der Bund auf dieser Ebene?") == ()  # known words
+    assert absent("Gibt es Bundesebene-Beratung?") == ()  # compounds of known words
+    assert absent("Gibt es Hilfe für Familien?") == ()  # a glossary synonym of a corpus word
+    assert absent("gibt es im stadtteilzentrum ein schwimmbad") == ()  # no nouns to tell apart in lower case
+    assert absent("Gibt es 2030 Beratung für Familien?") == ()  # a number is no word
 
 
 def test_followup_is_rewritten_and_keeps_its_own_question_word():
