@@ -106,7 +106,7 @@ def test_ask_read_sources_open_pdf_and_give_feedback(shipped, browser, tmp_path)
     assert stored[0]["settings"]["audience"] == "citizen"
 
 
-def test_citizen_on_a_phone_gets_an_honest_refusal_and_past_dates_as_past(shipped, browser):
+def test_citizen_on_a_phone_gets_an_honest_refusal_past_dates_as_past_and_absent_words_named(shipped, browser):
     with running(shipped) as url:
         context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
                                       has_touch=True)
@@ -121,6 +121,11 @@ def test_citizen_on_a_phone_gets_an_honest_refusal_and_past_dates_as_past(shippe
         page.get_by_label("Ihre Frage").fill("Wann ist die nächste mobile Sprechstunde in Hellersdorf-Nord?")
         page.get_by_role("button", name="Fragen", exact=True).click()
         page.get_by_text("nur vergangene Termine").wait_for(timeout=60_000)
+
+        # a word no document uses is named under the nearest answer (or in the refusal)
+        page.get_by_label("Ihre Frage").fill("Gibt es im Kosmosviertel ein Schwimmbad?")
+        page.get_by_role("button", name="Fragen", exact=True).click()
+        page.get_by_text("„Schwimmbad“ kommt in den Unterlagen nicht vor").wait_for(timeout=60_000)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "ui-phone-refusal.png"), full_page=True)
         context.close()
