@@ -237,8 +237,12 @@ def _held(focus: Sequence[Concept], terms: set[str], context: set[str], w: Scori
 
 
 def _states(c: _Candidate, w: Scoring) -> bool:
-    """A lead states something: "Handlungsraum: Marzahn-Nord." only labels."""
-    return len(re.findall(r"\w+", c.sentence)) >= w.min_lead_words
+    """A statement states something: "Handlungsraum: Marzahn-Nord." only labels, and neither does a table's header
+    row ("Kennzahl | Wert | Stand / Quelle": short cells without a figure)."""
+    if len(re.findall(r"\w+", c.sentence)) < w.min_lead_words:
+        return False
+    cells = [x for x in (cell.strip() for cell in c.raw.split("|")) if x]
+    return len(cells) < 2 or any(len(re.findall(r"\w+", x)) > w.label_words or re.search(r"\d", x) for x in cells)
 
 
 def _rerank_by_meaning(cands: list[_Candidate], similarity: Callable[[list[str]], Sequence[float]] | None,
@@ -441,8 +445,8 @@ def _supporting(query: Query, lead: _Candidate, cands: list[_Candidate], w: Scor
         if len(chosen) > limit or c.score < max(w.support_floor, w.support_ratio * lead.score):
             break
         if any(_near_duplicate(c.terms, x.terms) or c.sentence == x.sentence for x in chosen) \
-                or says_not_documented(c.sentence):  # "… is not known" supports no answer
-            continue
+                or says_not_documented(c.sentence) or not _states(c, w):
+            continue  # "… is not known" supports no answer, nor does a label or a table's header row
         if length + len(c.sentence) > budget or not _adds(c, chosen, query, w):
             continue
         chosen.append(c)

@@ -358,3 +358,24 @@ def test_glossary_explains_each_abbreviation_once_and_leaves_compounds():
     first = g.explain("Die SPK koordiniert die GI-Handlungsräume.", seen)
     assert first == "Die SPK (Sozialraumorientierte Planungskoordination) koordiniert die GI-Handlungsräume."
     assert g.explain("Die SPK lädt ein.", seen) == "Die SPK lädt ein."
+
+
+def test_a_tables_header_row_is_never_a_statement():
+    from assistant.answer import compose
+    from assistant.lexical import LexicalIndex
+    from assistant.query import build_query
+    from assistant.records import SourceRecord
+    from assistant.retrieval import Passage
+
+    text = ("Kennzahl | Wert | Stand / Quelle\n"
+            "Arbeitslosigkeit im Bezirk | 6,3 % | Ende 2024\n"
+            "Kinderarmut im Bezirk | 25,0 % | Ende 2024")
+    record = SourceRecord(doc="zahlen.pdf", title="Zahlen", type="Bericht", stand="2025", areas=(), audience="alle",
+                          reconstruction=False, page=1, page_end=1, page_label="1", page_label_end="1",
+                          section="Kennzahlen")
+    lexical = LexicalIndex(["c1"], [text])
+    passage = Passage(id="c1", record=record, text=text, score=1.0)
+    query = build_query("Welchen Wert hat die Kennzahl Arbeitslosigkeit im Bezirk?", lexical=lexical)
+    answer = compose(query, [passage], today=date(2026, 1, 1)).text
+    assert answer.startswith("Arbeitslosigkeit im Bezirk: 6,3 %"), answer  # the row that answers leads
+    assert "Kennzahl: Wert" not in answer and "Stand / Quelle" not in answer, answer
