@@ -32,6 +32,7 @@ from assistant.query import (  # noqa: F401  (re-exported: the ask path and test
     Concept,
     Cues,
     Query,
+    answer_type,
     concepts,
     coverage,
     is_english,
@@ -199,6 +200,7 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
     for rank, p in enumerate(passages):
         context = _context_terms(p)
         previous = ""
+        faq = _asks_as_heading(query, p, finder.cues)
         for pos, raw in enumerate(answer_units(p.text)):
             s = _clean(raw, query.audience)
             # "Diese Verwaltung …" right under the heading that names it stands on its own; elsewhere it does not
@@ -220,8 +222,24 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
                      - (w.long_sentence if len(s) > w.long_chars else 0.0)
                      - (0.0 if alone else w.back_reference)
                      - place - time_penalty(s, p, query, finder, w, asked_days))
+            if faq and len(re.findall(r"\w+", s)) >= w.min_lead_words:
+                score += w.faq_answer  # the document's own answer to the question its heading asks
+                faq = False
             out.append(_Candidate(s, raw.strip(), rank, pos, score, terms, strength > 0, place))
     return out
+
+
+def _asks_as_heading(query: Query, p: Passage, cues: Cues) -> bool:
+    """The passage opens a section whose heading is the user's question in the document's words (an FAQ or a
+    flyer: "Was ist die Gemeinschaftsinitiative?" for "Was ist eigentlich die GI?"): the same kind of question,
+    and every focus term of the question, or its long form or synonym, in the heading."""
+    heading = p.section.split(" > ")[-1].strip() if p.section else ""
+    if not heading.endswith("?") or not query.focus or p.text.lstrip().split("\n", 1)[0].strip() != heading:
+        return False
+    if answer_type(heading, cues) != query.answer_type:
+        return False
+    terms = content_terms(heading)
+    return all(c.term in terms or c.alternatives & terms for c in query.focus)
 
 
 def _context_terms(p: Passage) -> set[str]:

@@ -25,6 +25,9 @@ class Scoring:
     # a lead about the asked place must hold at least this share of what the best sentence about another place
     # holds of the question's other terms; else the documents answer only for that other place
     place_topic_share: float = 0.5
+    # bonus: the first statement under a heading that asks the user's question (the document's own answer outranks
+    # a sentence elsewhere that defines the same term)
+    faq_answer: float = 1.0
     named_day: float = 0.3  # bonus: the sentence names the calendar day the question names
     long_sentence: float = 0.1  # penalty for sentences longer than ``long_chars``
     back_reference: float = 0.2  # penalty for a sentence that opens by pointing back ("Dort …", "Diese …")

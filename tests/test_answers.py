@@ -379,3 +379,30 @@ def test_a_tables_header_row_is_never_a_statement():
     answer = compose(query, [passage], today=date(2026, 1, 1)).text
     assert answer.startswith("Arbeitslosigkeit im Bezirk: 6,3 %"), answer  # the row that answers leads
     assert "Kennzahl: Wert" not in answer and "Stand / Quelle" not in answer, answer
+
+
+def test_a_heading_that_asks_the_question_is_answered_by_its_first_statement():
+    from assistant.answer import compose
+    from assistant.lexical import LexicalIndex
+    from assistant.query import build_query
+    from assistant.records import SourceRecord
+    from assistant.retrieval import Passage
+
+    def passage(cid: str, section: str, text: str, score: float) -> Passage:
+        record = SourceRecord(doc=f"{cid}.pdf", title="Flyer", type="Flyer", stand="2025", areas=(), audience="alle",
+                              reconstruction=False, page=1, page_end=1, page_label="1", page_label_end="1",
+                              section=section)
+        return Passage(id=cid, record=record, text=text, score=score)
+
+    other = passage("bericht", "Finanzen", "Der Kiezfonds ist ein Programm, das 2024 im Bezirk aus Mitteln des "
+                    "Landes aufgestockt wurde.", 0.033)
+    faq = passage("flyer", "Was ist der Kiezfonds?", "Was ist der Kiezfonds?\nNachbarinnen und Nachbarn bekommen "
+                  "dort Geld für kleine Projekte. Anträge gehen an das Quartiersbüro.", 0.030)
+    lexical = LexicalIndex(["bericht", "flyer"], [other.text, faq.text])
+    answer = compose(build_query("Was ist eigentlich der Kiezfonds?", lexical=lexical), [other, faq],
+                     today=date(2026, 1, 1)).text
+    assert answer.startswith("Nachbarinnen und Nachbarn bekommen dort Geld für kleine Projekte."), answer
+    # a heading asking another kind of question is no such answer
+    answer = compose(build_query("Wann wurde der Kiezfonds aufgestockt?", lexical=lexical), [other, faq],
+                     today=date(2026, 1, 1)).text
+    assert answer.startswith("Der Kiezfonds ist ein Programm, das **2024**"), answer
