@@ -395,6 +395,8 @@ class LeadEvidence:
     other_times: tuple[tuple[str, ...], tuple[str, ...]]
     similarity: float | None  # best dense similarity of a candidate sentence; None without the hook
     not_documented: bool  # the sentence is a document saying the fact is not documented
+    # the lead's passage shares only the asked place with the question: of the other terms the corpus knows, none
+    place_only: bool = False
 
 
 def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = None,
@@ -425,7 +427,23 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
         similarity=max(seen) if seen else None, not_documented=says_not_documented(lead.sentence),
         other_places=other_places, other_times=times,
         elsewhere=(about.sentence, about.raw, about.passage_rank) if about is not None else None,
+        place_only=_place_only(query, context) and not (seen and _meaning(max(seen), scoring) >= scoring.dense
+                                                        * scoring.place_only_meaning),
     )
+
+
+def _place_only(query: Query, passage_terms: set[str]) -> bool:
+    """The lead's passage (text, heading, title) holds the place the question names but none of its other terms
+    that the corpus knows ("Welche Kitas gibt es im Gelben Viertel?" and a passage on the Gelbes Viertel without
+    any Kita): the documents speak of the place, not of what is asked about it. Terms no document uses say
+    nothing either way (colloquial words); an English question matches few German terms at all. (A sentence
+    that means the question closely lifts it: see ``Scoring.place_only_meaning``.)"""
+    if not query.places or query.english:
+        return False
+    place_terms = {t for place in query.places for t in content_terms(place)}
+    topic = [c for c in query.focus if c.term not in place_terms and c.term not in query.unknown
+             and not (c.alternatives and c.alternatives <= place_terms)]
+    return bool(topic) and coverage(topic, passage_terms) == 0.0
 
 
 def _answered_elsewhere(query: Query, passages: list[Passage], lead: _Candidate, cands: list[_Candidate],
@@ -640,6 +658,9 @@ def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> R
     asked, named = evidence.other_times
     if named and asked:
         return RefusalReason(f"{CLOSEST_TIME} ({_joined(named)}) als gefragt ({_joined(asked)}).", evidence.elsewhere)
+    if evidence.place_only:
+        return RefusalReason(f"Die Unterlagen nennen {_joined(query.places)}, aber nicht im Zusammenhang mit dem, "
+                             "wonach gefragt ist.")
     unstated = missing_facts(query, cues, evidence.sentence)
     if unstated:
         return RefusalReason(cues.fact_missing.get(unstated[0], ""))

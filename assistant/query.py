@@ -337,6 +337,7 @@ class Query:
     needs: tuple[str, ...] = ()  # kinds of fact the answer must state (price, opening hours, contact)
     english: bool = False
     absent: tuple[str, ...] = ()  # nouns of the question, as written, that no indexed document uses
+    unknown: frozenset[str] = frozenset()  # focus terms the corpus never uses (nor a long form or synonym of them)
 
     @property
     def expanded(self) -> str:
@@ -446,4 +447,6 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         asks_year=bool(year and year.search(text)),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
         absent=() if is_english(question) else absent_nouns(question, focus, lexical),
+        unknown=frozenset(c.term for c in focus if lexical is not None and c.term not in lexical.df
+                          and not any(a in lexical.df for a in c.alternatives)),
     )

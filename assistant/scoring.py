@@ -25,6 +25,10 @@ class Scoring:
     # a lead about the asked place must hold at least this share of what the best sentence about another place
     # holds of the question's other terms; else the documents answer only for that other place
     place_topic_share: float = 0.5
+    # a lead passage that shares only the asked place with the question still answers when a candidate sentence
+    # means the question at least this closely (share of the dense_floor..dense_ceiling scale): "Kinder in Armut"
+    # is said as "Minderjährige in Familien mit Grundsicherung"
+    place_only_meaning: float = 0.75
     # bonus: the first statement under a heading that asks the user's question (the document's own answer outranks
     # a sentence elsewhere that defines the same term)
     faq_answer: float = 1.0

@@ -268,6 +268,17 @@ def test_a_word_no_document_uses_is_named_with_the_answer_or_the_refusal(shipped
         assert "kommt in den Unterlagen nicht vor" not in shipped.ask(question).notice, question
 
 
+def test_a_passage_sharing_only_the_place_with_the_question_is_no_answer(shipped):
+    # the documents speak of Marzahn-Nord, never of the age of its buildings
+    answer = shipped.ask("Wie alt sind die Häuser in Marzahn-Nord?", audience="citizen")
+    assert answer.refused and answer.text.split("\n")[0] == (
+        f"{REFUSAL} Die Unterlagen nennen Marzahn-Nord, aber nicht im Zusammenhang mit dem, wonach gefragt ist."), \
+        answer.text
+    # a passage that says it in other words ("Minderjährige in Familien mit Grundsicherung") still answers
+    answer = shipped.ask("Wie viele Kinder leben in Marzahn-Nord in Armut?", audience="citizen")
+    assert not answer.refused and answer.answer_span == "31,8 %", answer.text
+
+
 def test_a_count_question_is_not_answered_without_a_number(shipped):
     answer = shipped.ask("Wie viele Ehrenamtliche helfen in den Stadtteilzentren?", audience="citizen")
     assert answer.refused and "Eine Zahl dazu nennen sie nicht." in answer.text, answer.text
