@@ -397,6 +397,7 @@ class LeadEvidence:
     not_documented: bool  # the sentence is a document saying the fact is not documented
     # the lead's passage shares only the asked place with the question: of the other terms the corpus knows, none
     place_only: bool = False
+    unnamed: tuple[str, ...] = ()  # names the question asks about ("KulturGut") that the lead's passage lacks
 
 
 def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = None,
@@ -418,6 +419,8 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
     times = other_times(query, lead.sentence, finder)
     if about is None and times[1]:
         about = lead
+    # a candidate that means the question closely answers it, whatever words it uses (see place_only_meaning)
+    close = bool(seen) and _meaning(max(seen), scoring) >= scoring.dense * scoring.place_only_meaning
     return LeadEvidence(
         sentence=lead.sentence, passage_rank=lead.passage_rank, score=lead.score,
         runner_up=max((c.score for c in cands if c.sentence != lead.sentence), default=0.0),
@@ -427,9 +430,16 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
         similarity=max(seen) if seen else None, not_documented=says_not_documented(lead.sentence),
         other_places=other_places, other_times=times,
         elsewhere=(about.sentence, about.raw, about.passage_rank) if about is not None else None,
-        place_only=_place_only(query, context) and not (seen and _meaning(max(seen), scoring) >= scoring.dense
-                                                        * scoring.place_only_meaning),
+        place_only=_place_only(query, context) and not close,
+        unnamed=() if close else _unnamed(query, context),
     )
+
+
+def _unnamed(query: Query, passage_terms: set[str]) -> tuple[str, ...]:
+    """The names the question asks about ("Wie viel Geld erhält das KulturGut?") that the lead's passage (text,
+    heading, title) does not name, not even by a long form or synonym: it is about something else."""
+    by_term = {c.term: c for c in query.focus}
+    return tuple(name for name, term in query.names if term in by_term and not by_term[term].found_in(passage_terms))
 
 
 def _place_only(query: Query, passage_terms: set[str]) -> bool:
@@ -661,6 +671,9 @@ def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> R
     if evidence.place_only:
         return RefusalReason(f"Die Unterlagen nennen {_joined(query.places)}, aber nicht im Zusammenhang mit dem, "
                              "wonach gefragt ist.")
+    if evidence.unnamed:
+        quoted = _joined([f"„{name}“" for name in evidence.unnamed])
+        return RefusalReason(f"Die nächstliegende Angabe betrifft nicht {quoted}.")
     unstated = missing_facts(query, cues, evidence.sentence)
     if unstated:
         return RefusalReason(cues.fact_missing.get(unstated[0], ""))

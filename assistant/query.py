@@ -338,6 +338,7 @@ class Query:
     english: bool = False
     absent: tuple[str, ...] = ()  # nouns of the question, as written, that no indexed document uses
     unknown: frozenset[str] = frozenset()  # focus terms the corpus never uses (nor a long form or synonym of them)
+    names: tuple[tuple[str, str], ...] = ()  # (as written, focus term) of the names it asks about ("KulturGut", "BENE")
 
     @property
     def expanded(self) -> str:
@@ -415,6 +416,29 @@ def absent_nouns(question: str, focus: Sequence[Concept], lexical: LexicalIndex 
     return tuple(out)
 
 
+# a name, not a word: an abbreviation ("BENE", "SPK") or a word with a capital inside ("KulturGut", "AktionsRaum")
+_NAME = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ]{2,}|[A-ZÄÖÜ][a-zäöüß]+[A-ZÄÖÜ][\wäöüß]*)(?![\w-])")
+
+
+def asked_names(question: str, focus: Sequence[Concept], lexical: LexicalIndex | None,
+                places: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """The names of things the question asks about that the corpus knows, with their focus term. Places are
+    left to the place checks."""
+    if lexical is None:
+        return ()
+    by_term = {c.term: c for c in focus}
+    out: list[tuple[str, str]] = []
+    for m in _NAME.finditer(question):
+        name = m.group(0)
+        terms = lexical.query_terms(name)
+        c = by_term.get(terms[0]) if terms else None
+        if c is None or any(name in place for place in places) or (name, c.term) in out:
+            continue
+        if c.term in lexical.df or any(a in lexical.df for a in c.alternatives):
+            out.append((name, c.term))
+    return tuple(out)
+
+
 def build_query(question: str, *, history: list | None = None, audience: str = "general",
                 filters: Filters | None = None, glossary: Glossary | None = None, cues: Cues | None = None,
                 lexical: LexicalIndex | None = None, headings: Sequence[tuple[str, str]] = ()) -> Query:
@@ -449,4 +473,5 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         absent=() if is_english(question) else absent_nouns(question, focus, lexical),
         unknown=frozenset(c.term for c in focus if lexical is not None and c.term not in lexical.df
                           and not any(a in lexical.df for a in c.alternatives)),
+        names=() if is_english(text) else asked_names(text, focus, lexical, places),
     )

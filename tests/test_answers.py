@@ -279,6 +279,14 @@ def test_a_passage_sharing_only_the_place_with_the_question_is_no_answer(shipped
     assert not answer.refused and answer.answer_span == "31,8 %", answer.text
 
 
+def test_a_lead_about_something_else_than_the_name_asked_about_is_no_answer(shipped):
+    answer = shipped.ask("Wie viel Geld bekommt die SPK?", audience="citizen")
+    assert answer.refused and answer.text.split("\n")[0] == (
+        f"{REFUSAL} Die nächstliegende Angabe betrifft nicht „SPK“."), answer.text
+    answer = shipped.ask("Wann wurde die SPK gegründet?", audience="citizen")  # named by its long form
+    assert not answer.refused and answer.answer_span == "22.08.2017", answer.text
+
+
 def test_a_count_question_is_not_answered_without_a_number(shipped):
     answer = shipped.ask("Wie viele Ehrenamtliche helfen in den Stadtteilzentren?", audience="citizen")
     assert answer.refused and "Eine Zahl dazu nennen sie nicht." in answer.text, answer.text

@@ -104,6 +104,14 @@ def test_a_word_only_the_glossary_knows_weighs_like_its_translation():
     assert unknown["kohl"] > weights["kohl"]
 
 
+def test_names_asked_about_are_abbreviations_and_words_with_inner_capitals():
+    texts = ["Das KulturGut in Alt-Marzahn bietet Kurse.", "Die SPK koordiniert die Planung.", "Kein Name hier."]
+    lexical = LexicalIndex([f"c{i}" for i in range(len(texts))], texts)
+    query = build_query("Was kostet das KulturGut, und wer leitet die SPK oder das NASA-Büro?", lexical=lexical)
+    assert [name for name, _ in query.names] == ["KulturGut", "SPK"]  # known to the corpus; "NASA-Büro" is not
+    assert build_query("Gibt es Kurse in Alt-Marzahn?", lexical=lexical).names == ()
+
+
 def test_nouns_no_document_uses_are_named_as_written():
     texts = ["Das Stadtteilzentrum bietet Beratung für Familien.", "Der Bund fördert auf der Ebene der "
              "Länder.", "Kinderarmut im Bezirk: 31,8 %.", "Der Platz wird neu gestaltet."]
