@@ -326,6 +326,11 @@ def test_required_facts_are_read_from_the_question():
 
     assert build_query("wann hat der treff auf?", cues=cues).needs == ("hours",)
     assert build_query("Was kostet das?", cues=cues).needs == ("money",)
+    assert build_query("Wie viel Fördergeld gab es?", cues=cues).needs == ("money",)
+    assert build_query("Wie hoch ist der jährliche Etat?", cues=cues).needs == ("money",)
+    assert build_query("Welche Fördermittel gibt es?", cues=cues).needs == ()  # which programmes, not how much
+    money = cues.required_facts["money"][1]
+    assert money.search("Der Fonds umfasste 2,5 Millionen Dollar.") and money.search("Kosten: £ 40")
     assert build_query("Wann waren die Telefonsprechstunden?", cues=cues).needs == ()  # a date, not a number
     assert build_query("Wer leitet das Stadtentwicklungsamt?", cues=cues).needs == ("person",)
     assert build_query("Wer leitet das Projekt?", cues=cues).needs == ()  # a body may lead a project
