@@ -9,6 +9,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 from assistant.lexical import Analyzer, stem
 from assistant.places import load_gazetteer
@@ -153,7 +154,20 @@ class SpanFinder:
             spans = self._answer_numbers(sentence, query)
             return 0.0 if not spans else (1.0 if any(self._counts_focus(sentence, sp, query) for sp in spans)
                                           else PARTIAL)
-        return 1.0 if self.span(kind, sentence, query) else 0.0
+        if self.span(kind, sentence, query):
+            return 1.0
+        return PARTIAL if kind == "organisation" and self._name_pair(sentence, query) else 0.0
+
+    def _name_pair(self, sentence: str, query: Query) -> bool:
+        """Two capitalised words in a row, inside the sentence, that the question does not use: a person's or a
+        team's name ("John Elway", "Denver Broncos") may answer "wer" where no body or office is named."""
+        asked = {c.term for c in query.focus}
+        tokens = [m.group(0) for m in _WORD.finditer(sentence)]
+        for a, b in pairwise(tokens[1:]):  # not from the first word: any word opens a sentence capitalised
+            if a[:1].isupper() and b[:1].isupper() and a.isalpha() and b.isalpha() and not a.isupper() \
+                    and not b.isupper() and stem(a) not in asked and stem(b) not in asked:
+                return True
+        return False
 
     def span(self, kind: str, sentence: str, query: Query) -> tuple[int, int] | None:
         """Character span of the phrase that answers a question of this type, or None."""

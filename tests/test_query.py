@@ -213,3 +213,14 @@ def test_a_neighbourhood_called_viertel_is_no_number():
     question = q("Wie viele Menschen wohnen im Gelben Viertel?")
     assert FINDER.strength("number", "Die Gegend liegt nördlich vom Gelben Viertel.", question) == 0.0
     assert FINDER.strength("number", "Im Gelben Viertel wohnen 3.000 Menschen.", question) == 1.0
+
+
+def test_a_name_answers_who_less_clearly_than_a_named_body():
+    finder = SpanFinder(Cues.load(CORPUS))
+    query = q("Wer hielt zuvor den Rekord als ältester Spieler?")
+    assert query.answer_type == "organisation"
+    assert finder.strength("organisation", "Den Rekord hielt zuvor John Elway mit 38 Jahren.", query) == 0.5
+    assert finder.strength("organisation", "Das Bezirksamt hielt den Rekord.", query) == 1.0
+    # no name: capitalised nouns next to each other only where the question names them, or one noun alone
+    assert finder.strength("organisation", "Mit 39 Jahren ist er der älteste Spieler.", query) == 0.0
+    assert finder.strength("organisation", "Er hielt den Rekord als ältester Spieler lange.", query) == 0.0
