@@ -340,10 +340,29 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
             return sims
 
         _rerank_by_meaning(cands, recording if similarity is not None else None, scoring, similarity)
-        lead = next((c for c in cands if _states(c, scoring)), cands[0])
+        stating = [c for c in cands if _states(c, scoring)]
+        lead = stating[0] if stating else cands[0]
+        if stating and query.places and not _close(seen, scoring) \
+                and _place_only(query, _passage_terms(passages[lead.passage_rank])):
+            # the best sentence's passage shares only the place with the question: a sentence on what is asked
+            # leads instead, if there is one ("An wen kann ich mich mit Fragen zu Hellersdorf-Nord wenden?")
+            # … one holding the weightiest of the asked-about terms, not any one of them ("Soziale Dienste" is
+            # no answer about the "Gesamtindex Soziale Ungleichheit")
+            main = max(_topic(query), key=lambda c: c.weight)
+            lead = next((c for c in stating if main.found_in(c.terms | _context_terms(passages[c.passage_rank]))),
+                        lead)
         cands.remove(lead)
         cands.insert(0, lead)
     return Ranking(finder, cands, seen)
+
+
+def _passage_terms(p: Passage) -> set[str]:
+    return content_terms(p.text) | content_terms(p.section) | content_terms(p.title)
+
+
+def _close(seen: Sequence[float], w: Scoring) -> bool:
+    """A candidate sentence means the question closely, whatever words it uses (see ``place_only_meaning``)."""
+    return bool(seen) and _meaning(max(seen), w) >= w.dense * w.place_only_meaning
 
 
 def compose(query: Query, passages: list[Passage], *, cues: Cues | None = None,
@@ -412,15 +431,14 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
         return None
     lead = cands[0]
     p = passages[lead.passage_rank]
-    context = content_terms(p.text) | content_terms(p.section) | content_terms(p.title)
+    context = _passage_terms(p)
     strength = finder.strength(query.answer_type, lead.sentence, query) if query.answer_type else 0.0
     other_places, about = _answered_elsewhere(query, passages, lead, cands, finder, scoring) \
         if query.places else ((), None)
     times = other_times(query, lead.sentence, finder)
     if about is None and times[1]:
         about = lead
-    # a candidate that means the question closely answers it, whatever words it uses (see place_only_meaning)
-    close = bool(seen) and _meaning(max(seen), scoring) >= scoring.dense * scoring.place_only_meaning
+    close = _close(seen, scoring)
     return LeadEvidence(
         sentence=lead.sentence, passage_rank=lead.passage_rank, score=lead.score,
         runner_up=max((c.score for c in cands if c.sentence != lead.sentence), default=0.0),
@@ -450,10 +468,15 @@ def _place_only(query: Query, passage_terms: set[str]) -> bool:
     that means the question closely lifts it: see ``Scoring.place_only_meaning``.)"""
     if not query.places or query.english:
         return False
-    place_terms = {t for place in query.places for t in content_terms(place)}
-    topic = [c for c in query.focus if c.term not in place_terms and c.term not in query.unknown
-             and not (c.alternatives and c.alternatives <= place_terms)]
+    topic = _topic(query)
     return bool(topic) and coverage(topic, passage_terms) == 0.0
+
+
+def _topic(query: Query) -> list[Concept]:
+    """The question's focus terms that the corpus knows, besides the places it names."""
+    place_terms = {t for place in query.places for t in content_terms(place)}
+    return [c for c in query.focus if c.term not in place_terms and c.term not in query.unknown
+            and not (c.alternatives and c.alternatives <= place_terms)]
 
 
 def _answered_elsewhere(query: Query, passages: list[Passage], lead: _Candidate, cands: list[_Candidate],

@@ -26,8 +26,8 @@ _STOP = frozenset(STOPWORDS_GERMAN) | frozenset(STOPWORDS_EN) - {"die", "also", 
     "gibt", "gibts", "gab", "wurde", "wurden", "steht", "stehen", "bitte", "wer", "wie", "was", "wann", "wo", "wozu",
     "welche", "welcher", "welches", "welchen", "wieso", "warum", "weshalb", "viele", "viel", "genau", "eigentlich",
     "mal", "denn", "nennt", "nennen", "genannt", "kann", "koennen", "können", "muss", "müssen", "soll", "sollen",
-    "ich", "mir", "mich", "darf", "darfst", "dürfen", "durfte", "durften", "dürfte", "möchte", "möchten", "mag",
-    "mögen",
+    "ich", "mir", "mich", "wen", "wem", "wessen", "darf", "darfst", "dürfen", "durfte", "durften", "dürfte",
+    "möchte", "möchten", "mag", "mögen",
 }
 _LINKERS = ("s", "es", "n", "en", "e", "")
 # URLs (with a line-wrapped tail) are no words: "kinderarmut-in-marzahn" in a link is not about Kinderarmut.

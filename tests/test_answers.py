@@ -269,11 +269,14 @@ def test_a_word_no_document_uses_is_named_with_the_answer_or_the_refusal(shipped
 
 
 def test_a_passage_sharing_only_the_place_with_the_question_is_no_answer(shipped):
-    # the documents speak of Marzahn-Nord, never of the age of its buildings
-    answer = shipped.ask("Wie alt sind die Häuser in Marzahn-Nord?", audience="citizen")
+    # the documents speak of Hellersdorf-Nord, never of its festivals
+    answer = shipped.ask("Welche Feste gibt es in Hellersdorf-Nord?", audience="citizen")
     assert answer.refused and answer.text.split("\n")[0] == (
-        f"{REFUSAL} Die Unterlagen nennen Marzahn-Nord, aber nicht im Zusammenhang mit dem, wonach gefragt ist."), \
+        f"{REFUSAL} Die Unterlagen nennen Hellersdorf-Nord, aber nicht im Zusammenhang mit dem, wonach gefragt ist."), \
         answer.text
+    # a sentence on what is asked leads, rather than the best one on the place alone
+    answer = shipped.ask("An wen kann ich mich mit Fragen zu Hellersdorf-Nord wenden?", audience="citizen")
+    assert not answer.refused and "Sozialraumorientierten Planungskoordination" in lead_of(answer), answer.text
     # a passage that says it in other words ("Minderjährige in Familien mit Grundsicherung") still answers
     answer = shipped.ask("Wie viele Kinder leben in Marzahn-Nord in Armut?", audience="citizen")
     assert not answer.refused and answer.answer_span == "31,8 %", answer.text
