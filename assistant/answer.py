@@ -50,15 +50,6 @@ CLOSEST_PLACE = "Die nächstliegende Angabe betrifft"
 CLOSEST_TIME = "Die nächstliegende Angabe bezieht sich auf einen anderen Zeitpunkt"
 
 
-def absent_words(words: Sequence[str], *, answered: bool) -> str:
-    """The sentence naming the question's words that no document uses (``Query.absent``): with an answer, it says
-    the answer is only the nearest thing; with a refusal, it says why."""
-    if not words:
-        return ""
-    quoted = _joined([f"„{w}“" for w in words])
-    verb = "kommt" if len(words) == 1 else "kommen"
-    rest = " Die Antwort zeigt, was am nächsten dazu steht." if answered else ""
-    return f"{'Das Wort' if len(words) == 1 else 'Die Wörter'} {quoted} {verb} in den Unterlagen nicht vor.{rest}"
 MAX_LISTED_DATES = 4
 GUIDELINE_TYPE = "Leitfaden"  # the document type whose chapters the staff checklist follows
 AUDIENCES = {
@@ -70,6 +61,17 @@ AUDIENCES = {
 
 
 BACK_REFERENCE_FILE = Path(__file__).resolve().parent / "data" / "verweiswoerter.txt"
+
+
+def absent_words(words: Sequence[str], *, answered: bool) -> str:
+    """The sentence naming the question's words that no document uses (``Query.absent``): with an answer, it says
+    the answer is only the nearest thing; with a refusal, it says why."""
+    if not words:
+        return ""
+    quoted = _joined([f"„{w}“" for w in words])
+    verb = "kommt" if len(words) == 1 else "kommen"
+    rest = " Die Antwort zeigt, was am nächsten dazu steht." if answered else ""
+    return f"{'Das Wort' if len(words) == 1 else 'Die Wörter'} {quoted} {verb} in den Unterlagen nicht vor.{rest}"
 
 
 @functools.cache
@@ -130,7 +132,8 @@ class Answer:
     answerer: str = "extractive"
     answer_span: str = ""  # the phrase of the lead statement that answers (bold in the text)
     answer_type: str = ""  # what the question asks for: date, number, organisation, place, definition, checklist
-    absent: list[str] = field(default_factory=list)  # the question's nouns no document uses (named in the answer)
+    # the question's nouns no document uses (named in the notice of a composed answer or in a refusal by the gate)
+    absent: list[str] = field(default_factory=list)
 
     def plain_text(self, base_url: str = "") -> str:
         """The answer as one copies it: no Markdown, the notice, then the sources as a plain list."""
@@ -164,6 +167,7 @@ class _Candidate:
     typed: bool = False  # holds what the question word asks for
     place_penalty: float = 0.0  # the part of the score's scope penalty that is about places
     meaning_aside: float = 0.0  # meaning bonus not in ``score`` (a candidate only the place-blind view ranks high)
+    header: bool = False  # a table's first row of short labels ("Kennzahl | Wert | Stand / Quelle")
 
 
 def _clean(sentence: str, audience: str) -> str:
@@ -199,13 +203,14 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
     out: list[_Candidate] = []
     for rank, p in enumerate(passages):
         context = _context_terms(p)
-        previous = ""
+        previous, previous_raw = "", ""
         faq = _asks_as_heading(query, p, finder.cues)
         for pos, raw in enumerate(answer_units(p.text)):
             s = _clean(raw, query.audience)
             # "Diese Verwaltung …" right under the heading that names it stands on its own; elsewhere it does not
             alone = not points_back(s) or not previous or title_like(previous, p)
-            previous = s
+            header = "|" not in previous_raw and _labels_only(raw, w)
+            previous, previous_raw = s, raw
             # a question ("Was tun mit Ideen …?", an FAQ heading) is never an answer
             if len(s) < 12 or (s.endswith(":") and len(s) < 60) or s.endswith("?") or "http" in s \
                     or title_like(s, p):
@@ -225,8 +230,16 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
             if faq and len(re.findall(r"\w+", s)) >= w.min_lead_words:
                 score += w.faq_answer  # the document's own answer to the question its heading asks
                 faq = False
-            out.append(_Candidate(s, raw.strip(), rank, pos, score, terms, strength > 0, place))
+            out.append(_Candidate(s, raw.strip(), rank, pos, score, terms, strength > 0, place, header=header))
     return out
+
+
+def _labels_only(raw: str, w: Scoring) -> bool:
+    """A table row of short cells without a figure: a header when it opens the table, a data row of names
+    ("Ansprechpartnerin | Frau Schulz | Quartiersbüro Nord") further down."""
+    cells = [x for x in (cell.strip() for cell in raw.split("|")) if x]
+    return len(cells) >= 2 and all(len(re.findall(r"\w+", x)) <= w.label_words and not re.search(r"\d", x)
+                                   for x in cells)
 
 
 def _asks_as_heading(query: Query, p: Passage, cues: Cues) -> bool:
@@ -239,6 +252,8 @@ def _asks_as_heading(query: Query, p: Passage, cues: Cues) -> bool:
     if answer_type(heading, cues) != query.answer_type:
         return False
     terms = content_terms(heading)
+    # one word of a long form will do here ("Gemeinschaftsinitiative" for "GI"): the heading is short, and the
+    # kind of question and every other focus term must match as well
     return all(c.term in terms or c.alternatives & terms for c in query.focus)
 
 
@@ -256,11 +271,8 @@ def _held(focus: Sequence[Concept], terms: set[str], context: set[str], w: Scori
 
 def _states(c: _Candidate, w: Scoring) -> bool:
     """A statement states something: "Handlungsraum: Marzahn-Nord." only labels, and neither does a table's header
-    row ("Kennzahl | Wert | Stand / Quelle": short cells without a figure)."""
-    if len(re.findall(r"\w+", c.sentence)) < w.min_lead_words:
-        return False
-    cells = [x for x in (cell.strip() for cell in c.raw.split("|")) if x]
-    return len(cells) < 2 or any(len(re.findall(r"\w+", x)) > w.label_words or re.search(r"\d", x) for x in cells)
+    row ("Kennzahl | Wert | Stand / Quelle")."""
+    return len(re.findall(r"\w+", c.sentence)) >= w.min_lead_words and not c.header
 
 
 def _rerank_by_meaning(cands: list[_Candidate], similarity: Callable[[list[str]], Sequence[float]] | None,
@@ -348,9 +360,12 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
             # leads instead, if there is one ("An wen kann ich mich mit Fragen zu Hellersdorf-Nord wenden?")
             # … one holding the weightiest of the asked-about terms, not any one of them ("Soziale Dienste" is
             # no answer about the "Gesamtindex Soziale Ungleichheit")
+            # It must be a fair candidate in its own right: not about another place (a sentence naming no place
+            # may do), and scoring like a supporting statement would.
             main = max(_topic(query), key=lambda c: c.weight)
-            lead = next((c for c in stating if main.found_in(c.terms | _context_terms(passages[c.passage_rank]))),
-                        lead)
+            floor = scoring.support_ratio * lead.score
+            lead = next((c for c in stating if c.place_penalty < scoring.wrong_scope and c.score >= floor
+                         and main.found_in(c.terms | _context_terms(passages[c.passage_rank]))), lead)
         cands.remove(lead)
         cands.insert(0, lead)
     return Ranking(finder, cands, seen)
@@ -461,9 +476,9 @@ def _unnamed(query: Query, passage_terms: set[str]) -> tuple[str, ...]:
 
 
 def _place_only(query: Query, passage_terms: set[str]) -> bool:
-    """The lead's passage (text, heading, title) holds the place the question names but none of its other terms
+    """The question names a place, and the lead's passage (text, heading, title) holds none of its other terms
     that the corpus knows ("Welche Kitas gibt es im Gelben Viertel?" and a passage on the Gelbes Viertel without
-    any Kita): the documents speak of the place, not of what is asked about it. Terms no document uses say
+    any Kita): whatever the passage says about the place, it is not what is asked. Terms no document uses say
     nothing either way (colloquial words); an English question matches few German terms at all. (A sentence
     that means the question closely lifts it: see ``Scoring.place_only_meaning``.)"""
     if not query.places or query.english:
@@ -681,8 +696,9 @@ def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> R
     """Why the documents do not answer although the gate let the question pass, as a sentence for the user ("" when
     there is nothing more to say); None when nothing speaks against the lead. The lead is about another place or
     year than asked, it lacks a fact the question insists on (a price, opening hours, a name: ``required_facts``
-    in cues.yaml), or the kind of answer the question word requires (``required_types``: a "wie viele" question
-    is not answered by a sentence without a number)."""
+    in cues.yaml) or the kind of answer the question word requires (``required_types``: a "wie viele" question
+    is not answered by a sentence without a number), its passage shares only the place with the question
+    (``place_only``), or it lacks a name the question asks about (``unnamed``). The more specific reason wins."""
     if evidence is None:  # no candidate sentence at all: only a fact the question insists on can be named
         return RefusalReason(cues.fact_missing.get(query.needs[0], "")) if query.needs else None
     if evidence.other_places and query.places:
@@ -691,17 +707,17 @@ def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> R
     asked, named = evidence.other_times
     if named and asked:
         return RefusalReason(f"{CLOSEST_TIME} ({_joined(named)}) als gefragt ({_joined(asked)}).", evidence.elsewhere)
-    if evidence.place_only:
-        return RefusalReason(f"Die Unterlagen nennen {_joined(query.places)}, aber nicht im Zusammenhang mit dem, "
-                             "wonach gefragt ist.")
-    if evidence.unnamed:
-        quoted = _joined([f"„{name}“" for name in evidence.unnamed])
-        return RefusalReason(f"Die nächstliegende Angabe betrifft nicht {quoted}.")
     unstated = missing_facts(query, cues, evidence.sentence)
     if unstated:
         return RefusalReason(cues.fact_missing.get(unstated[0], ""))
     if query.answer_type in cues.required_types and evidence.answer_type <= 0:
         return RefusalReason(cues.required_types[query.answer_type])
+    if evidence.place_only:
+        places = _joined([f"„{place}“" for place in query.places])
+        return RefusalReason(f"Für {places} nennen die Unterlagen nichts zu dem, wonach gefragt ist.")
+    if evidence.unnamed:
+        quoted = _joined([f"„{name}“" for name in evidence.unnamed])
+        return RefusalReason(f"Die nächstliegende Angabe betrifft nicht {quoted}.")
     return None
 
 

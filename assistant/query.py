@@ -424,8 +424,9 @@ def asked_names(question: str, focus: Sequence[Concept], lexical: LexicalIndex |
                 places: Sequence[str]) -> tuple[tuple[str, str], ...]:
     """The names of things the question asks about that the corpus knows, with their focus term. Places are
     left to the place checks."""
-    if lexical is None:
-        return ()
+    words = re.findall(r"[A-Za-zÄÖÜäöüß]{2,}", question)
+    if lexical is None or sum(w.isupper() for w in words) > len(words) / 2:
+        return ()  # a question written in capitals ("WIE VIEL KOSTET DER KURS?") marks no name by its case
     by_term = {c.term: c for c in focus}
     out: list[tuple[str, str]] = []
     for m in _NAME.finditer(question):

@@ -41,7 +41,7 @@ class Scoring:
     max_support: dict[str, int] = field(default_factory=lambda: {"staff": 2, "general": 2, "citizen": 1})
     max_chars: dict[str, int] = field(default_factory=lambda: {"staff": 700, "general": 450, "citizen": 300})
     min_lead_words: int = 4  # shorter candidates (labels like "Handlungsraum: Marzahn-Nord.") never lead
-    label_words: int = 2  # a table row whose cells are all this short and hold no figure is a header row
+    label_words: int = 2  # a table's first row whose cells are all this short and hold no figure is its header
     neighbour_distance: int = 2  # sentences of the lead's passage this close count as its context
     stale_years: int = 3  # a source older than this is flagged in the answer
 

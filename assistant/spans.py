@@ -9,7 +9,6 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from itertools import pairwise
 
 from assistant.lexical import Analyzer, stem
 from assistant.places import load_gazetteer
@@ -29,6 +28,10 @@ STREET_REACH = 40  # characters before a number searched for the street it would
 COUNT_WINDOW = 3  # words around a number in which the counted thing must appear
 DEFINITION_WINDOW = 4  # words after the defined term in which "ist", "bezeichnet" … must follow
 _JOINERS = {"für", "und", "der", "des", "von", "im", "in", "zur", "zum"}
+# words before a run of capitalised nouns that make it a noun phrase, not a name (see SpanFinder._name_pair)
+_DETERMINERS = frozenset("der die das den dem des ein eine einer einen einem eines im am zum zur vom beim ins "
+                         "ans aufs dieser diese dieses diesen diesem jede jeder jedes kein keine keinen".split())
+_PRONOUNS = frozenset("sie ihr ihre ihren ihrem ihnen ich er es wir".split())
 # DateRange: (first day, last day, text as written)
 DateRange = tuple[date, date, str]
 
@@ -159,14 +162,24 @@ class SpanFinder:
         return PARTIAL if kind == "organisation" and self._name_pair(sentence, query) else 0.0
 
     def _name_pair(self, sentence: str, query: Query) -> bool:
-        """Two capitalised words in a row, inside the sentence, that the question does not use: a person's or a
-        team's name ("John Elway", "Denver Broncos") may answer "wer" where no body or office is named."""
+        """A person's or a team's name may answer "wer" where no body or office is named ("Den Rekord hielt John
+        Elway."). German capitalises every noun, so only a run of capitalised words counts that does not open the
+        sentence, does not follow an article or a preposition fused with one ("das Programm Soziale Stadt", "im
+        Sommer Kinder") and holds no pronoun ("Sie") and no word the question uses."""
         asked = {c.term for c in query.focus}
         tokens = [m.group(0) for m in _WORD.finditer(sentence)]
-        for a, b in pairwise(tokens[1:]):  # not from the first word: any word opens a sentence capitalised
-            if a[:1].isupper() and b[:1].isupper() and a.isalpha() and b.isalpha() and not a.isupper() \
-                    and not b.isupper() and stem(a) not in asked and stem(b) not in asked:
+        run: list[str] = []
+        before = ""
+        for i, word in enumerate([*tokens, ""]):
+            if i > 0 and word[:1].isupper() and word.isalpha() and not word.isupper() \
+                    and word.lower() not in _PRONOUNS and stem(word) not in asked:
+                if not run:
+                    before = tokens[i - 1].lower()
+                run.append(word)
+                continue
+            if len(run) >= 2 and before not in _DETERMINERS:
                 return True
+            run = []
         return False
 
     def span(self, kind: str, sentence: str, query: Query) -> tuple[int, int] | None:

@@ -8,6 +8,7 @@ used (it would download a model): embeddings come from :mod:`assistant.embedding
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -22,6 +23,8 @@ from assistant.chunking import Chunk
 from assistant.embeddings import Embedder
 from assistant.errors import UserFacingError
 from assistant.generations import Generation, IndexState, IngestMark, publish_generation, read_state
+
+log = logging.getLogger("assistant.store")
 
 MANIFEST = "manifest.json"
 SENTENCE_SUFFIX = "_saetze"  # the collection of answer-unit vectors beside the chunk collection
@@ -87,10 +90,15 @@ def release_cached_client(index_dir: Path) -> None:
 
 
 def _widen_search(collection) -> None:
-    """An index built before ``SEARCH_EF`` keeps chroma's default search breadth until told otherwise."""
-    hnsw = (collection.configuration_json or {}).get("hnsw") or {}
-    if hnsw and hnsw.get("ef_search", SEARCH_EF) < SEARCH_EF:
-        collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
+    """An index built before ``SEARCH_EF`` keeps chroma's default search breadth until told otherwise. Where that
+    cannot be changed (a read-only index folder, a server refusing it), search still works, only approximately."""
+    try:
+        hnsw = (collection.configuration_json or {}).get("hnsw") or {}
+        if hnsw and hnsw.get("ef_search", SEARCH_EF) < SEARCH_EF:
+            collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
+    except Exception as exc:  # any failure here only costs exactness, never the search
+        log.warning("HNSW search breadth of %s not widened: %s", getattr(collection, "name", "?"),
+                    type(exc).__name__)
 
 
 class VectorStore:

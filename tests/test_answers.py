@@ -272,7 +272,7 @@ def test_a_passage_sharing_only_the_place_with_the_question_is_no_answer(shipped
     # the documents speak of Hellersdorf-Nord, never of its festivals
     answer = shipped.ask("Welche Feste gibt es in Hellersdorf-Nord?", audience="citizen")
     assert answer.refused and answer.text.split("\n")[0] == (
-        f"{REFUSAL} Die Unterlagen nennen Hellersdorf-Nord, aber nicht im Zusammenhang mit dem, wonach gefragt ist."), \
+        f"{REFUSAL} Für „Hellersdorf-Nord“ nennen die Unterlagen nichts zu dem, wonach gefragt ist."), \
         answer.text
     # a sentence on what is asked leads, rather than the best one on the place alone
     answer = shipped.ask("An wen kann ich mich mit Fragen zu Hellersdorf-Nord wenden?", audience="citizen")
@@ -332,6 +332,9 @@ def test_required_facts_are_read_from_the_question():
     assert build_query("Wie viel Fördergeld gab es?", cues=cues).needs == ("money",)
     assert build_query("Wie hoch ist der jährliche Etat?", cues=cues).needs == ("money",)
     assert build_query("Welche Fördermittel gibt es?", cues=cues).needs == ()  # which programmes, not how much
+    for share in ("Wie viel Prozent des Budgets gehen an Kitas?", "Wie hoch ist die Zuschussquote?",
+                  "Wie hoch ist der Anteil am Etat?"):
+        assert build_query(share, cues=cues).needs == (), share  # a share, not an amount
     money = cues.required_facts["money"][1]
     assert money.search("Der Fonds umfasste 2,5 Millionen Dollar.") and money.search("Kosten: £ 40")
     assert build_query("Wann waren die Telefonsprechstunden?", cues=cues).needs == ()  # a date, not a number
@@ -406,6 +409,13 @@ def test_a_tables_header_row_is_never_a_statement():
     answer = compose(query, [passage], today=date(2026, 1, 1)).text
     assert answer.startswith("Arbeitslosigkeit im Bezirk: 6,3 %"), answer  # the row that answers leads
     assert "Kennzahl: Wert" not in answer and "Stand / Quelle" not in answer, answer
+    # short cells further down the table are data: a row of names answers "wer"
+    contacts = "Aufgabe | Name | Stelle\nAnsprechpartnerin | Frau Schulz | Quartiersbüro Nord"
+    lexical = LexicalIndex(["c2"], [contacts])
+    passage = Passage(id="c2", record=record, text=contacts, score=1.0)
+    answer = compose(build_query("Wer ist Ansprechpartnerin im Quartiersbüro?", lexical=lexical), [passage],
+                     today=date(2026, 1, 1)).text
+    assert answer.startswith("Ansprechpartnerin: Frau Schulz"), answer
 
 
 def test_a_heading_that_asks_the_question_is_answered_by_its_first_statement():

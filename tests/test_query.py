@@ -107,9 +107,10 @@ def test_a_word_only_the_glossary_knows_weighs_like_its_translation():
 def test_names_asked_about_are_abbreviations_and_words_with_inner_capitals():
     texts = ["Das KulturGut in Alt-Marzahn bietet Kurse.", "Die SPK koordiniert die Planung.", "Kein Name hier."]
     lexical = LexicalIndex([f"c{i}" for i in range(len(texts))], texts)
-    query = build_query("Was kostet das KulturGut, und wer leitet die SPK oder das NASA-Büro?", lexical=lexical)
-    assert [name for name, _ in query.names] == ["KulturGut", "SPK"]  # known to the corpus; "NASA-Büro" is not
+    query = build_query("Was kostet das KulturGut, und wer leitet die SPK oder die NASA?", lexical=lexical)
+    assert [name for name, _ in query.names] == ["KulturGut", "SPK"]  # known to the corpus; the NASA is not
     assert build_query("Gibt es Kurse in Alt-Marzahn?", lexical=lexical).names == ()
+    assert build_query("WAS KOSTET DAS KULTURGUT?", lexical=lexical).names == ()  # capitals mark no name here
 
 
 def test_nouns_no_document_uses_are_named_as_written():
@@ -224,3 +225,7 @@ def test_a_name_answers_who_less_clearly_than_a_named_body():
     # no name: capitalised nouns next to each other only where the question names them, or one noun alone
     assert finder.strength("organisation", "Mit 39 Jahren ist er der älteste Spieler.", query) == 0.0
     assert finder.strength("organisation", "Er hielt den Rekord als ältester Spieler lange.", query) == 0.0
+    # German capitalises every noun: noun phrases and the polite "Sie" are no names
+    for sentence in ("Wenn Sie Fragen haben, helfen wir gern weiter.", "Im Sommer Kinder zu betreuen ist schwer.",
+                     "Dort läuft das Programm Soziale Stadt bis 2027."):
+        assert finder.strength("organisation", sentence, query) == 0.0, sentence

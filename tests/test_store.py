@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from assistant import Assistant
-from assistant.store import SEARCH_EF, VectorStore, make_client
+from assistant.store import SEARCH_EF, VectorStore, make_client, release_cached_client
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +50,8 @@ def test_an_index_written_with_the_default_search_breadth_is_widened_when_opened
     store = VectorStore(tmp_path, None, "older_index", shipped.embedder)
     hnsw = store.collection.configuration_json["hnsw"]
     assert hnsw["ef_search"] == SEARCH_EF and hnsw["space"] == "cosine"
-    # stored with the collection, not only in this client
+    # stored with the collection: a client opened afresh on the folder sees it
+    release_cached_client(tmp_path)
     reopened = make_client(tmp_path, None).get_collection("older_index").configuration_json["hnsw"]
     assert reopened["ef_search"] == SEARCH_EF and reopened["space"] == "cosine"
 
