@@ -227,10 +227,11 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
                      - (w.long_sentence if len(s) > w.long_chars else 0.0)
                      - (0.0 if alone else w.back_reference)
                      - place - time_penalty(s, p, query, finder, w, asked_days))
-            if faq and len(re.findall(r"\w+", s)) >= w.min_lead_words:
-                score += w.faq_answer  # the document's own answer to the question its heading asks
+            cand = _Candidate(s, raw.strip(), rank, pos, score, terms, strength > 0, place, header=header)
+            if faq and _states(cand, w):
+                cand.score += w.faq_answer  # the document's own answer to the question its heading asks
                 faq = False
-            out.append(_Candidate(s, raw.strip(), rank, pos, score, terms, strength > 0, place, header=header))
+            out.append(cand)
     return out
 
 
@@ -356,12 +357,10 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
         lead = stating[0] if stating else cands[0]
         if stating and query.places and not _close(seen, scoring) \
                 and _place_only(query, _passage_terms(passages[lead.passage_rank])):
-            # the best sentence's passage shares only the place with the question: a sentence on what is asked
-            # leads instead, if there is one ("An wen kann ich mich mit Fragen zu Hellersdorf-Nord wenden?")
-            # … one holding the weightiest of the asked-about terms, not any one of them ("Soziale Dienste" is
-            # no answer about the "Gesamtindex Soziale Ungleichheit")
-            # It must be a fair candidate in its own right: not about another place (a sentence naming no place
-            # may do), and scoring like a supporting statement would.
+            # The best sentence's passage shares only the place with the question: a sentence on what is asked
+            # leads instead, if there is one ("An wen kann ich mich mit Fragen zu Hellersdorf-Nord wenden?"). It
+            # holds the weightiest asked-about term ("Soziale Dienste" is no answer about the "Gesamtindex Soziale
+            # Ungleichheit"), is not about another place and scores like a supporting statement would.
             main = max(_topic(query), key=lambda c: c.weight)
             floor = scoring.support_ratio * lead.score
             lead = next((c for c in stating if c.place_penalty < scoring.wrong_scope and c.score >= floor
@@ -487,9 +486,14 @@ def _place_only(query: Query, passage_terms: set[str]) -> bool:
     return bool(topic) and coverage(topic, passage_terms) == 0.0
 
 
+def _place_terms(query: Query) -> set[str]:
+    """The terms of the places the question names ("Marzahn-Nord": marzahn, nord, marzahnnord)."""
+    return content_terms(" ".join(query.places))
+
+
 def _topic(query: Query) -> list[Concept]:
     """The question's focus terms that the corpus knows, besides the places it names."""
-    place_terms = {t for place in query.places for t in content_terms(place)}
+    place_terms = _place_terms(query)
     return [c for c in query.focus if c.term not in place_terms and c.term not in query.unknown
             and not (c.alternatives and c.alternatives <= place_terms)]
 
@@ -509,7 +513,7 @@ def _answered_elsewhere(query: Query, passages: list[Passage], lead: _Candidate,
     if blind is None or blind is lead:
         return (), None
     # what the question asks about the place: its focus terms that are not the place's own name
-    place_terms = content_terms(" ".join(query.places))
+    place_terms = _place_terms(query)
     topic = [c for c in query.focus if c.term not in place_terms]
 
     def held(c: _Candidate) -> float:  # as the lead score counts it

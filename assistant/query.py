@@ -387,6 +387,14 @@ _NOUN = re.compile(r"(?<![\w-])[A-ZÄÖÜ][\wÄÖÜäöüß]*(?:-[\wÄÖÜäöü
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+)$")
 
 
+def unknown_terms(focus: Sequence[Concept], lexical: LexicalIndex | None) -> frozenset[str]:
+    """The focus terms the corpus never uses, nor any long form or synonym of them (none without an index)."""
+    if lexical is None:
+        return frozenset()
+    return frozenset(c.term for c in focus
+                     if c.term not in lexical.df and not any(a in lexical.df for a in c.alternatives))
+
+
 def absent_nouns(question: str, focus: Sequence[Concept], lexical: LexicalIndex | None) -> tuple[str, ...]:
     """The nouns of a German question, as written, that the corpus never uses, not even as a typo, a compound's
     parts or a glossary synonym ("Welche Software …", "Gibt es ein Schwimmbad …"): the answer can at best be
@@ -394,16 +402,15 @@ def absent_nouns(question: str, focus: Sequence[Concept], lexical: LexicalIndex 
     question names none that can be told from verbs or fillers, so it gets no such note."""
     if lexical is None or not lexical.df:
         return ()
-    by_term = {c.term: c for c in focus}
+    asked, unknown = {c.term for c in focus}, unknown_terms(focus, lexical)
 
     def known(word: str) -> bool | None:  # None: a stop word or a number, which says nothing
         terms = lexical.query_terms(word)
         if not terms or terms[0].isdigit():
             return None
         whole, parts = terms[0], terms[1:]
-        c = by_term.get(whole)
-        return whole in lexical.df or bool(parts and all(t in lexical.df for t in parts)) \
-            or (c is not None and any(a in lexical.df for a in c.alternatives))
+        return whole in lexical.df or (whole in asked and whole not in unknown) \
+            or bool(parts and all(t in lexical.df for t in parts))
 
     out: list[str] = []
     for m in _NOUN.finditer(question):
@@ -427,16 +434,15 @@ def asked_names(question: str, focus: Sequence[Concept], lexical: LexicalIndex |
     words = re.findall(r"[A-Za-zÄÖÜäöüß]{2,}", question)
     if lexical is None or sum(w.isupper() for w in words) > len(words) / 2:
         return ()  # a question written in capitals ("WIE VIEL KOSTET DER KURS?") marks no name by its case
-    by_term = {c.term: c for c in focus}
+    asked, unknown = {c.term for c in focus}, unknown_terms(focus, lexical)
     out: list[tuple[str, str]] = []
     for m in _NAME.finditer(question):
         name = m.group(0)
         terms = lexical.query_terms(name)
-        c = by_term.get(terms[0]) if terms else None
-        if c is None or any(name in place for place in places) or (name, c.term) in out:
-            continue
-        if c.term in lexical.df or any(a in lexical.df for a in c.alternatives):
-            out.append((name, c.term))
+        term = terms[0] if terms else ""
+        if term in asked and term not in unknown and not any(name in place for place in places) \
+                and (name, term) not in out:
+            out.append((name, term))
     return tuple(out)
 
 
@@ -456,6 +462,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
     year = phrase_pattern(cues.year_question)
     focus = concepts(text, lexical, glossary)
     places = asked_places(text, glossary, cues)
+    english = is_english(text)
     areas = tuple(p for p in places if p in glossary.areas)
     if not areas and filters is not None:
         # a search limited to one area (the citizen's Kiez, the area filter) asks about that area: a sentence about
@@ -468,11 +475,10 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         focus=focus, subject=subject_terms(text, focus, cues, kind), expansions=expansions,
         areas=areas, places=places, years=tuple(dict.fromkeys(_YEAR.findall(text))),
         asked_years=asked_years(text, cues),
-        chapter=chapter, upcoming=bool(upcoming and upcoming.search(text)), english=is_english(text),
+        chapter=chapter, upcoming=bool(upcoming and upcoming.search(text)), english=english,
         asks_year=bool(year and year.search(text)),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
         absent=() if is_english(question) else absent_nouns(question, focus, lexical),
-        unknown=frozenset(c.term for c in focus if lexical is not None and c.term not in lexical.df
-                          and not any(a in lexical.df for a in c.alternatives)),
-        names=() if is_english(text) else asked_names(text, focus, lexical, places),
+        unknown=unknown_terms(focus, lexical),
+        names=() if english else asked_names(text, focus, lexical, places),
     )
