@@ -483,7 +483,21 @@ def _place_only(query: Query, passage_terms: set[str]) -> bool:
     if not query.places or query.english:
         return False
     topic = _topic(query)
-    return bool(topic) and coverage(topic, passage_terms) == 0.0
+    return bool(topic) and not any(_part_of(c, passage_terms) for c in topic)
+
+
+def _part_of(c: Concept, terms: set[str]) -> bool:
+    """``c`` is found in ``terms``, or opens or ends one of them: a passage on the "Handlungskonzept" and its
+    "Fertigstellung" is about when the "Konzept" was "fertig". Looser than lead scoring (where such matches let near
+    misses through), because it only decides whether to refuse; short stems ("arm" in "Armee") never match."""
+    if c.found_in(terms):
+        return True
+    if len(c.term) < PART_MIN_CHARS:
+        return False
+    return any(t != c.term and (t.startswith(c.term) or t.endswith(c.term)) for t in terms)
+
+
+PART_MIN_CHARS = 5  # a stem this long or longer also counts as the first or last part of a compound
 
 
 def _place_terms(query: Query) -> set[str]:
@@ -533,8 +547,10 @@ def _supporting(query: Query, lead: _Candidate, cands: list[_Candidate], w: Scor
         if len(chosen) > limit or c.score < max(w.support_floor, w.support_ratio * lead.score):
             break
         if any(_near_duplicate(c.terms, x.terms) or c.sentence == x.sentence for x in chosen) \
-                or says_not_documented(c.sentence) or not _states(c, w):
-            continue  # "… is not known" supports no answer, nor does a label or a table's header row
+                or says_not_documented(c.sentence) or not _states(c, w) or c.place_penalty >= w.wrong_scope:
+            # "… is not known" supports no answer, nor does a label, a table's header row or a sentence about
+            # another place than the asked one
+            continue
         if length + len(c.sentence) > budget or not _adds(c, chosen, query, w):
             continue
         chosen.append(c)
@@ -553,6 +569,8 @@ def _render(query: Query, ordered: list[_Candidate], passages: list[Passage], fi
         n = numbers.setdefault(c.passage_rank, len(numbers) + 1)
         highlights.setdefault(c.passage_rank, []).append(c.raw)  # verbatim, to mark it in the quote
         sentence = row_as_prose(c.sentence)
+        # a list item keeps its separator in the document ("… des Bezirksamts;"): the answer ends it as a sentence
+        sentence = re.sub(r"\s*[;,]$", "", sentence)
         sentence = sentence if sentence.endswith((".", "!", "?", ":", ")", "“")) else sentence + "."
         if query.audience == "citizen" and glossary is not None:
             sentence = glossary.explain(sentence, explained)  # the quote in the sources stays verbatim

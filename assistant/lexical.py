@@ -17,18 +17,22 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import Stemmer
+import yaml
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN
 
 _TOKEN = re.compile(r"[0-9A-Za-zÄÖÜäöüß]+(?:-[0-9A-Za-zÄÖÜäöüß]+)*")
 _STEMMER = Stemmer.Stemmer("german")
-# bm25s's German list lacks question words, which every question carries and no passage answers with.
-_STOP = frozenset(STOPWORDS_GERMAN) | frozenset(STOPWORDS_EN) - {"die", "also", "war", "will", "an", "in"} | {
-    "gibt", "gibts", "gab", "wurde", "wurden", "steht", "stehen", "bitte", "wer", "wie", "was", "wann", "wo", "wozu",
-    "welche", "welcher", "welches", "welchen", "wieso", "warum", "weshalb", "viele", "viel", "genau", "eigentlich",
-    "mal", "denn", "nennt", "nennen", "genannt", "kann", "koennen", "können", "muss", "müssen", "soll", "sollen",
-    "ich", "mir", "mich", "wen", "wem", "wessen", "darf", "darfst", "dürfen", "durfte", "durften", "dürfte",
-    "möchte", "möchten", "mag", "mögen",
-}
+STOP_WORDS_FILE = Path(__file__).resolve().parent / "data" / "stoppwoerter.yaml"
+
+
+def _stop_words() -> frozenset[str]:
+    """bm25s's German and English lists plus ``data/stoppwoerter.yaml``: bm25s's German list lacks question words,
+    which every question carries and no passage answers with."""
+    data = yaml.safe_load(STOP_WORDS_FILE.read_text(encoding="utf-8")) or {}
+    return frozenset(STOPWORDS_GERMAN) | frozenset(STOPWORDS_EN) | {str(w).lower() for w in data.get("add") or ()}
+
+
+_STOP = _stop_words()
 _LINKERS = ("s", "es", "n", "en", "e", "")
 # URLs (with a line-wrapped tail) are no words: "kinderarmut-in-marzahn" in a link is not about Kinderarmut.
 _URLISH = re.compile(r"\S*(?:https?:|www\.|\.de/|\.html|\.php)\S*(?:\n\S+(?=\n|$))?")

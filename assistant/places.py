@@ -113,8 +113,10 @@ class Gazetteer:
         return Relation.OTHER if self.located(place) and self.located(asked) else Relation.UNKNOWN
 
     def best_relation(self, places: Iterable[str], asked: Iterable[str]) -> Relation | None:
-        """The closest relation between any of ``places`` and any asked place; None when ``places`` is empty."""
-        order = (Relation.SAME, Relation.INSIDE, Relation.AROUND, Relation.UNKNOWN, Relation.OTHER)
+        """The closest relation between any of ``places`` and any asked place; None when ``places`` is empty.
+        A place around the asked one counts last: a text naming another place and the city or district around both
+        ("In Marzahn-Nord lebten 31,8 % …, in Berlin 22,5 %") is about that other place, the rest is comparison."""
+        order = (Relation.SAME, Relation.INSIDE, Relation.UNKNOWN, Relation.OTHER, Relation.AROUND)
         found = {self.relation(p, a) for p in places for a in asked}
         return next((r for r in order if r in found), None)
 

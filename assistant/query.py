@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -188,6 +188,14 @@ def concepts(question: str, lexical: LexicalIndex | None, glossary: Glossary) ->
         if key in out:
             alts = frozenset(analyzer.terms(long))
             out[key] = Concept(key, out[key].weight, alts, need=max(1, (len(alts) + 1) // 2))
+    for short, long in glossary.abbreviations.items():
+        # the other way round: a one-word long form in the question ("Grundsicherung") is also found as its short
+        # form in a document ("SGB-II-Bedarfsgemeinschaften")
+        short_terms = analyzer.terms(short)
+        key = analyzer.terms(long)[0] if " " not in long.strip() and analyzer.terms(long) else ""
+        if key in out and short_terms:
+            c = out[key]
+            out[key] = Concept(key, c.weight, c.alternatives | {max(short_terms, key=len)}, need=1)
     for word, alternatives in glossary.synonyms.items():
         key = stem(word)
         if key in out:
@@ -263,6 +271,25 @@ def answer_type(text: str, cues: Cues) -> str:
         if m and (best is None or (m.start(), -len(m.group(0))) < best[:2]):
             best = (m.start(), -len(m.group(0)), t)
     return best[2] if best else ""
+
+
+def without_cue_words(focus: list[Concept], text: str, kind: str, cues: Cues) -> list[Concept]:
+    """Weigh the words of the question phrase that sets the answer type ("hoch" in "Wie hoch ist …", "Jahr" in "In
+    welchem Jahr …", "seit" in "Seit wann …") no more than the least of the question's other terms: the answer
+    states a figure or a date and rarely repeats the frame, and as rare words they would outweigh what the question
+    is about. They stay in the focus, since some answers do repeat them ("18 Jahre alt" for "Wie alt …"). A word
+    the question also uses outside that phrase keeps its weight, and so does one the glossary translates ("groß":
+    Fläche, "kostet": Kosten), since the documents say it in those words."""
+    pattern = phrase_pattern(cues.question.get(kind, ())) if kind and kind != "checklist" else None
+    m = pattern.search(text) if pattern else None
+    if m is None:
+        return focus
+    frame = set(_ANALYZER.terms(m.group(0))) - set(_ANALYZER.terms(text[:m.start()] + " " + text[m.end():]))
+    framed = {c.term for c in focus if c.term in frame and not c.alternatives}
+    rest = [c.weight for c in focus if c.term not in framed]
+    if not framed or not rest:
+        return focus
+    return [replace(c, weight=min(c.weight, min(rest))) if c.term in framed else c for c in focus]
 
 
 def is_howto(text: str, cues: Cues) -> bool:
@@ -460,7 +487,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
     chapter = named_chapter(text, headings, cues) if kind == "checklist" else None
     upcoming = phrase_pattern(cues.upcoming)
     year = phrase_pattern(cues.year_question)
-    focus = concepts(text, lexical, glossary)
+    focus = without_cue_words(concepts(text, lexical, glossary), text, kind, cues)
     places = asked_places(text, glossary, cues)
     english = is_english(text)
     areas = tuple(p for p in places if p in glossary.areas)

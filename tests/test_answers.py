@@ -151,6 +151,8 @@ LEADS = [
     ("Wann hat der Berliner Senat die Gemeinschaftsinitiative verabschiedet?", "date", "2018"),
     ("Wie viele Handlungsräume hat der Senat festgelegt?", "number", "13"),
     ("Wo konnten Bürgerinnen und Bürger online mitreden?", "place", "mein.berlin.de"),
+    # "seit" frames the question; it is not the "Seite" of a link list ("auf der GI-Seite der SPK")
+    ("Seit wann gibt es die Gemeinschaftsinitiative?", "date", "2018"),
 ]
 
 
@@ -277,6 +279,9 @@ def test_a_passage_sharing_only_the_place_with_the_question_is_no_answer(shipped
     # a sentence on what is asked leads, rather than the best one on the place alone
     answer = shipped.ask("An wen kann ich mich mit Fragen zu Hellersdorf-Nord wenden?", audience="citizen")
     assert not answer.refused and "Sozialraumorientierten Planungskoordination" in lead_of(answer), answer.text
+    # a passage on the "Handlungskonzept" and its "Fertigstellung" is about when the "Konzept" was "fertig"
+    answer = shipped.ask("Wann wurde das Konzept für Marzahn-Nord fertig?", audience="citizen")
+    assert not answer.refused and "2020" in lead_of(answer), answer.text
     # a passage that says it in other words ("Minderjährige in Familien mit Grundsicherung") still answers
     answer = shipped.ask("Wie viele Kinder leben in Marzahn-Nord in Armut?", audience="citizen")
     assert not answer.refused and answer.answer_span == "31,8 %", answer.text
@@ -312,10 +317,16 @@ def test_a_figure_for_another_year_is_no_answer(shipped):
     ("Wie hoch ist die Arbeitslosigkeit in Marzahn-Hellersdorf?", "6,3 %"),
     ("Wie hoch ist die Kinderarmut in der Bezirksregion Hellersdorf-Nord?", "36,8 %"),
     ("Wie viele Menschen wohnen im Ortsteil Hellersdorf?", "85.500"),
+    # said in other words ("Minderjährige in SGB-II-Bedarfsgemeinschaften") than the figure for Marzahn-Nord,
+    # which also names Berlin and the district for comparison
+    ("Wie viel Prozent der Kinder in Hellersdorf-Nord leben von Grundsicherung?", "36,8 %"),
+    ("wie viele kinder sind in hellersdorf nord arm", "36,8 %"),
 ])
 def test_a_figure_for_the_asked_place_is_the_answer(shipped, question, fact):
     answer = shipped.ask(question, audience="citizen")
     assert not answer.refused and fact in lead_of(answer), answer.text
+    # and no figure for another area follows as support
+    assert "31,8 %" not in answer.text, answer.text
 
 
 def test_a_price_question_is_answered_when_a_sentence_states_an_amount(shipped):

@@ -49,6 +49,9 @@ def test_places_relate_through_districts_and_localities():
     assert PLACES.relation("Stadtrand Süd", "Stadtrand Süd") is Relation.SAME
     assert PLACES.best_relation(["Spandau", "Marzahn-Nord"], ["Marzahn-Hellersdorf"]) is Relation.INSIDE
     assert PLACES.best_relation([], ["Spandau"]) is None
+    # a text on another area that compares with the city around both is about that other area
+    assert PLACES.best_relation(["Marzahn-Nord", "Berlin"], ["Hellersdorf-Nord"]) is Relation.OTHER
+    assert PLACES.best_relation(["Berlin"], ["Hellersdorf-Nord"]) is Relation.AROUND
 
 
 def test_a_question_asks_about_the_places_it_names_but_not_those_it_excludes():

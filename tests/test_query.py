@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from assistant.citations import content_terms
 from assistant.glossary import Glossary
 from assistant.lexical import LexicalIndex
 from assistant.query import (
@@ -91,6 +92,30 @@ def test_query_carries_focus_areas_years_and_expansions():
     terms = {c.term for c in query.focus}
     assert {"schlusselmassnahm", "ihk"} <= terms
     assert "wie" not in terms and "viele" not in terms  # question words are no focus terms
+
+
+def test_the_words_setting_the_answer_type_weigh_least():
+    texts = ["Die Arbeitslosigkeit ist hoch.", "Die Arbeitslosigkeit liegt bei 6,3 %.", "Ein hohes Haus.",
+             "Seit 2018 gibt es die GI.", "Die GI-Seite des Bezirks.", "Die Mitglieder sind 18 Jahre alt."]
+    lexical = LexicalIndex([f"c{i}" for i in range(len(texts))], texts)
+    query = build_query("Wie hoch ist die Arbeitslosigkeit?", lexical=lexical, glossary=GLOSSARY, cues=CUES)
+    weights = {c.term: c.weight for c in query.focus}
+    assert lexical.idf("hoch") > lexical.idf("arbeitslos")  # the rarer word …
+    assert weights["hoch"] <= weights["arbeitslos"]  # … is kept, but weighs no more than what is asked about
+    # "seit" is a preposition, not a topic; "Seite" (the same stem) still is a word of the documents
+    query = build_query("Seit wann gibt es die GI?", lexical=lexical, glossary=GLOSSARY, cues=CUES)
+    assert "seit" not in {c.term for c in query.focus}
+    assert "seit" in lexical.analyzer.terms("Die GI-Seite")
+    # a word the glossary translates keeps its weight ("groß": Fläche)
+    query = q("Wie groß ist das Gebiet?")
+    assert {c.term: c for c in query.focus}["gross"].alternatives
+
+
+def test_a_long_form_in_the_question_also_finds_its_abbreviation():
+    query = q("Wie viele Kinder leben von Grundsicherung?")
+    concept = {c.term: c for c in query.focus}["grundsicher"]
+    # "SGB-II-Bedarfsgemeinschaften" is about the Grundsicherung
+    assert concept.found_in(content_terms("Minderjährige in SGB-II-Bedarfsgemeinschaften"))
 
 
 def test_a_word_only_the_glossary_knows_weighs_like_its_translation():
