@@ -400,8 +400,9 @@ def compose(query: Query, passages: list[Passage], *, cues: Cues | None = None,
     # answer. (Measured on evals/dev.jsonl: looking beyond the best sentence refuses answerable questions.)
     if says_not_documented(lead.sentence):
         return Composition("", [], (lead.sentence, passages[lead.passage_rank]))
-    if query.upcoming and query.answer_type == "date":
-        past = _only_past_dates(lead, cands, finder, today)
+    # "Wann/Wo ist die nächste Sprechstunde?": an answer naming only dates that are over is no answer
+    if query.upcoming and (query.answer_type == "date" or finder.dates(lead.sentence)):
+        past = _only_past_dates(lead, cands if query.answer_type == "date" else [lead], finder, today)
         if past:
             return _only_past_answer(query, lead, past, passages, glossary or Glossary())
     chosen = _supporting(query, lead, cands, scoring)
