@@ -40,7 +40,7 @@ from assistant.query import (  # noqa: F401  (re-exported: the ask path and test
     user_turns,
 )
 from assistant.retrieval import Passage
-from assistant.scope import other_times, place_penalty, place_scope, scope_penalty, time_penalty
+from assistant.scope import other_times, place_penalty, place_scope, scope_penalty, time_penalty, wider_figure
 from assistant.scoring import SCORING, Scoring
 from assistant.spans import SpanFinder, older_than, past_dates
 
@@ -521,7 +521,7 @@ def _answered_elsewhere(query: Query, passages: list[Passage], lead: _Candidate,
     documents only give the figure for Marzahn-Hellersdorf). Returns those places and the statement about them;
     ((), None) when the question is answered for its place."""
     relation, where = place_scope(lead.sentence, passages[lead.passage_rank], query.places, finder)
-    if relation is Relation.OTHER:
+    if relation is Relation.OTHER or (wider_figure(relation, query) and lead.typed):
         return tuple(where), lead
     blind = max((c for c in cands if _states(c, w)), key=lambda c: c.score + c.place_penalty + c.meaning_aside,
                 default=None)

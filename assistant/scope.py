@@ -33,11 +33,18 @@ def place_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w
     if not query.places:
         return 0.0
     relation, _ = place_scope(sentence, p, query.places, finder)
-    if relation is Relation.OTHER:
+    if relation is Relation.OTHER or wider_figure(relation, query):
         return w.wrong_scope
     if query.areas and relation is not Relation.SAME:
         return w.unscoped
     return 0.0
+
+
+def wider_figure(relation: Relation | None, query: Query) -> bool:
+    """A figure for a place around the asked area (the Ortsteil's population, the district's rate) is no figure
+    for that area; only for the corpus's own areas and number questions: who coordinates or when something happens
+    in the district usually holds for its areas too."""
+    return relation is Relation.AROUND and bool(query.areas) and query.answer_type == "number"
 
 
 def scope_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring,

@@ -253,6 +253,18 @@ def test_a_figure_for_another_place_is_no_answer(shipped, question, asked):
     assert answer.citations[0].highlights, answer.citations  # the quoted statement is marked in its source
 
 
+@pytest.mark.parametrize("audience", ["citizen", "general"])
+def test_a_figure_for_the_place_around_the_asked_area_is_no_answer(shipped, audience):
+    # the documents give the population of the Ortsteil Hellersdorf, which holds the area, not of the area
+    answer = shipped.ask("Wie viele Einwohner hat Hellersdorf-Nord?", audience=audience)
+    assert answer.refused and answer.text.startswith(REFUSAL), answer.text
+    if "85.500" in answer.text:  # quoted as what the documents say instead, for the wider place
+        assert "Die nächstliegende Angabe betrifft Hellersdorf, nicht Hellersdorf-Nord" in answer.text, answer.text
+    # the figure of the place asked about still answers
+    answer = shipped.ask("Wie viele Einwohner hat der Ortsteil Hellersdorf?", audience=audience)
+    assert not answer.refused and "85.500" in lead_of(answer), answer.text
+
+
 def test_a_word_no_document_uses_is_named_with_the_answer_or_the_refusal(shipped):
     # the nearest statement is given, and the answer says that what was asked for is not in the documents
     answer = shipped.ask("Gibt es im Kosmosviertel ein Schwimmbad?", audience="citizen")
