@@ -204,6 +204,7 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
     for rank, p in enumerate(passages):
         context = _context_terms(p)
         previous, previous_raw = "", ""
+        before: set[str] = set()  # the terms of the sentence before, in the same passage
         faq = _asks_as_heading(query, p, finder.cues)
         for pos, raw in enumerate(answer_units(p.text)):
             s = _clean(raw, query.audience)
@@ -218,7 +219,8 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
             terms = content_terms(s)
             if not terms:
                 continue
-            cov = _held(query.focus, terms, context, w)
+            cov = _held(query.focus, terms, context, w, before)
+            before = terms
             # a sentence saying the fact is unknown does not hold it, whatever numbers or dates it names
             strength = finder.strength(query.answer_type, s, query) \
                 if query.answer_type and not says_not_documented(s) else 0.0
@@ -264,10 +266,15 @@ def _context_terms(p: Passage) -> set[str]:
     return content_terms(heading) | content_terms(p.title) | {t for a in p.areas for t in content_terms(a)}
 
 
-def _held(focus: Sequence[Concept], terms: set[str], context: set[str], w: Scoring) -> float:
-    """How much of ``focus`` a sentence holds: its own terms fully, its heading's and title's partly."""
+def _held(focus: Sequence[Concept], terms: set[str], context: set[str], w: Scoring,
+          before: set[str] = frozenset()) -> float:
+    """How much of ``focus`` a sentence holds: its own terms fully, its heading's and title's partly, and those of
+    the sentence ``before`` it less: a sentence often goes on about what the one before named ("Das KulturGut …
+    Träger ist …; das Haus bietet Kunstwerkstätten", "Peyton Manning … Mit 39 Jahren ist er …")."""
     own = coverage(focus, terms)
-    return own + w.context_share * (coverage(focus, terms | context) - own)
+    framed = coverage(focus, terms | context)
+    return own + w.context_share * (framed - own) \
+        + w.previous_share * (coverage(focus, terms | context | before) - framed)
 
 
 def _states(c: _Candidate, w: Scoring) -> bool:
