@@ -167,7 +167,10 @@ class LexicalIndex:
             if t in self._term_set or len(t) < 5:
                 out.append(t)
                 continue
-            match = process.extractOne(t, self._term_list, scorer=fuzz.ratio, score_cutoff=84)
+            # People rarely mistype a word's first letter; a corpus word with another first letter is another word
+            # ("geschrieben" is no typo of "beschrieben")
+            same_start = [w for w in self._term_list if w[:1] == t[:1]]
+            match = process.extractOne(t, same_start, scorer=fuzz.ratio, score_cutoff=84)
             out.append(match[0] if match else t)
         return out
 

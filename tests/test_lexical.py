@@ -66,9 +66,15 @@ def test_typo_matching_is_the_same_in_every_process():
     from tests.conftest import ROOT
 
     code = ("from assistant.lexical import LexicalIndex\n"
-            "ix = LexicalIndex(['a', 'b', 'c'], ['Der Gartenzaun ist neu.', 'Der Kartenzaun ist alt.', "
-            "'Der Hartenzaun steht.'])\n"
-            "print(ix.query_terms('Wartenzaun')[0])\n")
+            "ix = LexicalIndex(['a', 'b', 'c'], ['Der Gartenzaun ist neu.', 'Der Gartenbaum ist alt.', "
+            "'Der Gartenraum steht.'])\n"
+            "print(ix.query_terms('Gartenxaum')[0])\n")
     seen = {subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip() for seed in range(6)}
-    assert seen == {"gartenzaun"}
+    assert seen == {"gartenbaum"}
+
+
+def test_a_word_with_another_first_letter_is_no_typo():
+    index = LexicalIndex(["c0"], ["Das Verfahren ist im Leitfaden beschrieben."])
+    assert index.query_terms("Leitfadn beschriebn") == ["leitfad", "beschrieb"]  # typos
+    assert index.query_terms("geschrieben")[0] != "beschrieb"  # a word of its own, unknown to the corpus

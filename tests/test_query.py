@@ -223,6 +223,12 @@ def test_definitions_name_the_term_and_say_what_it_is():
     assert FINDER.strength("definition", "„Berlin bewegt sich“: Bewegungsangebote in Parks.",
                            q("Was ist Berlin bewegt sich?")) == 1
     assert FINDER.strength("definition", "Die Senatsverwaltung benennt jeden Ressortbeitrag.", query) == 0
+    # the term must be what its clause is about, not follow another noun
+    query = q("Was ist eine Schlüsselmaßnahme?")
+    assert FINDER.strength("definition", "Wunschliste statt Schlüsselmaßnahmen: zu viele Maßnahmen.", query) == 0
+    assert FINDER.strength("definition", "Inhalt: Schlüsselmaßnahmen bilden den Kern des Konzepts.", query) == 0
+    assert FINDER.strength("definition", "Die wichtigsten Schlüsselmaßnahmen sind ressortübergreifend.", query) == 1
+    assert FINDER.strength("definition", "Inhalt: Die Schlüsselmaßnahme ist der Kern des Konzepts.", query) == 1
 
 
 def test_dates_are_compared_with_an_injected_today():
