@@ -577,9 +577,12 @@ def _render(query: Query, ordered: list[_Candidate], passages: list[Passage], fi
         n = numbers.setdefault(c.passage_rank, len(numbers) + 1)
         highlights.setdefault(c.passage_rank, []).append(c.raw)  # verbatim, to mark it in the quote
         sentence = row_as_prose(c.sentence)
-        # a list item keeps its separator in the document ("… des Bezirksamts;"): the answer ends it as a sentence
+        # a list item keeps its separator in the document ("… des Bezirksamts;"): the answer ends it as a sentence,
+        # and starts it as one ("die Koordination übernimmt …"; not a name written in lower case: "mein.berlin.de")
         sentence = re.sub(r"\s*[;,]$", "", sentence)
-        sentence = sentence if sentence.endswith((".", "!", "?", ":", ")", "“")) else sentence + "."
+        if re.match(r"[a-zäöü]+\s", sentence):
+            sentence = sentence[0].upper() + sentence[1:]
+        sentence = sentence if sentence.endswith((".", "!", "?", ":", "“")) else sentence + "."
         if query.audience == "citizen" and glossary is not None:
             sentence = glossary.explain(sentence, explained)  # the quote in the sources stays verbatim
         if i == 0:

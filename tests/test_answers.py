@@ -219,6 +219,16 @@ def test_a_question_naming_a_day_is_answered_by_that_day(shipped):
     assert "29.03.2022" in lead_of(other) or "29.3." in lead_of(other)
 
 
+@pytest.mark.parametrize("question", ["Was macht die SPK?", "Wo finde ich die genauen Daten zum Zeitplan?"])
+def test_list_items_are_quoted_as_sentences(shipped, question):
+    # items of a list in the documents begin in lower case and end with ";" or a bracket
+    statements = claims(shipped.ask(question).text)
+    assert statements
+    for text, _ in statements:
+        assert not re.match(r"[a-zäöü]+\s", text), text
+        assert text.endswith((".", "!", "?", ":", "“")) and not re.search(r"[;,]\.$", text), text
+
+
 def test_a_lead_does_not_open_by_pointing_back(shipped):
     # "Dort ist die Geschäftsstelle … angesiedelt." says nothing without the sentence before it
     lead = lead_of(shipped.ask("Was ist die Gemeinschaftsinitiative?", audience="citizen"))
