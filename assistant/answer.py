@@ -202,7 +202,7 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
     asked_days = finder.days_named(query.text)
     out: list[_Candidate] = []
     for rank, p in enumerate(passages):
-        context = _context_terms(p)
+        framed = _context_terms(p)  # heading, title and areas; and an FAQ's question line (below)
         previous, previous_raw = "", ""
         before: set[str] = set()  # the terms of the sentence before, in the same passage
         faq = _asks_as_heading(query, p, finder.cues)
@@ -212,14 +212,19 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
             alone = not points_back(s) or not previous or title_like(previous, p)
             header = "|" not in previous_raw and _labels_only(raw, w)
             previous, previous_raw = s, raw
-            # a question ("Was tun mit Ideen …?", an FAQ heading) is never an answer
-            if len(s) < 12 or (s.endswith(":") and len(s) < 60) or s.endswith("?") or "http" in s \
-                    or title_like(s, p):
+            # a question ("Was tun mit Ideen …?", an FAQ heading) is never an answer, but an FAQ's question line
+            # that asks the user's question makes the statement after it the document's own answer
+            if s.strip(" *").endswith("?"):
+                faq = faq or _asks(query, TAGS.sub(" ", s).strip(" *"), finder.cues)
+                # and heads what follows, as a heading would
+                framed = _context_terms(p) | content_terms(s)
+                continue
+            if len(s) < 12 or (s.endswith(":") and len(s) < 60) or "http" in s or title_like(s, p):
                 continue
             terms = content_terms(s)
             if not terms:
                 continue
-            cov = _held(query.focus, terms, context, w, before)
+            cov = _held(query.focus, terms, framed, w, before)
             before = terms
             # a sentence saying the fact is unknown does not hold it, whatever numbers or dates it names
             strength = finder.strength(query.answer_type, s, query) \
@@ -247,17 +252,21 @@ def _labels_only(raw: str, w: Scoring) -> bool:
 
 def _asks_as_heading(query: Query, p: Passage, cues: Cues) -> bool:
     """The passage opens a section whose heading is the user's question in the document's words (an FAQ or a
-    flyer: "Was ist die Gemeinschaftsinitiative?" for "Was ist eigentlich die GI?"): the same kind of question,
-    and every focus term of the question, or its long form or synonym, in the heading."""
+    flyer: "Was ist die Gemeinschaftsinitiative?" for "Was ist eigentlich die GI?")."""
     heading = p.section.split(" > ")[-1].strip() if p.section else ""
-    if not heading.endswith("?") or not query.focus or p.text.lstrip().split("\n", 1)[0].strip() != heading:
+    return p.text.lstrip().split("\n", 1)[0].strip() == heading and _asks(query, heading, cues)
+
+
+def _asks(query: Query, question: str, cues: Cues) -> bool:
+    """A question in a document (a heading, or an FAQ's question line) is the user's question in the document's
+    words: the same kind of question, and every focus term the corpus knows, or its long form or synonym, in it."""
+    if not question.endswith("?") or answer_type(question, cues) != query.answer_type:
         return False
-    if answer_type(heading, cues) != query.answer_type:
-        return False
-    terms = content_terms(heading)
-    # one word of a long form will do here ("Gemeinschaftsinitiative" for "GI"): the heading is short, and the
+    known = [c for c in query.focus if c.term not in query.unknown]
+    terms = content_terms(question)
+    # one word of a long form will do here ("Gemeinschaftsinitiative" for "GI"): the question is short, and the
     # kind of question and every other focus term must match as well
-    return all(c.term in terms or c.alternatives & terms for c in query.focus)
+    return bool(known) and all(c.term in terms or c.alternatives & terms for c in known)
 
 
 def _context_terms(p: Passage) -> set[str]:

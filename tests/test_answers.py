@@ -476,3 +476,16 @@ def test_a_heading_that_asks_the_question_is_answered_by_its_first_statement():
     answer = compose(build_query("Wann wurde der Kiezfonds aufgestockt?", lexical=lexical), [other, faq],
                      today=date(2026, 1, 1)).text
     assert answer.startswith("Der Kiezfonds ist ein Programm, das **2024**"), answer
+    # an FAQ's question line inside a passage works the same way, whatever the section is called
+    faq = passage("flyer", "Häufige Fragen", "Häufige Fragen\nWas ist der Kiezfonds?\nNachbarinnen und Nachbarn "
+                  "bekommen dort Geld für kleine Projekte. Anträge gehen an das Quartiersbüro.", 0.030)
+    lexical = LexicalIndex(["bericht", "flyer"], [other.text, faq.text])
+    answer = compose(build_query("Was ist eigentlich der Kiezfonds?", lexical=lexical), [other, faq],
+                     today=date(2026, 1, 1)).text
+    assert answer.startswith("Nachbarinnen und Nachbarn bekommen dort Geld für kleine Projekte."), answer
+
+
+def test_an_faq_answers_the_question_in_other_words(shipped):
+    # the guideline's FAQ asks "Was tun mit Ideen, für die es keine Finanzierung gibt?"
+    answer = shipped.ask("Was mache ich mit einer Idee ohne Finanzierung?", audience="staff")
+    assert not answer.refused and "Finanzierung offen" in lead_of(answer), answer.text
