@@ -591,7 +591,8 @@ def _render(query: Query, ordered: list[_Candidate], passages: list[Passage], fi
         sentence = re.sub(r"\s*[;,]$", "", sentence)
         if re.match(r"[a-zäöü]+\s", sentence):
             sentence = sentence[0].upper() + sentence[1:]
-        sentence = sentence if sentence.endswith((".", "!", "?", ":", "“")) else sentence + "."
+        # a closing quote ends a sentence only when the quote itself does („… gemacht.“), not after a name
+        sentence = sentence if re.search(r"[.!?:…][“\"]?$", sentence) else sentence + "."
         if query.audience == "citizen" and glossary is not None:
             sentence = glossary.explain(sentence, explained)  # the quote in the sources stays verbatim
         if i == 0:
