@@ -81,9 +81,13 @@ def _back_references() -> frozenset[str]:
 
 
 def points_back(sentence: str) -> bool:
-    """The sentence opens with a word that refers to the sentence before it, so it does not stand alone."""
-    m = re.match(r"[\W_]*([^\W\d_]+)", sentence)
-    return bool(m) and m.group(1).lower() in _back_references()
+    """The sentence opens with a word (or a pronoun and its verb: "Das macht …") that refers to the sentence before
+    it, so it does not stand alone."""
+    m = re.match(r"[\W_]*([^\W\d_]+)(?:\s+([^\W\d_]+))?", sentence)
+    if not m:
+        return False
+    first = m.group(1).lower()
+    return first in _back_references() or f"{first} {(m.group(2) or '').lower()}" in _back_references()
 # Sentences in which a document says that it does not know something ("Datum nicht belegt", "lag nicht vor").
 _NOT_DOCUMENTED = re.compile(
     r"nicht (belegt|bekannt|genannt|benannt|aufgeführt|ermittelt|veröffentlicht|beschrieben)|"
@@ -176,6 +180,7 @@ def _clean(sentence: str, audience: str) -> str:
     if audience == "citizen":
         # a tag before the full stop ("bis zu 40 % [GI].") leaves no space before it
         s = re.sub(r"\s+([.,;:!?])", r"\1", TAGS.sub(" ", s)).strip()
+        s = re.sub(r"^[:;,.–-]\s*", "", s)  # "[Praxis]: Im Konzept belassen …" without its mark
     return s
 
 
@@ -215,9 +220,9 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
             # a question ("Was tun mit Ideen …?", an FAQ heading) is never an answer, but an FAQ's question line
             # that asks the user's question makes the statement after it the document's own answer
             if s.strip(" *").endswith("?"):
-                faq = faq or _asks(query, TAGS.sub(" ", s).strip(" *"), finder.cues)
-                # and heads what follows, as a heading would
-                framed = _context_terms(p) | content_terms(s)
+                # each question line heads what follows, as a heading would, until the next one
+                faq = _asks(query, TAGS.sub(" ", s).strip(" *"), finder.cues)
+                framed, before = _context_terms(p) | content_terms(s), set()
                 continue
             if len(s) < 12 or (s.endswith(":") and len(s) < 60) or "http" in s or title_like(s, p):
                 continue
@@ -416,8 +421,9 @@ def compose(query: Query, passages: list[Passage], *, cues: Cues | None = None,
     # answer. (Measured on evals/dev.jsonl: looking beyond the best sentence refuses answerable questions.)
     if says_not_documented(lead.sentence):
         return Composition("", [], (lead.sentence, passages[lead.passage_rank]))
-    # "Wann/Wo ist die nächste Sprechstunde?": an answer naming only dates that are over is no answer
-    if query.upcoming and (query.answer_type == "date" or finder.dates(lead.sentence)):
+    # "Wann/Wo ist die nächste Sprechstunde?": an answer naming only dates that are over is no answer ("Wie hoch ist
+    # die Arbeitslosigkeit aktuell?" is answered by the latest figure, whatever its date)
+    if query.upcoming and (query.answer_type == "date" or (query.next_event and finder.dates(lead.sentence))):
         past = _only_past_dates(lead, cands if query.answer_type == "date" else [lead], finder, today)
         if past:
             return _only_past_answer(query, lead, past, passages, glossary or Glossary())
@@ -511,10 +517,13 @@ def _part_of(c: Concept, terms: set[str]) -> bool:
         return True
     if len(c.term) < PART_MIN_CHARS:
         return False
-    return any(t != c.term and (t.startswith(c.term) or t.endswith(c.term)) for t in terms)
+    # the rest must be a word part too: "Schulden" is no compound of "Schule"
+    return any(len(t) - len(c.term) >= PART_REST_MIN_CHARS and (t.startswith(c.term) or t.endswith(c.term))
+               for t in terms)
 
 
-PART_MIN_CHARS = 5  # a stem this long or longer also counts as the first or last part of a compound
+PART_MIN_CHARS = 5  # a stem this long or longer also counts as the first or last part of a compound …
+PART_REST_MIN_CHARS = 3  # … whose other part has at least this many letters
 
 
 def _place_terms(query: Query) -> set[str]:
@@ -536,7 +545,8 @@ def _answered_elsewhere(query: Query, passages: list[Passage], lead: _Candidate,
     the best sentence without the place penalty is about another place ("Arbeitslosigkeit in Spandau?": the
     documents only give the figure for Marzahn-Hellersdorf). Returns those places and the statement about them;
     ((), None) when the question is answered for its place."""
-    relation, where = place_scope(lead.sentence, passages[lead.passage_rank], query.places, finder)
+    figure = query.answer_type == "number"
+    relation, where = place_scope(lead.sentence, passages[lead.passage_rank], query.places, finder, figure)
     if relation is Relation.OTHER or (wider_figure(relation, query) and lead.typed):
         return tuple(where), lead
     blind = max((c for c in cands if _states(c, w)), key=lambda c: c.score + c.place_penalty + c.meaning_aside,
@@ -552,7 +562,7 @@ def _answered_elsewhere(query: Query, passages: list[Passage], lead: _Candidate,
 
     if relation in (Relation.SAME, Relation.INSIDE) and held(lead) >= w.place_topic_share * held(blind):
         return (), None  # the lead is about the place and about what is asked
-    relation, where = place_scope(blind.sentence, passages[blind.passage_rank], query.places, finder)
+    relation, where = place_scope(blind.sentence, passages[blind.passage_rank], query.places, finder, figure)
     return (tuple(where), blind) if relation is Relation.OTHER else ((), None)
 
 
@@ -564,15 +574,21 @@ def _supporting(query: Query, lead: _Candidate, cands: list[_Candidate], w: Scor
         if len(chosen) > limit or c.score < max(w.support_floor, w.support_ratio * lead.score):
             break
         if any(_near_duplicate(c.terms, x.terms) or c.sentence == x.sentence for x in chosen) \
-                or says_not_documented(c.sentence) or not _states(c, w) or c.place_penalty >= w.wrong_scope:
-            # "… is not known" supports no answer, nor does a label, a table's header row or a sentence about
-            # another place than the asked one
+                or says_not_documented(c.sentence) or not _states(c, w) or c.place_penalty >= w.wrong_scope \
+                or (points_back(c.sentence) and not _follows(c, lead)):
+            # "… is not known" supports no answer, nor does a label, a table's header row, a sentence about
+            # another place than the asked one, or one that points back to a sentence the answer does not show
             continue
         if length + len(c.sentence) > budget or not _adds(c, chosen, query, w):
             continue
         chosen.append(c)
         length += len(c.sentence)
     return sorted(chosen[1:], key=lambda c: (c.passage_rank, c.position))
+
+
+def _follows(c: _Candidate, lead: _Candidate) -> bool:
+    """``c`` is the statement right after the lead in the same passage."""
+    return c.passage_rank == lead.passage_rank and c.position == lead.position + 1
 
 
 def _render(query: Query, ordered: list[_Candidate], passages: list[Passage], finder: SpanFinder, today: date,
@@ -591,8 +607,8 @@ def _render(query: Query, ordered: list[_Candidate], passages: list[Passage], fi
         sentence = re.sub(r"\s*[;,]$", "", sentence)
         if re.match(r"[a-zäöü]+\s", sentence):
             sentence = sentence[0].upper() + sentence[1:]
-        # a closing quote ends a sentence only when the quote itself does („… gemacht.“), not after a name
-        sentence = sentence if re.search(r"[.!?:…][“\"]?$", sentence) else sentence + "."
+        # a closing quote or bracket ends a sentence only when what it closes does („… gemacht.“), not after a name
+        sentence = sentence if re.search(r"[.!?:…][“”\"«»‘’)]?$", sentence) else sentence + "."
         if query.audience == "citizen" and glossary is not None:
             sentence = glossary.explain(sentence, explained)  # the quote in the sources stays verbatim
         if i == 0:

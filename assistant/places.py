@@ -112,11 +112,13 @@ class Gazetteer:
         # a corpus area the file does not list may lie anywhere: no claim that it is another place
         return Relation.OTHER if self.located(place) and self.located(asked) else Relation.UNKNOWN
 
-    def best_relation(self, places: Iterable[str], asked: Iterable[str]) -> Relation | None:
+    def best_relation(self, places: Iterable[str], asked: Iterable[str], figure: bool = False) -> Relation | None:
         """The closest relation between any of ``places`` and any asked place; None when ``places`` is empty.
-        A place around the asked one counts last: a text naming another place and the city or district around both
-        ("In Marzahn-Nord lebten 31,8 % …, in Berlin 22,5 %") is about that other place, the rest is comparison."""
-        order = (Relation.SAME, Relation.INSIDE, Relation.UNKNOWN, Relation.OTHER, Relation.AROUND)
+        For a ``figure``, a place around the asked one counts last: a figure for another place given beside the
+        city's ("In Marzahn-Nord lebten 31,8 % …, in Berlin 22,5 %") is that other place's; otherwise the wider
+        place holds ("Im Bezirk koordiniert die SPK …, von Marzahn-Nord bis …" holds for Hellersdorf-Nord too)."""
+        order = (Relation.SAME, Relation.INSIDE, Relation.UNKNOWN, Relation.OTHER, Relation.AROUND) if figure \
+            else (Relation.SAME, Relation.INSIDE, Relation.AROUND, Relation.UNKNOWN, Relation.OTHER)
         found = {self.relation(p, a) for p in places for a in asked}
         return next((r for r in order if r in found), None)
 

@@ -58,6 +58,7 @@ class Cues:
     checklist_verbs: tuple[str, ...] = ()
     chapter_words: tuple[str, ...] = ()
     upcoming: tuple[str, ...] = ()
+    next_event: tuple[str, ...] = ()  # of those, the ones asking for a coming event whatever the question word
     past_markers: tuple[str, ...] = ()
     reference_markers: tuple[str, ...] = ()  # a date in such a sentence is when a figure held, not an event
     place_exclusion: tuple[str, ...] = ()  # "außer", "neben": the place named next is not the one asked about
@@ -91,6 +92,7 @@ class Cues:
             checklist_verbs=_phrases((types.get("checklist") or {}).get("verbs")),
             chapter_words=_phrases((types.get("checklist") or {}).get("chapter_words")),
             upcoming=_phrases(data.get("upcoming")),
+            next_event=_phrases(data.get("next_event")),
             past_markers=_phrases(data.get("past_markers")),
             reference_markers=_phrases(data.get("reference_markers")),
             place_exclusion=_phrases(data.get("place_exclusion")),
@@ -192,7 +194,7 @@ def concepts(question: str, lexical: LexicalIndex | None, glossary: Glossary) ->
         # the other way round: a one-word long form in the question ("Grundsicherung") is also found as its short
         # form in a document ("SGB-II-Bedarfsgemeinschaften")
         short_terms = analyzer.terms(short)
-        key = analyzer.terms(long)[0] if " " not in long.strip() and analyzer.terms(long) else ""
+        key = analyzer.terms(long)[0] if re.fullmatch(r"\w+", long.strip()) and analyzer.terms(long) else ""
         if key in out and short_terms:
             c = out[key]
             out[key] = Concept(key, c.weight, c.alternatives | {max(short_terms, key=len)}, need=1)
@@ -275,7 +277,7 @@ def answer_type(text: str, cues: Cues) -> str:
 
 def without_cue_words(focus: list[Concept], text: str, kind: str, cues: Cues) -> list[Concept]:
     """Weigh the words of the question phrase that sets the answer type ("hoch" in "Wie hoch ist …", "Jahr" in "In
-    welchem Jahr …", "seit" in "Seit wann …") no more than the least of the question's other terms: the answer
+    welchem Jahr …", "alt" in "Wie alt …") no more than the least of the question's other terms: the answer
     states a figure or a date and rarely repeats the frame, and as rare words they would outweigh what the question
     is about. They stay in the focus, since some answers do repeat them ("18 Jahre alt" for "Wie alt …"). A word
     the question also uses outside that phrase keeps its weight, and so does one the glossary translates ("groß":
@@ -360,6 +362,7 @@ class Query:
     asked_years: tuple[str, ...] = ()  # … as the time asked about ("im Jahr 2020"), not as a bound ("seit 2015")
     chapter: tuple[str, str] | None = None  # (doc, section) of a guideline chapter the question names
     upcoming: bool = False  # asks for the next / current event
+    next_event: bool = False  # … with a word that asks for a coming event ("nächste"), not "aktuell"
     asks_year: bool = False  # "in welchem Jahr …": a year is a full answer, not only a day
     needs: tuple[str, ...] = ()  # kinds of fact the answer must state (price, opening hours, contact)
     english: bool = False
@@ -486,6 +489,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
     kind = answer_type(question, cues) or answer_type(text, cues)
     chapter = named_chapter(text, headings, cues) if kind == "checklist" else None
     upcoming = phrase_pattern(cues.upcoming)
+    next_event = phrase_pattern(cues.next_event)
     year = phrase_pattern(cues.year_question)
     focus = without_cue_words(concepts(text, lexical, glossary), text, kind, cues)
     places = asked_places(text, glossary, cues)
@@ -503,6 +507,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         areas=areas, places=places, years=tuple(dict.fromkeys(_YEAR.findall(text))),
         asked_years=asked_years(text, cues),
         chapter=chapter, upcoming=bool(upcoming and upcoming.search(text)), english=english,
+        next_event=bool(next_event and next_event.search(text)),
         asks_year=bool(year and year.search(text)),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
         absent=() if is_english(question) else absent_nouns(question, focus, lexical),

@@ -15,24 +15,26 @@ from assistant.scoring import Scoring
 from assistant.spans import SpanFinder
 
 
-def place_scope(sentence: str, p: Passage, asked: Sequence[str], finder: SpanFinder,
+def place_scope(sentence: str, p: Passage, asked: Sequence[str], finder: SpanFinder, figure: bool = False,
                 ) -> tuple[Relation | None, list[str]]:
     """Where the sentence is, relative to the ``asked`` places, and the places that say so: those the sentence
-    names, else those of its heading and title, else its document's areas. (None, []) when none names a place."""
+    names, else those of its heading and title, else its document's areas. (None, []) when none names a place.
+    ``figure``: the question asks for a number (see ``Gazetteer.best_relation``)."""
     gazetteer = finder.places
     where = finder.places_in(sentence) or finder.places_in(f"{p.title} {p.section}") \
         or [a for a in p.areas if a in gazetteer.parents]
-    return gazetteer.best_relation(where, asked), where
+    return gazetteer.best_relation(where, asked, figure), where
 
 
 def place_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring) -> float:
-    """A sentence about another place is no answer. One about no place, about a place around or inside the asked
-    one (the district for one of its areas, or the reverse) or about a place of unknown location is a weak one, but
-    only for the corpus's own areas: for a district or Ortsteil named in passing ("Wo in Hellersdorf …") a sentence
-    naming no place is often the answer (measured on evals/dev.jsonl)."""
+    """A sentence about another place is no answer, nor is a figure for the place around an asked area. One about
+    no place, about a place around or inside the asked one (the district for one of its areas, or the reverse) or
+    about a place of unknown location is a weak one, but only for the corpus's own areas: for a district or
+    Ortsteil named in passing ("Wo in Hellersdorf …") a sentence naming no place is often the answer (measured on
+    evals/dev.jsonl)."""
     if not query.places:
         return 0.0
-    relation, _ = place_scope(sentence, p, query.places, finder)
+    relation, _ = place_scope(sentence, p, query.places, finder, query.answer_type == "number")
     if relation is Relation.OTHER or wider_figure(relation, query):
         return w.wrong_scope
     if query.areas and relation is not Relation.SAME:

@@ -326,11 +326,13 @@ class SpanFinder:
             terms = set(_ANALYZER.terms(m.group(0)))
             if not main.found_in(terms) and stem(m.group(0).strip(".-")) != main.term:
                 continue
-            # the term is what the clause is about: only articles, prepositions and adjectives before it ("Ein
-            # integriertes Handlungskonzept ist …"), no other noun ("Wunschliste statt Schlüsselmaßnahmen: …")
-            # (a bracketed source mark such as "[GI]" is no part of the clause)
+            # the term is what the clause is about: articles, prepositions and adjectives before it ("Ein
+            # integriertes Handlungskonzept ist …", "Integrierte Handlungskonzepte sind …", "Der Begriff X …"), but
+            # no noun that the term only completes ("Wunschliste statt Schlüsselmaßnahmen: …", "Die Liste der
+            # Schlüsselmaßnahmen ist …"). A bracketed source mark such as "[GI]" is no part of the clause.
             clause = re.sub(r"\[[^\]]*\]", " ", re.split(r"[.;:!?]\s", sentence[:m.start()])[-1])
-            if any(w[:1].isupper() and _ANALYZER.terms(w) for w in _WORD.findall(clause)):
+            before = _WORD.findall(clause)
+            if any(w[:1].isupper() and _ANALYZER.terms(w) for w in before[:-1]):
                 continue
             rest = sentence[m.end():m.end() + 80]
             # the colon, dash or verb within the next few words (the term may run on: "Berlin bewegt sich“: …")

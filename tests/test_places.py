@@ -49,9 +49,11 @@ def test_places_relate_through_districts_and_localities():
     assert PLACES.relation("Stadtrand Süd", "Stadtrand Süd") is Relation.SAME
     assert PLACES.best_relation(["Spandau", "Marzahn-Nord"], ["Marzahn-Hellersdorf"]) is Relation.INSIDE
     assert PLACES.best_relation([], ["Spandau"]) is None
-    # a text on another area that compares with the city around both is about that other area
-    assert PLACES.best_relation(["Marzahn-Nord", "Berlin"], ["Hellersdorf-Nord"]) is Relation.OTHER
-    assert PLACES.best_relation(["Berlin"], ["Hellersdorf-Nord"]) is Relation.AROUND
+    # a figure for another area, compared with the city's, is that other area's figure …
+    assert PLACES.best_relation(["Marzahn-Nord", "Berlin"], ["Hellersdorf-Nord"], figure=True) is Relation.OTHER
+    assert PLACES.best_relation(["Berlin"], ["Hellersdorf-Nord"], figure=True) is Relation.AROUND
+    # … while what holds in the district holds in its areas, whichever of them a sentence names as an example
+    assert PLACES.best_relation(["Marzahn-Hellersdorf", "Marzahn-Nord"], ["Hellersdorf-Nord"]) is Relation.AROUND
 
 
 def test_a_question_asks_about_the_places_it_names_but_not_those_it_excludes():
