@@ -570,6 +570,17 @@ def _supporting(query: Query, lead: _Candidate, cands: list[_Candidate], w: Scor
     limit, budget = w.max_support[query.audience], w.max_chars[query.audience]
     chosen = [lead]
     length = len(lead.sentence)
+    if lead.sentence.rstrip().endswith(":"):
+        # a lead that announces what follows ("… aus Sozialdaten dreier Fachbereiche abgeleitet:") is followed by
+        # it: the next statements of its passage (a table's header row is no statement), whatever they score
+        after = sorted((c for c in cands if c.passage_rank == lead.passage_rank and c.position > lead.position
+                        and _states(c, w)), key=lambda c: c.position)
+        for c in after[:limit]:
+            if length + len(c.sentence) > budget:
+                break
+            chosen.append(c)
+            length += len(c.sentence)
+        return chosen[1:]
     for c in cands[1:]:
         if len(chosen) > limit or c.score < max(w.support_floor, w.support_ratio * lead.score):
             break

@@ -515,3 +515,26 @@ def test_the_current_figure_is_answered_whatever_its_date(shipped):
     answer = shipped.ask("Wie hoch ist die aktuelle Arbeitslosigkeit in Marzahn-Hellersdorf?", audience="citizen",
                          today=date(2026, 11, 27))
     assert not answer.refused and "6,3 %" in lead_of(answer), answer.text
+
+
+def test_a_lead_that_announces_a_list_is_followed_by_it():
+    from assistant.answer import compose
+    from assistant.lexical import LexicalIndex
+    from assistant.query import build_query
+    from assistant.records import SourceRecord
+    from assistant.retrieval import Passage
+
+    record = SourceRecord(doc="auswahl.pdf", title="Auswahl", type="Bericht", stand="2025", areas=(),
+                          audience="alle", reconstruction=False, page=1, page_end=1, page_label="1",
+                          page_label_end="1", section="Auswahl der Gebiete")
+    text = ("Die Senatsverwaltung hat die Gebiete nach drei Kriterien aus den Sozialdaten ausgewählt:\n"
+            "Arbeitslosigkeit über zehn Prozent.\nKinderarmut über dreißig Prozent.\nWenig Grün im Quartier.\n"
+            "Die Auswahl wird alle zwei Jahre geprüft.")
+    passage = Passage(id="auswahl", record=record, text=text, score=0.03)
+    query = build_query("Nach welchen Kriterien wurden die Gebiete ausgewählt?",
+                        lexical=LexicalIndex(["auswahl"], [text]))
+    answer = compose(query, [passage], today=date(2026, 1, 1)).text
+    assert answer.startswith("Die Senatsverwaltung hat die Gebiete nach drei Kriterien"), answer
+    # the announced items follow, in order (as many as an answer's supporting statements may be)
+    assert answer.index("Arbeitslosigkeit über zehn Prozent.") < answer.index("Kinderarmut über dreißig Prozent."), \
+        answer
