@@ -48,10 +48,12 @@ REFUSAL = "Dazu steht in den vorliegenden Unterlagen nichts."
 ONLY_PAST = "Die Unterlagen nennen nur vergangene Termine"
 CLOSEST_PLACE = "Die nächstliegende Angabe betrifft"
 CLOSEST_TIME = "Die nächstliegende Angabe bezieht sich auf einen anderen Zeitpunkt"
-
-
 MAX_LISTED_DATES = 4
 GUIDELINE_TYPE = "Leitfaden"  # the document type whose chapters the staff checklist follows
+# for the place-only check: a question's stem this long or longer also counts as the first or last part of a
+# compound in the passage, whose other part has at least PART_REST_MIN_CHARS letters
+PART_MIN_CHARS = 5
+PART_REST_MIN_CHARS = 3
 AUDIENCES = {
     "general": "general", "allgemein": "general", "alle": "general",
     "staff": "staff", "verwaltung": "staff",
@@ -207,10 +209,10 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
     asked_days = finder.days_named(query.text)
     out: list[_Candidate] = []
     for rank, p in enumerate(passages):
-        framed = _context_terms(p)  # heading, title and areas; and an FAQ's question line (below)
+        framed = _context_terms(p)  # heading, title and areas; and a question line (below)
         previous, previous_raw = "", ""
         before: set[str] = set()  # the terms of the sentence before, in the same passage
-        faq = _asks_as_heading(query, p, finder.cues)
+        faq = False  # the last question line (an FAQ's, or the heading opening the passage) asks the user's question
         for pos, raw in enumerate(answer_units(p.text)):
             s = _clean(raw, query.audience)
             # "Diese Verwaltung …" right under the heading that names it stands on its own; elsewhere it does not
@@ -255,16 +257,10 @@ def _labels_only(raw: str, w: Scoring) -> bool:
                                    for x in cells)
 
 
-def _asks_as_heading(query: Query, p: Passage, cues: Cues) -> bool:
-    """The passage opens a section whose heading is the user's question in the document's words (an FAQ or a
-    flyer: "Was ist die Gemeinschaftsinitiative?" for "Was ist eigentlich die GI?")."""
-    heading = p.section.split(" > ")[-1].strip() if p.section else ""
-    return p.text.lstrip().split("\n", 1)[0].strip() == heading and _asks(query, heading, cues)
-
-
 def _asks(query: Query, question: str, cues: Cues) -> bool:
-    """A question in a document (a heading, or an FAQ's question line) is the user's question in the document's
-    words: the same kind of question, and every focus term the corpus knows, or its long form or synonym, in it."""
+    """A question in a document (a heading: "Was ist die Gemeinschaftsinitiative?" for "Was ist eigentlich die
+    GI?", or an FAQ's question line) is the user's question in the document's words: the same kind of question, and
+    every focus term the corpus knows, or its long form or synonym, in it."""
     if not question.endswith("?") or answer_type(question, cues) != query.answer_type:
         return False
     known = [c for c in query.focus if c.term not in query.unknown]
@@ -521,9 +517,6 @@ def _part_of(c: Concept, terms: set[str]) -> bool:
     return any(len(t) - len(c.term) >= PART_REST_MIN_CHARS and (t.startswith(c.term) or t.endswith(c.term))
                for t in terms)
 
-
-PART_MIN_CHARS = 5  # a stem this long or longer also counts as the first or last part of a compound …
-PART_REST_MIN_CHARS = 3  # … whose other part has at least this many letters
 
 
 def _place_terms(query: Query) -> set[str]:

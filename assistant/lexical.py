@@ -131,8 +131,7 @@ class LexicalIndex:
             self.analyzer = Analyzer(self.vocabulary)
             self._bm25 = _retriever
             self.df = dict(_df or {})
-            self._term_set = set(self.df)
-            self._term_list = sorted(self._term_set)
+            self._index_terms()
             return
         texts = list(texts or [])
         self.vocabulary = vocabulary_of(texts)
@@ -145,10 +144,18 @@ class LexicalIndex:
         for ts in corpus_terms:
             for t in set(ts):
                 self.df[t] = self.df.get(t, 0) + 1
+        self._index_terms()
+
+    def _index_terms(self) -> None:
         self._term_set = set(self.df)
-        # typo matching picks the first of equally close words: from a sorted list, not a set, so the same
-        # question gets the same answer in every process (set order changes with Python's hash seed)
-        self._term_list = sorted(self._term_set)
+        # Typo matching looks only at corpus words with the same first letter (people rarely mistype it: a corpus
+        # word with another first letter is another word, "geschrieben" is no typo of "beschrieben"), so they are
+        # grouped by it once. It picks the first of equally close words: from sorted lists, not a set, so the same
+        # question gets the same answer in every process (set order changes with Python's hash seed).
+        by_start: dict[str, list[str]] = {}
+        for w in sorted(self._term_set):
+            by_start.setdefault(w[:1], []).append(w)
+        self._terms_by_start = by_start
 
     def idf(self, term: str) -> float:
         """Inverse document frequency over chunks (unknown terms count as rare)."""
@@ -167,10 +174,7 @@ class LexicalIndex:
             if t in self._term_set or len(t) < 5:
                 out.append(t)
                 continue
-            # People rarely mistype a word's first letter; a corpus word with another first letter is another word
-            # ("geschrieben" is no typo of "beschrieben")
-            same_start = [w for w in self._term_list if w[:1] == t[:1]]
-            match = process.extractOne(t, same_start, scorer=fuzz.ratio, score_cutoff=84)
+            match = process.extractOne(t, self._terms_by_start.get(t[:1], []), scorer=fuzz.ratio, score_cutoff=84)
             out.append(match[0] if match else t)
         return out
 

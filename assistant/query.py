@@ -193,8 +193,8 @@ def concepts(question: str, lexical: LexicalIndex | None, glossary: Glossary) ->
     for short, long in glossary.abbreviations.items():
         # the other way round: a one-word long form in the question ("Grundsicherung") is also found as its short
         # form in a document ("SGB-II-Bedarfsgemeinschaften")
-        short_terms = analyzer.terms(short)
-        key = analyzer.terms(long)[0] if re.fullmatch(r"\w+", long.strip()) and analyzer.terms(long) else ""
+        short_terms, long_terms = analyzer.terms(short), analyzer.terms(long)
+        key = long_terms[0] if re.fullmatch(r"\w+", long.strip()) and long_terms else ""
         if key in out and short_terms:
             c = out[key]
             out[key] = Concept(key, c.weight, c.alternatives | {max(short_terms, key=len)}, need=1)
