@@ -368,7 +368,8 @@ class Query:
     english: bool = False
     absent: tuple[str, ...] = ()  # nouns of the question, as written, that no indexed document uses
     unknown: frozenset[str] = frozenset()  # focus terms the corpus never uses (nor a long form or synonym of them)
-    names: tuple[tuple[str, str], ...] = ()  # (as written, focus term) of the names it asks about ("KulturGut", "BENE")
+    names: tuple[tuple[str, str], ...] = ()  # (as written, focus term) of the names it asks about ("KulturGut", "BENE",
+    # "Seilbahn" in "Was kostet die Seilbahn?")
 
     @property
     def expanded(self) -> str:
@@ -457,10 +458,38 @@ def absent_nouns(question: str, focus: Sequence[Concept], lexical: LexicalIndex 
 _NAME = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ]{2,}|[A-ZÄÖÜ][a-zäöüß]+[A-ZÄÖÜ][\wäöüß]*)(?![\w-])")
 
 
+# A question about one rare thing ("Was kostet die Seilbahn?") is not answered by a passage that never names it.
+# Rare: a noun the corpus uses in at most this many chunks (a thing, not a general word like "Nutzung").
+RARE_THING_CHUNKS = 4
+# … and only when the question asks about little else: with more topic terms a question usually describes its
+# thing in other words too ("Welche Theorie hat Norman Cantor über die Pest?"), and lacking one noun says little.
+RARE_THING_MAX_TOPIC = 2
+
+
+def _rare_thing(question: str, focus: Sequence[Concept], lexical: LexicalIndex, places: Sequence[str],
+                unknown: set[str]) -> list[tuple[str, str]]:
+    """(as written, focus term) of the rare nouns a short question asks about (see ``RARE_THING_CHUNKS``).
+    Only capitalised nouns: in a question written in lower case every rare verb or filler would count."""
+    place_terms = set(_ANALYZER.terms(" ".join(places)))
+    topic = [c for c in focus if c.term not in place_terms and c.term not in unknown]
+    if len(topic) > RARE_THING_MAX_TOPIC:
+        return []
+    asked = {c.term for c in topic}
+    out = []
+    for m in _NOUN.finditer(question):
+        if _SENTENCE_START.search(question[:m.start()]):
+            continue  # the question word, or any sentence's first word
+        terms = lexical.query_terms(m.group(0))
+        if len(terms) == 1 and terms[0] in asked and 0 < lexical.df.get(terms[0], 0) <= RARE_THING_CHUNKS:
+            out.append((m.group(0), terms[0]))
+    return out
+
+
 def asked_names(question: str, focus: Sequence[Concept], lexical: LexicalIndex | None,
                 places: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    """The names of things the question asks about that the corpus knows, with their focus term. Places are
-    left to the place checks."""
+    """The names of things the question asks about that the corpus knows, with their focus term: abbreviations,
+    words with an inner capital, and the rare thing a short question asks about. Places are left to the place
+    checks."""
     words = re.findall(r"[A-Za-zÄÖÜäöüß]{2,}", question)
     if lexical is None or sum(w.isupper() for w in words) > len(words) / 2:
         return ()  # a question written in capitals ("WIE VIEL KOSTET DER KURS?") marks no name by its case
@@ -472,6 +501,9 @@ def asked_names(question: str, focus: Sequence[Concept], lexical: LexicalIndex |
         term = terms[0] if terms else ""
         if term in asked and term not in unknown and not any(name in place for place in places) \
                 and (name, term) not in out:
+            out.append((name, term))
+    for name, term in _rare_thing(question, focus, lexical, places, unknown):
+        if (name, term) not in out:
             out.append((name, term))
     return tuple(out)
 
@@ -512,5 +544,5 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
         absent=() if is_english(question) else absent_nouns(question, focus, lexical),
         unknown=unknown_terms(focus, lexical),
-        names=() if english else asked_names(text, focus, lexical, places),
+        names=() if english or kind == "checklist" else asked_names(text, focus, lexical, places),
     )

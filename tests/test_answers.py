@@ -315,6 +315,10 @@ def test_a_lead_about_something_else_than_the_name_asked_about_is_no_answer(ship
         f"{REFUSAL} Die nächstliegende Angabe betrifft nicht „SPK“."), answer.text
     answer = shipped.ask("Wann wurde die SPK gegründet?", audience="citizen")  # named by its long form
     assert not answer.refused and answer.answer_span == "22.08.2017", answer.text
+    # one rare thing: the estimated cost of the Stadtteilhaus is no price of the cable car
+    answer = shipped.ask("Was kostet die Seilbahn?", audience="citizen")
+    assert answer.refused and answer.text.split("\n")[0] == (
+        f"{REFUSAL} Die nächstliegende Angabe betrifft nicht „Seilbahn“."), answer.text
 
 
 def test_a_count_question_is_not_answered_without_a_number(shipped):

@@ -146,6 +146,19 @@ def test_names_asked_about_are_abbreviations_and_words_with_inner_capitals():
     assert build_query("WAS KOSTET DAS KULTURGUT?", lexical=lexical).names == ()  # capitals mark no name here
 
 
+def test_the_rare_thing_a_short_question_asks_about_is_a_name():
+    texts = ["Die Seilbahn fährt über den Park.", "Die Nutzung des Parks ist frei.", "Der Park ist groß.",
+             "Der Park hat Bänke.", "Im Park gibt es Wege.", "Am Park liegt die Schule.", "Die Schule ist neu."]
+    lexical = LexicalIndex([f"c{i}" for i in range(len(texts))], texts)
+    assert build_query("Was kostet die Seilbahn?", lexical=lexical).names == (("Seilbahn", "seilbahn"),)
+    # a noun in five of the seven chunks is a general word, not one thing
+    assert build_query("Wie groß ist der Park?", lexical=lexical).names == ()
+    # a question that asks about more than one or two known things describes its thing in other words too
+    assert build_query("Wann fährt die Seilbahn über den Park zur Schule?", lexical=lexical).names == ()
+    # only nouns: a question in lower case marks none
+    assert build_query("was kostet die seilbahn", lexical=lexical).names == ()
+
+
 def test_nouns_no_document_uses_are_named_as_written():
     texts = ["Das Stadtteilzentrum bietet Beratung für Familien.", "Der Bund fördert auf der Ebene der "
              "Länder.", "Kinderarmut im Bezirk: 31,8 %.", "Der Platz wird neu gestaltet."]
