@@ -43,10 +43,10 @@ def place_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w
 
 
 def wider_figure(relation: Relation | None, query: Query) -> bool:
-    """A figure for a place around the asked area (the Ortsteil's population, the district's rate) is no figure
-    for that area; only for the corpus's own areas and number questions: who coordinates or when something happens
-    in the district usually holds for its areas too."""
-    return relation is Relation.AROUND and bool(query.areas) and query.answer_type == "number"
+    """A figure for a place around the asked one (the Ortsteil's population for an area, the district's rate for
+    an Ortsteil) is no figure for it; only for number questions: who coordinates or when something happens in the
+    district usually holds for its parts too."""
+    return relation is Relation.AROUND and bool(query.places) and query.answer_type == "number"
 
 
 def scope_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring,

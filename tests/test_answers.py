@@ -273,6 +273,11 @@ def test_a_figure_for_the_place_around_the_asked_area_is_no_answer(shipped, audi
     # the figure of the place asked about still answers
     answer = shipped.ask("Wie viele Einwohner hat der Ortsteil Hellersdorf?", audience=audience)
     assert not answer.refused and "85.500" in lead_of(answer), answer.text
+    # not only for the corpus's own areas: the district's unemployment rate is none for the Ortsteil Marzahn
+    answer = shipped.ask("Wie hoch ist die Arbeitslosigkeit in Marzahn?", audience=audience)
+    assert answer.refused and answer.text.startswith(REFUSAL), answer.text
+    answer = shipped.ask("Wie hoch ist die Arbeitslosigkeit in Marzahn-Hellersdorf?", audience=audience)
+    assert not answer.refused and "6,3 %" in lead_of(answer), answer.text
 
 
 def test_a_word_no_document_uses_is_named_with_the_answer_or_the_refusal(shipped):
