@@ -172,6 +172,15 @@ def is_english(question: str) -> bool:
     return bool(words) and sum(w in _EN_STOP for w in words) / len(words) >= 0.3
 
 
+def _lower_case_terms(question: str, lexical: LexicalIndex) -> set[str]:
+    """The terms of the words written in lower case, in a question that writes its nouns with capitals (some noun
+    other than the first word is capitalised); empty otherwise: in a question written all in lower case, nouns
+    and verbs cannot be told apart."""
+    if not any(not _SENTENCE_START.search(question[:m.start()]) for m in _NOUN.finditer(question)):
+        return set()
+    return {t for w in re.findall(r"[\wÄÖÜäöüß]+", question) if w[:1].islower() for t in lexical.query_terms(w)}
+
+
 def concepts(question: str, lexical: LexicalIndex | None, glossary: Glossary) -> list[Concept]:
     """The question's content terms with IDF weights (typos mapped to corpus words when ``lexical`` is given)."""
     analyzer = lexical.analyzer if lexical is not None else _ANALYZER
@@ -180,8 +189,15 @@ def concepts(question: str, lexical: LexicalIndex | None, glossary: Glossary) ->
         # A term the corpus does not have at all is strong evidence that the question asks about something the
         # documents do not cover ("Budget", "Gehweg"), so it weighs twice the rarest known term.
         unknown = 2.0 * lexical.idf("\x00")
-        for t in lexical.query_terms(question):
-            out.setdefault(t, Concept(t, lexical.idf(t) if t in lexical.df else unknown))
+        # ... but not a verb or particle no document uses ("leitet": the documents say "Leitung"; "kam", "raus"):
+        # it weighs like the question's median known term, so it neither decides the lead nor, by holding half the
+        # question's weight, refuses it. Only nouns are told by their capital, so only cased questions gain this.
+        terms = lexical.query_terms(question)
+        known = sorted(lexical.idf(t) for t in terms if t in lexical.df)
+        lower = _lower_case_terms(question, lexical) if known else set()
+        verb = known[len(known) // 2] if known else unknown
+        for t in terms:
+            out.setdefault(t, Concept(t, lexical.idf(t) if t in lexical.df else verb if t in lower else unknown))
     else:
         for t in analyzer.terms(question):
             out.setdefault(t, Concept(t, 1.0))

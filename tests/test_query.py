@@ -146,6 +146,22 @@ def test_names_asked_about_are_abbreviations_and_words_with_inner_capitals():
     assert build_query("WAS KOSTET DAS KULTURGUT?", lexical=lexical).names == ()  # capitals mark no name here
 
 
+def test_an_unknown_verb_weighs_like_a_known_term_an_unknown_noun_twice_the_rarest():
+    texts = ["Die Leitung der SPK hat die Bezirkskoordination.", "Das Bad ist neu.", "Die SPK plant.",
+             "Der Bezirk plant."]
+    lexical = LexicalIndex([f"c{i}" for i in range(len(texts))], texts)
+    rarest = 2.0 * lexical.idf("\x00")
+
+    def weights(question: str) -> dict[str, float]:
+        return {c.term: c.weight for c in concepts(question, lexical, Glossary())}
+
+    cased = weights("Wer leitet im Bezirk die SPK?")  # "leitet": no document uses the verb, only "Leitung"
+    assert cased["leit"] == pytest.approx(sorted([lexical.idf("bezirk"), lexical.idf("spk")])[1])
+    assert weights("Wer baut im Bezirk ein Schwimmbad?")["schwimmbad"] == pytest.approx(rarest)  # a noun
+    # written all in lower case, a verb cannot be told from a noun: every unknown word is telling
+    assert weights("wer leitet im bezirk die spk")["leit"] == pytest.approx(rarest)
+
+
 def test_the_rare_thing_a_short_question_asks_about_is_a_name():
     texts = ["Die Seilbahn fährt über den Park.", "Die Nutzung des Parks ist frei.", "Der Park ist groß.",
              "Der Park hat Bänke.", "Im Park gibt es Wege.", "Am Park liegt die Schule.", "Die Schule ist neu."]
