@@ -38,11 +38,16 @@ _LINKERS = ("s", "es", "n", "en", "e", "")
 _URLISH = re.compile(r"\S*(?:https?:|www\.|\.de/|\.html|\.php)\S*(?:\n\S+(?=\n|$))?")
 
 
+# "ae", "oe", "ue" spell an umlaut only after a consonant other than q: "neuen", "Steuer", "Bauer", "Quelle" keep
+# theirs ("neuen" folded to "neun" was the number nine)
+_UMLAUT_SPELLING = re.compile(r"(?<![aeiouq])([aou])e")
+
+
 def fold(word: str) -> str:
     """Lower-case and fold spelling variants: Maßnahme/Massnahme/Massnahme, Schlüssel/Schluessel."""
     w = unicodedata.normalize("NFC", word.lower())
     w = w.replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
-    return w.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    return _UMLAUT_SPELLING.sub(r"\1", w)
 
 
 @lru_cache(maxsize=200_000)
@@ -116,7 +121,7 @@ def vocabulary_of(texts: Sequence[str]) -> list[str]:
 
 
 # Bump when the analysis changes: a saved index with another version is rebuilt from chroma on open.
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4
 
 
 class LexicalIndex:

@@ -14,6 +14,13 @@ def test_umlaut_and_sharp_s_variants_meet():
     assert stem("Maßnahme") == stem("Massnahme") == stem("Maßnahmen")
     assert fold("Schlüssel") == fold("Schluessel")
     assert stem("Straße") == stem("Strasse")
+    assert fold("Ärzte") == fold("Aerzte") and fold("Öffnung") == fold("Oeffnung")
+
+
+def test_a_vowel_before_ue_is_no_umlaut_spelling():
+    # "neuen" is not "neun", nor "Steuer" "Stür": after a vowel or a q, "ue" is two letters
+    assert stem("neuen") == stem("neue") != stem("neun")
+    assert fold("Steuer") == "steuer" and fold("Quelle") == "quelle"
 
 
 def test_compounds_are_split_against_the_corpus_vocabulary():
