@@ -609,6 +609,8 @@ def _render(query: Query, ordered: list[_Candidate], passages: list[Passage], fi
         # a list item keeps its separator in the document ("… des Bezirksamts;"): the answer ends it as a sentence,
         # and starts it as one ("die Koordination übernimmt …"; not a name written in lower case: "mein.berlin.de")
         sentence = re.sub(r"\s*[;,]$", "", sentence)
+        # short list items read as one unit are joined by ";" – after an item that ends as a sentence, a space does
+        sentence = re.sub(r"([.!?])\s*;\s+", r"\1 ", sentence)
         if re.match(r"[a-zäöü]+\s", sentence):
             sentence = sentence[0].upper() + sentence[1:]
         # a closing quote or bracket ends a sentence only when what it closes does („… gemacht.“), not after a name

@@ -41,14 +41,16 @@ class Glossary:
 
     def expand(self, question: str) -> str:
         """Append the long form of every abbreviation the question uses (case-sensitive for short ones,
-        so "BA" matches but "ba" in a word does not)."""
+        so "BA" matches but "ba" in a word does not; not in a question written all in lower case, whose writer
+        marks no abbreviation: "wann wurde die gi beschlossen")."""
         extra: list[str] = []
         lowered = question.lower()
+        uncased = question == lowered
         for word, alternatives in self.synonyms.items():
             if re.search(rf"\b{re.escape(word.lower())}", lowered):
                 extra.extend(a for a in alternatives if a.lower() not in lowered)
         for short, long in sorted(self.abbreviations.items(), key=lambda kv: -len(kv[0])):
-            flags = 0 if len(short) <= 3 and short.isupper() else re.I
+            flags = 0 if len(short) <= 3 and short.isupper() and not uncased else re.I
             if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", question, flags) and long.lower() not in \
                     question.lower():
                 extra.append(long)

@@ -54,6 +54,7 @@ class Cues:
     endings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # answer type -> word endings
     units: tuple[str, ...] = ()  # units that belong to a number ("Mio. Euro", "%")
     year_question: tuple[str, ...] = ()  # "in welchem Jahr": a bare year answers fully
+    recurrence: tuple[str, ...] = ()  # "jährlich", "alle zwei Jahre": how often, an answer to "wann" too
     definition_verbs: tuple[str, ...] = ()
     checklist_verbs: tuple[str, ...] = ()
     chapter_words: tuple[str, ...] = ()
@@ -88,6 +89,7 @@ class Cues:
             endings={t: _phrases((types.get(t) or {}).get("endings")) for t in ANSWER_TYPES},
             units=_phrases((types.get("number") or {}).get("units")),
             year_question=_phrases((types.get("date") or {}).get("year_question")),
+            recurrence=_phrases((types.get("date") or {}).get("recurrence")),
             definition_verbs=_phrases((types.get("definition") or {}).get("verbs")),
             checklist_verbs=_phrases((types.get("checklist") or {}).get("verbs")),
             chapter_words=_phrases((types.get("checklist") or {}).get("chapter_words")),

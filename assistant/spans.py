@@ -50,8 +50,24 @@ class SpanFinder:
         self._day_month = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(?:(\d{1,2})\.|(" + month + r")\b)", re.I)
         self._month = re.compile(r"(?<![\w.])(" + month + r")\s+(" + _YEAR + r")(?!\d)", re.I)
         self._period = re.compile(
-            r"(?<![\d./])(" + _YEAR + r")\s?(?:[/–-]|\s+bis\s+)\s?(" + _YEAR + r"|\d{2})(?![\d.])")
+            r"(?<![\d./])(" + _YEAR + r")\s?(?:[/–-]|\s+bis\s+)\s?(" + _YEAR + r"|\d{2})(?!\d|\.\d)")
         self._year = re.compile(r"(?<![\d./,-])(" + _YEAR + r")(?![\d/,]|\.\d)")
+        # Earlier times answer "wann" too ("am 12. Mai 1705", "um 1347", "im 18. Jahrhundert"), and so does how often
+        # something recurs ("alle zwei Jahre", cues.yaml: date.recurrence), but only as the
+        # answer type: read as dates everywhere, "1200" or "1500" would be years in every figure. A bare year is one
+        # only when no noun, unit or % follows ("1200 Menschen" is a count).
+        old = r"(?:1[0-8]\d\d|19[0-4]\d)"
+        self._historic = [
+            re.compile(r"(?<![\d.])\d{1,2}\.\s?(?:" + month + r")\s+" + old + r"(?!\d)", re.I),
+            re.compile(r"(?<![\w.])(?:" + month + r")\s+" + old + r"(?!\d)", re.I),
+            re.compile(r"(?<![\d./])" + old + r"\s?(?:[/–-]|\s+bis\s+)\s?(?:" + old + r"|\d{2})(?!\d|\.\d)"),
+            re.compile(r"(?<![\d./,-])" + old + r"(?![\d/,]|\.\d)(?!\s*(?:(?-i:[A-ZÄÖÜ])|%|€))"),
+            re.compile(r"\b(?:im\s+Jahre?|anno)\s+\d{3,4}\b", re.I),
+            re.compile(r"(?<![\d.])\d{1,2}\.\s?(?:Jahrhunderts?|Jh\.)", re.I),
+        ]
+        recurrence = phrase_pattern(self.cues.recurrence)
+        if recurrence is not None:
+            self._historic.append(recurrence)
         # also as the first part of a hyphenated adjective: "die sechs-malige Gewinnerin" won six times; not of a
         # noun compound, which names a thing ("Vier-Felder-Tabelle")
         self._number_words = phrase_pattern(self.cues.words.get("number", ()),
@@ -137,10 +153,16 @@ class SpanFinder:
         return out
 
     def _date_spans(self, text: str) -> list[tuple[int, int, bool]]:
+        """(start, end, day-exact) of every date or period that answers "wann", earlier times and recurrences
+        included."""
         spans = []
         for lo, hi, written in self.dates(text):
             start = text.find(written)
             spans.append((start, start + len(written), lo == hi))
+        for i, pattern in enumerate(self._historic):
+            for m in pattern.finditer(text):
+                if not any(m.start() < e and s < m.end() for s, e, _ in spans):
+                    spans.append((m.start(), m.end(), i == 0))
         return spans
 
     # ---- answer types

@@ -10,7 +10,7 @@ import pytest
 from assistant.answer import ONLY_PAST, REFUSAL, normalise_audience, rewrite_followup
 from assistant.citations import claims, support
 from assistant.glossary import Glossary
-from assistant.query import Cues
+from assistant.query import Cues, build_query
 from assistant.spans import SpanFinder
 from tests.conftest import CORPUS
 
@@ -331,6 +331,41 @@ def test_a_count_question_is_not_answered_without_a_number(shipped):
     assert answer.refused and "Eine Zahl dazu nennen sie nicht." in answer.text, answer.text
     answer = shipped.ask("Wie viele Senatsverwaltungen machen mit?", audience="citizen")
     assert not answer.refused and answer.answer_span, answer.text
+
+
+def test_a_when_question_is_not_answered_without_a_time(shipped):
+    # the documents say the Stadtteilhaus is planned, never when it opens
+    answer = shipped.ask("Wann wird das Stadtteilhaus am Barnimplatz eröffnet?", audience="citizen")
+    assert answer.refused and "Einen Zeitpunkt dazu nennen sie nicht." in answer.text, answer.text
+    # how often something recurs is a time: the MSS appears every two years
+    answer = shipped.ask("Wann erscheint das MSS?", audience="general")
+    assert not answer.refused and "alle zwei Jahre" in lead_of(answer), answer.text
+    assert ".;" not in answer.text  # list items read as one unit end as sentences
+    # an abbreviation written in lower case by someone who writes everything so
+    answer = shipped.ask("wann wurde die gi beschlossen", audience="citizen")
+    assert not answer.refused and answer.answer_span in ("30.10.2018", "30. Oktober 2018"), answer.text
+
+
+@pytest.mark.parametrize(("sentence", "time"), [
+    ("Am 12. Mai 1705 verabschiedete die Versammlung ein Gesetz.", "12. Mai 1705"),
+    ("Die Pest erreichte um 1347 den Hafen.", "1347"),
+    ("Kaiser Gegen regierte von 1321 bis 1323.", "1321 bis 1323"),
+    ("Das Schloss entstand im 18. Jahrhundert.", "18. Jahrhundert"),
+    ("Das MSS erscheint alle zwei Jahre.", "alle zwei Jahre"),
+    ("Die Sprechstunde war am 29.03.2022.", "29.03.2022"),
+    ("Das Projekt lief 2020 bis 2022.", "2020 bis 2022"),  # a period, also at the end of a sentence
+])
+def test_earlier_times_and_recurrences_answer_when(sentence, time):
+    query = build_query("Wann war das?")
+    assert FINDER.strength("date", sentence, query) > 0
+    start, end = FINDER.span("date", sentence, query)
+    assert sentence[start:end] == time
+
+
+def test_a_count_of_about_a_thousand_is_no_year():
+    query = build_query("Wann war das?")
+    assert FINDER.strength("date", "Zum Fest kamen 1200 Menschen.", query) == 0
+    assert FINDER.strength("date", "Der Zuschuss beträgt 1500 €.", query) == 0
 
 
 def test_a_figure_for_another_year_is_no_answer(shipped):

@@ -299,3 +299,13 @@ def test_a_name_answers_who_less_clearly_than_a_named_body():
     for sentence in ("Wenn Sie Fragen haben, helfen wir gern weiter.", "Im Sommer Kinder zu betreuen ist schwer.",
                      "Dort läuft das Programm Soziale Stadt bis 2027."):
         assert finder.strength("organisation", sentence, query) == 0.0, sentence
+
+
+def test_a_short_abbreviation_is_expanded_in_its_case_or_in_a_question_without_capitals():
+    glossary = Glossary(abbreviations={"GI": "Gemeinschaftsinitiative", "BA": "Bezirksamt"})
+    assert "Gemeinschaftsinitiative" in glossary.expand("Wann wurde die GI beschlossen?")
+    # "ba" in a cased question is no abbreviation (the writer marks abbreviations by their capitals) …
+    assert glossary.expand("Wie heißt die ba Straße?") == "Wie heißt die ba Straße?"
+    # … but whoever writes all in lower case marks none
+    assert "Gemeinschaftsinitiative" in glossary.expand("wann wurde die gi beschlossen")
+    assert "Bezirksamt" in glossary.expand("was macht das ba")
