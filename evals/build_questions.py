@@ -479,7 +479,7 @@ DEV_SESSION7 = [
     (C, "wann kam die pressemitteilung zur beteiligung raus", "04.03.2022", ZP, OW),
     (C, "warum ziehen leute nach marzahn nord", "günstigen Mieten", IHK, OW),
     (C, "wie viele leute kriegen im bezirk hartz 4", "37.007 Personen", WEB, OW),
-    (C, "wo erfahr ich von neuen beteiligungen", "Pressemitteilungen des Bezirksamts", [WEB, FH], OW),
+    (C, "wo erfahr ich von neuen beteiligungen", "Pressemitteilungen des Bezirksamts", WEB, OW),
     (C, "was machen die in marzahn nord für die gesundheit", "Bewegtes Leben im Quartier", IHK, OW),
     (C, "wie viele stellen hatte die spk am anfang", "drei Stellen", WEB, OW),
     (C, "wo kann ich mit bezirksverordneten reden", "Einwohnerversammlungen der SPK", WEB, OW),
