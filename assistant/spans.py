@@ -52,10 +52,10 @@ class SpanFinder:
         self._period = re.compile(
             r"(?<![\d./])(" + _YEAR + r")\s?(?:[/–-]|\s+bis\s+)\s?(" + _YEAR + r"|\d{2})(?!\d|\.\d)")
         self._year = re.compile(r"(?<![\d./,-])(" + _YEAR + r")(?![\d/,]|\.\d)")
-        # Earlier times answer "wann" too ("am 12. Mai 1705", "um 1347", "im 18. Jahrhundert"), and so does how often
-        # something recurs ("alle zwei Jahre", cues.yaml: date.recurrence), but only as the
-        # answer type: read as dates everywhere, "1200" or "1500" would be years in every figure. A bare year is one
-        # only when no noun, unit or % follows ("1200 Menschen" is a count).
+        # Earlier times answer "wann" too ("am 12. Mai 1705", "um 1347", "im 18. Jahrhundert"), and so do a time of
+        # day and how often something recurs ("alle zwei Jahre", "jeden Dienstag": cues.yaml date.recurrence), but
+        # only as the answer type: read as dates everywhere, "1200" or "1500" would be years in every figure. A bare
+        # year is one only when no noun, unit or % follows ("1200 Menschen" is a count).
         old = r"(?:1[0-8]\d\d|19[0-4]\d)"
         self._historic = [
             re.compile(r"(?<![\d.])\d{1,2}\.\s?(?:" + month + r")\s+" + old + r"(?!\d)", re.I),
@@ -64,6 +64,7 @@ class SpanFinder:
             re.compile(r"(?<![\d./,-])" + old + r"(?![\d/,]|\.\d)(?!\s*(?:(?-i:[A-ZÄÖÜ])|%|€))"),
             re.compile(r"\b(?:im\s+Jahre?|anno)\s+\d{3,4}\b", re.I),
             re.compile(r"(?<![\d.])\d{1,2}\.\s?(?:Jahrhunderts?|Jh\.)", re.I),
+            re.compile(r"(?<![\d.,])\d{1,2}(?:[:.]\d{2})?\s?Uhr\b"),  # a time of day ("um 18 Uhr")
         ]
         recurrence = phrase_pattern(self.cues.recurrence)
         if recurrence is not None:

@@ -354,6 +354,8 @@ def test_a_when_question_is_not_answered_without_a_time(shipped):
     ("Das MSS erscheint alle zwei Jahre.", "alle zwei Jahre"),
     ("Die Sprechstunde war am 29.03.2022.", "29.03.2022"),
     ("Das Projekt lief 2020 bis 2022.", "2020 bis 2022"),  # a period, also at the end of a sentence
+    ("Der Beirat trifft sich jeden Dienstag im Gemeinschaftsraum.", "jeden Dienstag"),
+    ("Die Sitzung beginnt um 18 Uhr.", "18 Uhr"),
 ])
 def test_earlier_times_and_recurrences_answer_when(sentence, time):
     query = build_query("Wann war das?")
