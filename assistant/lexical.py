@@ -121,7 +121,7 @@ def vocabulary_of(texts: Sequence[str]) -> list[str]:
 
 
 # Bump when the analysis changes: a saved index with another version is rebuilt from chroma on open.
-ANALYZER_VERSION = 4
+ANALYZER_VERSION = 5
 
 
 class LexicalIndex:

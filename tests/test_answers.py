@@ -120,6 +120,16 @@ def test_spelling_variants_acronyms_and_english(shipped):
     assert not english.refused and "30.10.2018" in english.text
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    ("wann kam die pressemitteilung zur beteiligung raus", "04.03.2022"),  # "kam", "raus": spoken fillers
+    ("wie viele leute kriegen im bezirk hartz 4", "37.007"),  # "Hartz": the glossary's SGB II
+    ("wo kann ich mit bezirksverordneten reden", "Einwohnerversammlungen"),  # "reden": sprechen
+])
+def test_questions_in_spoken_words(shipped, question, expected):
+    answer = shipped.ask(question, audience="citizen")
+    assert not answer.refused and expected in lead_of(answer), answer.text
+
+
 def test_audience_names():
     assert normalise_audience("Verwaltung") == "staff"
     assert normalise_audience("Bürgerinnen und Bürger") == "citizen"
