@@ -450,6 +450,8 @@ class LeadEvidence:
     # the lead's passage shares only the asked place with the question: of the other terms the corpus knows, none
     place_only: bool = False
     unnamed: tuple[str, ...] = ()  # names the question asks about ("KulturGut") that the lead's passage lacks
+    # (what the lead's numbers count, what the question counts): "drei Wege" for "Wie viele Menschen …?"
+    counts_other: tuple[str, str] | None = None
 
 
 def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = None,
@@ -483,7 +485,16 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
         elsewhere=(about.sentence, about.raw, about.passage_rank) if about is not None else None,
         place_only=_place_only(query, context) and not close,
         unnamed=() if close else _unnamed(query, context),
+        counts_other=_counts_other(query, lead.sentence, finder),
     )
+
+
+def _counts_other(query: Query, sentence: str, finder: SpanFinder) -> tuple[str, str] | None:
+    if query.answer_type != "number":
+        return None
+    counted = finder.counts_other(sentence, query)
+    asked = finder.counted_noun(query.question) or finder.counted_noun(query.text)
+    return (counted, asked) if counted and asked else None
 
 
 def _unnamed(query: Query, passage_terms: set[str]) -> tuple[str, ...]:
@@ -762,7 +773,8 @@ def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> R
     there is nothing more to say); None when nothing speaks against the lead. The lead is about another place or
     year than asked, it lacks a fact the question insists on (a price, opening hours, a name: ``required_facts``
     in cues.yaml) or the kind of answer the question word requires (``required_types``: a "wie viele" question
-    is not answered by a sentence without a number), its passage shares only the place with the question
+    is not answered by a sentence without a number, nor by one whose number counts another thing), its passage
+    shares only the place with the question
     (``place_only``), or it lacks a name the question asks about (``unnamed``). The more specific reason wins."""
     if evidence is None:  # no candidate sentence at all: only a fact the question insists on can be named
         return RefusalReason(cues.fact_missing.get(query.needs[0], "")) if query.needs else None
@@ -777,6 +789,9 @@ def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> R
         return RefusalReason(cues.fact_missing.get(unstated[0], ""))
     if query.answer_type in cues.required_types and evidence.answer_type <= 0:
         return RefusalReason(cues.required_types[query.answer_type])
+    if evidence.counts_other:
+        counted, asked = evidence.counts_other
+        return RefusalReason(f"Die nächstliegende Zahl zählt „{counted}“, nicht „{asked}“.")
     if evidence.place_only:
         places = _joined([f"„{place}“" for place in query.places])
         return RefusalReason(f"Für {places} nennen die Unterlagen nichts zu dem, wonach gefragt ist.")

@@ -55,6 +55,8 @@ class Cues:
     units: tuple[str, ...] = ()  # units that belong to a number ("Mio. Euro", "%")
     year_question: tuple[str, ...] = ()  # "in welchem Jahr": a bare year answers fully
     recurrence: tuple[str, ...] = ()  # "jährlich", "alle zwei Jahre": how often, an answer to "wann" too
+    count_question: tuple[str, ...] = ()  # "wie viele": counts the noun that follows
+    any_counter: tuple[str, ...] = ()  # "Personen", "Hälfte": a number so written may count any thing
     definition_verbs: tuple[str, ...] = ()
     checklist_verbs: tuple[str, ...] = ()
     chapter_words: tuple[str, ...] = ()
@@ -90,6 +92,8 @@ class Cues:
             units=_phrases((types.get("number") or {}).get("units")),
             year_question=_phrases((types.get("date") or {}).get("year_question")),
             recurrence=_phrases((types.get("date") or {}).get("recurrence")),
+            count_question=_phrases((types.get("number") or {}).get("count_question")),
+            any_counter=_phrases((types.get("number") or {}).get("any_counter")),
             definition_verbs=_phrases((types.get("definition") or {}).get("verbs")),
             checklist_verbs=_phrases((types.get("checklist") or {}).get("verbs")),
             chapter_words=_phrases((types.get("checklist") or {}).get("chapter_words")),

@@ -71,6 +71,8 @@ class SpanFinder:
             self._historic.append(recurrence)
         # also as the first part of a hyphenated adjective: "die sechs-malige Gewinnerin" won six times; not of a
         # noun compound, which names a thing ("Vier-Felder-Tabelle")
+        self._count_question = phrase_pattern(self.cues.count_question)
+        self._any_counter = {w.lower() for w in self.cues.any_counter}
         self._number_words = phrase_pattern(self.cues.words.get("number", ()),
                                             end=r"(?=(?-i:-[a-zäöüß])|(?![\w-]))")
         streets = "|".join(re.escape(e) for e in sorted(self.cues.street_endings, key=len, reverse=True))
@@ -234,6 +236,41 @@ class SpanFinder:
         # only nouns (capitalised): "100 % gefördert" does not count "gefördert"
         terms = {t for w in near if w[:1].isupper() for t in (*_ANALYZER.terms(w), stem(w.strip(".-")))}
         return any(c.found_in(terms) for c in query.focus)
+
+    def counted_noun(self, question: str) -> str | None:
+        """The thing a "wie viele" question counts, as written: the first capitalised word within a few words
+        after the question phrase ("Wie viele neue Kitas …" -> "Kitas"); None in a question without capitals."""
+        m = self._count_question.search(question) if self._count_question else None
+        if m is None or question == question.lower():
+            return None
+        return next((w for w in _WORD.findall(question[m.end():])[:COUNT_WINDOW] if w[:1].isupper()), None)
+
+    def counts_other(self, sentence: str, query: Query) -> str | None:
+        """The thing the sentence's numbers count, when each of them is followed by a noun (after at most two
+        lower-case words) that is not the thing the question counts: "drei Wege der Beteiligung" for "Wie viele
+        Menschen …?", "zehn Schlüsselmaßnahmen" for "Wie viele Kommentare …?". None when a number counts the
+        asked thing, stands without a noun ("Einwohner: 23.997") or the question counts nothing named."""
+        asked = self.counted_noun(query.question) or self.counted_noun(query.text)
+        if not asked:
+            return None
+        key = stem(asked)
+        alternatives = set().union(*(c.alternatives for c in query.focus if c.term == key or c.term in
+                                     _ANALYZER.terms(asked))) if query.focus else set()
+        others = []
+        for start, end in self._answer_numbers(sentence, query):
+            if "%" in sentence[start:end] or any(w.lower() in self._any_counter for w in _WORD.findall(
+                    sentence[start:end])):
+                return None  # a share ("75 %", "die Hälfte der …") measures a part of its noun, it counts nothing
+            noun = next((w for w in _WORD.findall(sentence[end:end + 60])[:COUNT_WINDOW] if w[:1].isupper()), None)
+            if noun is None or not re.match(r"\s*(?:[a-zäöüß]+\s+){0,2}" + re.escape(noun), sentence[end:]) \
+                    or noun.strip(".-").lower() in self._any_counter:
+                return None  # a number without a noun of its own, or with "Personen", may count anything
+            got = stem(noun.strip(".-"))
+            if got == key or (min(len(got), len(key)) >= 4 and (got.endswith(key) or key.endswith(got))) \
+                    or got in alternatives or set(_ANALYZER.terms(noun)) & alternatives:
+                return None
+            others.append(noun.strip(".-"))
+        return others[0] if others else None
 
     def _answer_numbers(self, sentence: str, query: Query) -> list[tuple[int, int]]:
         """The numbers that may answer: not one the question itself names ("Wie viele Schulen haben mindestens

@@ -380,6 +380,29 @@ def test_a_count_of_about_a_thousand_is_no_year():
     assert FINDER.strength("date", "Der Zuschuss beträgt 1500 €.", query) == 0
 
 
+@pytest.mark.parametrize(("question", "sentence", "other"), [
+    ("Wie viele Menschen nahmen teil?", "Angeboten wurden drei Wege der Beteiligung.", "Wege"),
+    ("Wie viele Kommentare gab es zu den Maßnahmen?", "Man konnte zehn Schlüsselmaßnahmen kommentieren.",
+     "Schlüsselmaßnahmen"),
+    ("Wie viele Planungsräume hat der Bezirk?", "Es war einer der drei Pilothandlungsräume.", "Pilothandlungsräume"),
+    # the asked thing, a compound of it, a number without a noun, a counter for anything, a share: no mismatch
+    ("Wie viele Maßnahmen hat das Konzept?", "Das Konzept enthält zehn Schlüsselmaßnahmen.", None),
+    ("Wie viele Einwohner hat Marzahn-Nord?", "Einwohnerinnen und Einwohner: 23.997.", None),
+    ("Wie viele Siedler kamen?", "Von den ursprünglich 390 Personen waren viele gestorben.", None),
+    ("Wie viele Baumarten gibt es?", "Er umfasst die Hälfte der verbleibenden Regenwälder.", None),
+    ("wie viele leute kamen", "Angeboten wurden drei Wege der Beteiligung.", None),  # no capitals: no noun known
+])
+def test_a_number_that_counts_another_thing(question, sentence, other):
+    assert FINDER.counts_other(sentence, build_query(question, cues=Cues.load(CORPUS))) == other
+
+
+def test_a_count_of_another_thing_is_no_answer(shipped):
+    answer = shipped.ask("Wie viele Menschen haben an der Online-Beteiligung teilgenommen?", audience="citizen")
+    assert answer.refused and "Die nächstliegende Zahl zählt „Wege“, nicht „Menschen“." in answer.text, answer.text
+    answer = shipped.ask("Wie viele Schlüsselmaßnahmen hat das Konzept für Marzahn-Nord?", audience="citizen")
+    assert not answer.refused and answer.answer_span == "zehn", answer.text
+
+
 def test_a_figure_for_another_year_is_no_answer(shipped):
     answer = shipped.ask("Wie hoch war die Kinderarmut in Hellersdorf-Nord im Jahr 2019?", audience="citizen")
     # the refusal quotes what the documents say for 2024
