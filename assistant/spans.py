@@ -176,7 +176,8 @@ class SpanFinder:
         if kind == "definition":
             return 1.0 if self._defines(sentence, query) else 0.0
         if kind == "date":
-            spans = self._date_spans(sentence)
+            # a time the question itself names ("… Infrastrukturmaßnahmen 2025 bis 2027") answers no "wann"
+            spans = [sp for sp in self._date_spans(sentence) if not self._named_by(sentence[sp[0]:sp[1]], query)]
             return 0.0 if not spans else (1.0 if query.asks_year or any(day for _, _, day in spans) else YEAR_ONLY)
         if kind == "number":
             spans = self._answer_numbers(sentence, query)
@@ -236,6 +237,13 @@ class SpanFinder:
         # only nouns (capitalised): "100 % gefördert" does not count "gefördert"
         terms = {t for w in near if w[:1].isupper() for t in (*_ANALYZER.terms(w), stem(w.strip(".-")))}
         return any(c.found_in(terms) for c in query.focus)
+
+    def _named_by(self, written: str, query: Query) -> bool:
+        """The date or period as written names only years the question names, and is no day: "2025–2027" for a
+        question about "… 2025 bis 2027"."""
+        years = self.years_in(written)
+        return bool(years) and set(years) <= set(query.years) and not self._day.search(written) \
+            and not self._day_named.search(written)
 
     def counted_noun(self, question: str) -> str | None:
         """The thing a "wie viele" question counts, as written: the first capitalised word within a few words

@@ -347,6 +347,10 @@ def test_a_when_question_is_not_answered_without_a_time(shipped):
     # the documents say the Stadtteilhaus is planned, never when it opens
     answer = shipped.ask("Wann wird das Stadtteilhaus am Barnimplatz eröffnet?", audience="citizen")
     assert answer.refused and "Einen Zeitpunkt dazu nennen sie nicht." in answer.text, answer.text
+    # the period the question names itself is no answer to "bis wann"
+    answer = shipped.ask("Bis wann muss man sich für die Sozialen Infrastrukturmaßnahmen 2025 bis 2027 bewerben?",
+                         audience="citizen")
+    assert answer.refused and "Einen Zeitpunkt dazu nennen sie nicht." in answer.text, answer.text
     # how often something recurs is a time: the MSS appears every two years
     answer = shipped.ask("Wann erscheint das MSS?", audience="general")
     assert not answer.refused and "alle zwei Jahre" in lead_of(answer), answer.text
