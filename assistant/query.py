@@ -54,6 +54,7 @@ class Cues:
     endings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # answer type -> word endings
     units: tuple[str, ...] = ()  # units that belong to a number ("Mio. Euro", "%")
     year_question: tuple[str, ...] = ()  # "in welchem Jahr": a bare year answers fully
+    day_question: tuple[str, ...] = ()  # "an welchem Tag": the day must lie in the asked time
     recurrence: tuple[str, ...] = ()  # "jährlich", "alle zwei Jahre": how often, an answer to "wann" too
     count_question: tuple[str, ...] = ()  # "wie viele": counts the noun that follows
     any_counter: tuple[str, ...] = ()  # "Personen", "Hälfte": a number so written may count any thing
@@ -91,6 +92,7 @@ class Cues:
             endings={t: _phrases((types.get(t) or {}).get("endings")) for t in ANSWER_TYPES},
             units=_phrases((types.get("number") or {}).get("units")),
             year_question=_phrases((types.get("date") or {}).get("year_question")),
+            day_question=_phrases((types.get("date") or {}).get("day_question")),
             recurrence=_phrases((types.get("date") or {}).get("recurrence")),
             count_question=_phrases((types.get("number") or {}).get("count_question")),
             any_counter=_phrases((types.get("number") or {}).get("any_counter")),
@@ -386,6 +388,7 @@ class Query:
     upcoming: bool = False  # asks for the next / current event
     next_event: bool = False  # … with a word that asks for a coming event ("nächste"), not "aktuell"
     asks_year: bool = False  # "in welchem Jahr …": a year is a full answer, not only a day
+    asks_day: bool = False  # "an welchem Tag …": only a day answers
     needs: tuple[str, ...] = ()  # kinds of fact the answer must state (price, opening hours, contact)
     english: bool = False
     absent: tuple[str, ...] = ()  # nouns of the question, as written, that no indexed document uses
@@ -545,6 +548,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
     upcoming = phrase_pattern(cues.upcoming)
     next_event = phrase_pattern(cues.next_event)
     year = phrase_pattern(cues.year_question)
+    day = phrase_pattern(cues.day_question)
     focus = without_cue_words(concepts(text, lexical, glossary), text, kind, cues)
     places = asked_places(text, glossary, cues)
     english = is_english(text)
@@ -563,6 +567,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         chapter=chapter, upcoming=bool(upcoming and upcoming.search(text)), english=english,
         next_event=bool(next_event and next_event.search(text)),
         asks_year=bool(year and year.search(text)),
+        asks_day=bool(day and day.search(text)),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
         absent=() if is_english(question) else absent_nouns(question, focus, lexical),
         unknown=unknown_terms(focus, lexical),

@@ -87,6 +87,8 @@ def other_times(query: Query, sentence: str, finder: SpanFinder) -> tuple[tuple[
     bound = phrase_pattern(finder.cues.year_bounds)
     named = [d for d in finder.dates(sentence)
              if bound is None or not bound.search(" ".join(_words_before(sentence, d[2])))]
+    if query.asks_day and any(lo == hi for lo, hi, _ in named):
+        named = [d for d in named if d[0] == d[1]]  # the days it names, not the month it names besides them
     if not named or any(lo <= a_hi and a_lo <= hi for lo, hi, _ in named for a_lo, a_hi, _ in asked):
         return (), ()
     return tuple(w for _, _, w in asked), tuple(dict.fromkeys(w for _, _, w in named))

@@ -414,6 +414,9 @@ def test_a_figure_for_another_year_is_no_answer(shipped):
         r"auf einen anderen Zeitpunkt \([^)\n]*2024\) als gefragt \(2019\): „[^“]+“ \[1\]", answer.text), answer.text
     answer = shipped.ask("An welchem Tag im Februar 2022 war die mobile Sprechstunde?", audience="citizen")
     assert answer.refused and "als gefragt (Februar 2022)" in answer.text, answer.text
+    # a sentence naming the asked month besides a day in another one gives no day in that month
+    answer = shipped.ask("An welchem Tag im Oktober 2022 war der Stadtteildialog für Marzahn?", audience="citizen")
+    assert answer.refused and "als gefragt (Oktober 2022)" in answer.text, answer.text
     answer = shipped.ask("Wie hoch war die Arbeitslosigkeit in Marzahn-Hellersdorf Ende 2019?")
     assert not answer.refused and "6,3 %" in lead_of(answer), answer.text
 
