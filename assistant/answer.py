@@ -52,6 +52,7 @@ MAX_LISTED_DATES = 4
 GUIDELINE_TYPE = "Leitfaden"  # the document type whose chapters the staff checklist follows
 # for the place-only check: a question's stem this long or longer also counts as the first or last part of a
 # compound in the passage, whose other part has at least PART_REST_MIN_CHARS letters
+UNKNOWN_THING_CHARS = 6  # an unknown word this long (as a stem) names a thing ("spielplatz"), not a filler ("jo")
 PART_MIN_CHARS = 5
 PART_REST_MIN_CHARS = 3
 AUDIENCES = {
@@ -372,7 +373,7 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
         _rerank_by_meaning(cands, recording if similarity is not None else None, scoring, similarity)
         stating = [c for c in cands if _states(c, scoring)]
         lead = stating[0] if stating else cands[0]
-        if stating and query.places and not _close(seen, scoring) \
+        if stating and query.places and _topic(query) and not _close(seen, scoring) \
                 and _place_only(query, _passage_terms(passages[lead.passage_rank])):
             # The best sentence's passage shares only the place with the question: a sentence on what is asked
             # leads instead, if there is one ("An wen kann ich mich mit Fragen zu Hellersdorf-Nord wenden?"). It
@@ -420,7 +421,7 @@ def compose(query: Query, passages: list[Passage], *, cues: Cues | None = None,
     # "Wann/Wo ist die nächste Sprechstunde?": an answer naming only dates that are over is no answer ("Wie hoch ist
     # die Arbeitslosigkeit aktuell?" is answered by the latest figure, whatever its date)
     if query.upcoming and (query.answer_type == "date" or (query.next_event and finder.dates(lead.sentence))):
-        past = _only_past_dates(lead, cands if query.answer_type == "date" else [lead], finder, today)
+        past = _only_past_dates(lead, cands if query.answer_type == "date" else [lead], finder, today, query.focus)
         if past:
             return _only_past_answer(query, lead, past, passages, glossary or Glossary())
     chosen = _supporting(query, lead, cands, scoring)
@@ -513,7 +514,11 @@ def _place_only(query: Query, passage_terms: set[str]) -> bool:
     if not query.places or query.english:
         return False
     topic = _topic(query)
-    return bool(topic) and not any(_part_of(c, passage_terms) for c in topic)
+    if not topic:
+        # nothing but unknown words besides the place: a thing no document names ("spielplätze in marzahn nord")
+        # is not asked about in filler words; a long unknown word is such a thing (short ones are fillers)
+        return any(len(t) >= UNKNOWN_THING_CHARS for t in query.unknown if t not in _place_terms(query))
+    return not any(_part_of(c, passage_terms) for c in topic)
 
 
 def _part_of(c: Concept, terms: set[str]) -> bool:
@@ -663,9 +668,14 @@ def _announced_past(sentence: str, p: Passage, finder: SpanFinder, today: date) 
     return past
 
 
-def _only_past_dates(lead: _Candidate, cands: list[_Candidate], finder: SpanFinder, today: date) -> list[str]:
-    """For "Wann ist die nächste …?": the dates of the relevant dated sentences, if every one lies in the past."""
-    dated = [c for c in cands[:5] if c.typed and c.score >= SCORING.support_ratio * lead.score] or [lead]
+def _only_past_dates(lead: _Candidate, cands: list[_Candidate], finder: SpanFinder, today: date,
+                     focus: Sequence[Concept] = ()) -> list[str]:
+    """For "Wann ist die nächste …?": the dates of the relevant dated sentences, if every one lies in the past.
+    Relevant: close to the lead in score and about what the lead is about (the question's terms the lead holds):
+    the end of another programme in 2027 is no next "Stadtteildialog"."""
+    held = [c for c in focus if c.found_in(lead.terms)]
+    dated = [c for c in cands[:5] if c.typed and c.score >= SCORING.support_ratio * lead.score
+             and all(h.found_in(c.terms) for h in held)] or [lead]
     found: dict[str, date] = {}
     for c in dated:
         dates = finder.dates(c.sentence)
@@ -793,6 +803,8 @@ def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> R
         counted, asked = evidence.counts_other
         return RefusalReason(f"Die nächstliegende Zahl zählt „{counted}“, nicht „{asked}“.")
     if evidence.place_only:
+        if not _topic(query) and query.absent:  # nothing asked but what no document names: say that
+            return RefusalReason(absent_words(query.absent, answered=False))
         places = _joined([f"„{place}“" for place in query.places])
         return RefusalReason(f"Für {places} nennen die Unterlagen nichts zu dem, wonach gefragt ist.")
     if evidence.unnamed:

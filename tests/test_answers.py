@@ -253,6 +253,7 @@ def test_a_lead_does_not_open_by_pointing_back(shipped):
     ("Wann hat das Stadtteilzentrum in der Rosenbecker Straße auf?", "Öffnungs- oder Sprechzeiten"),
     ("Welche Telefonnummer hat die Planungskoordination?", "Telefonnummer"),  # a contact the documents do not give
     ("Wer ist der Bezirksbürgermeister?", "Namen"),  # the documents name offices, not who heads them
+    ("wer is bürgermeister in marzahn", "Namen"),  # without an article, in spoken words
 ])
 def test_a_question_insisting_on_a_fact_the_documents_lack_is_refused(shipped, question, missing):
     answer = shipped.ask(question, audience="citizen")
@@ -322,6 +323,16 @@ def test_a_passage_sharing_only_the_place_with_the_question_is_no_answer(shipped
     # a passage that says it in other words ("Minderjährige in Familien mit Grundsicherung") still answers
     answer = shipped.ask("Wie viele Kinder leben in Marzahn-Nord in Armut?", audience="citizen")
     assert not answer.refused and answer.answer_span == "31,8 %", answer.text
+
+
+def test_a_place_and_a_thing_no_document_names_is_no_question_about_the_place(shipped):
+    # "spielplätze" is in no document: a figure on Marzahn-Nord is no answer
+    answer = shipped.ask("wie viele spielplätze gibts in marzahn nord", audience="citizen")
+    assert answer.refused and answer.text.split("\n")[0] == (
+        f"{REFUSAL} Für „Marzahn-Nord“ nennen die Unterlagen nichts zu dem, wonach gefragt ist."), answer.text
+    # written with capitals, the unknown word is named
+    answer = shipped.ask("Gibt es im Kosmosviertel ein Schwimmbad?", audience="citizen")
+    assert answer.refused and "Das Wort „Schwimmbad“ kommt in den Unterlagen nicht vor." in answer.text
 
 
 def test_a_lead_about_something_else_than_the_name_asked_about_is_no_answer(shipped):
@@ -471,7 +482,8 @@ def test_days_named_in_questions_and_sentences():
     assert finder.days_named("Ende 2024 lebten 31,8 % …; Mitte des 18. Jahrhunderts") == set()
 
 
-@pytest.mark.parametrize("question", ["Wann ist die nächste Sprechstunde?", "wo ist die nächste sprechstunde"])
+@pytest.mark.parametrize("question", ["Wann ist die nächste Sprechstunde?", "wo ist die nächste sprechstunde",
+                                      "wann ist der nächste stadtteildialog"])
 def test_the_next_event_when_only_past_dates_are_documented(shipped, question):
     answer = shipped.ask(question, today=date(2026, 1, 15))
     assert answer.refused and answer.text.startswith(ONLY_PAST), answer.text
