@@ -486,16 +486,20 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
         elsewhere=(about.sentence, about.raw, about.passage_rank) if about is not None else None,
         place_only=_place_only(query, context) and not close,
         unnamed=() if close else _unnamed(query, context),
-        counts_other=_counts_other(query, lead.sentence, finder),
+        counts_other=_counts_other(query, lead.sentence, finder, glossary),
     )
 
 
-def _counts_other(query: Query, sentence: str, finder: SpanFinder) -> tuple[str, str] | None:
+def _counts_other(query: Query, sentence: str, finder: SpanFinder,
+                  glossary: Glossary | None) -> tuple[str, str] | None:
+    """(what the lead's numbers count, what the question counts) when those differ, also for the glossary."""
     if query.answer_type != "number":
         return None
     counted = finder.counts_other(sentence, query)
     asked = finder.counted_noun(query.question) or finder.counted_noun(query.text)
-    return (counted, asked) if counted and asked else None
+    if not counted or not asked or (glossary is not None and glossary.synonymous(counted, asked)):
+        return None
+    return counted, asked
 
 
 def _unnamed(query: Query, passage_terms: set[str]) -> tuple[str, ...]:

@@ -39,6 +39,19 @@ class Glossary:
                       for k, v in (data.get("synonyms") or {}).items()},
         )
 
+    def synonymous(self, a: str, b: str) -> bool:
+        """``a`` and ``b`` stand for each other: both belong to one synonym entry (the word or its alternatives),
+        compared by their stems, whichever of them the entry lists first ("Ressorts" and "Senatsverwaltungen")."""
+        from assistant.lexical import Analyzer
+
+        analyzer = Analyzer()
+        ta, tb = set(analyzer.terms(a)), set(analyzer.terms(b))
+        for word, alternatives in self.synonyms.items():
+            group = set(analyzer.terms(word)).union(*(analyzer.terms(x) for x in alternatives))
+            if ta & group and tb & group:
+                return True
+        return False
+
     def expand(self, question: str) -> str:
         """Append the long form of every abbreviation the question uses (case-sensitive for short ones,
         so "BA" matches but "ba" in a word does not; not in a question written all in lower case, whose writer

@@ -51,7 +51,9 @@ class SpanFinder:
         self._month = re.compile(r"(?<![\w.])(" + month + r")\s+(" + _YEAR + r")(?!\d)", re.I)
         self._period = re.compile(
             r"(?<![\d./])(" + _YEAR + r")\s?(?:[/–-]|\s+bis\s+)\s?(" + _YEAR + r"|\d{2})(?!\d|\.\d)")
-        self._year = re.compile(r"(?<![\d./,-])(" + _YEAR + r")(?![\d/,]|\.\d)")
+        self._year = re.compile(r"(?<![\d./,-])(" + _YEAR + r")(?![\d/,]|\.\d|er)")
+        # a decade: "in den 1980er Jahren", "1990er-Jahre" (its own period, not the year 1980)
+        self._decade = re.compile(r"(?<![\d./,-])((?:1[0-9]|20)\d0)er(?:[\s-]+Jahren?|[\s-]+Jahre)?(?!\w)")
         # Earlier times answer "wann" too ("am 12. Mai 1705", "um 1347", "im 18. Jahrhundert"), and so do a time of
         # day and how often something recurs ("alle zwei Jahre", "jeden Dienstag": cues.yaml date.recurrence), but
         # only as the answer type: read as dates everywhere, "1200" or "1500" would be years in every figure. A bare
@@ -151,6 +153,8 @@ class SpanFinder:
             end = int(last) if len(last) == 4 else (first // 100) * 100 + int(last)
             if end >= first:
                 add(m, date(first, 1, 1), date(end, 12, 31))
+        for m in self._decade.finditer(text):
+            add(m, date(int(m.group(1)), 1, 1), date(int(m.group(1)) + 9, 12, 31))
         for m in self._year.finditer(text):
             add(m, date(int(m.group(1)), 1, 1), date(int(m.group(1)), 12, 31))
         return out

@@ -381,6 +381,7 @@ def test_a_when_question_is_not_answered_without_a_time(shipped):
     ("Das Projekt lief 2020 bis 2022.", "2020 bis 2022"),  # a period, also at the end of a sentence
     ("Der Beirat trifft sich jeden Dienstag im Gemeinschaftsraum.", "jeden Dienstag"),
     ("Die Sitzung beginnt um 18 Uhr.", "18 Uhr"),
+    ("Die Wohnungen entstanden in den 1980er Jahren.", "1980er Jahren"),  # a decade, not the year 1980
 ])
 def test_earlier_times_and_recurrences_answer_when(sentence, time):
     query = build_query("Wann war das?")
@@ -414,6 +415,9 @@ def test_a_number_that_counts_another_thing(question, sentence, other):
 def test_a_count_of_another_thing_is_no_answer(shipped):
     answer = shipped.ask("Wie viele Menschen haben an der Online-Beteiligung teilgenommen?", audience="citizen")
     assert answer.refused and "Die nächstliegende Zahl zählt „Wege“, nicht „Menschen“." in answer.text, answer.text
+    # synonyms in the glossary count the same thing, whichever of them the entry lists first
+    answer = shipped.ask("Wie viele Ressorts müssen an einer Schlüsselmaßnahme beteiligt sein?", audience="staff")
+    assert not answer.refused and "zwei" in lead_of(answer), answer.text
     answer = shipped.ask("Wie viele Schlüsselmaßnahmen hat das Konzept für Marzahn-Nord?", audience="citizen")
     assert not answer.refused and answer.answer_span == "zehn", answer.text
 

@@ -309,3 +309,11 @@ def test_a_short_abbreviation_is_expanded_in_its_case_or_in_a_question_without_c
     # … but whoever writes all in lower case marks none
     assert "Gemeinschaftsinitiative" in glossary.expand("wann wurde die gi beschlossen")
     assert "Bezirksamt" in glossary.expand("was macht das ba")
+
+
+def test_glossary_synonyms_stand_for_each_other_in_both_directions():
+    glossary = Glossary(synonyms={"Senatsverwaltung": ("Ressort",),
+                                  "Leute": ("Menschen", "Einwohnerinnen und Einwohner")})
+    assert glossary.synonymous("Ressorts", "Senatsverwaltungen") and glossary.synonymous("Senatsverwaltung", "Ressort")
+    assert glossary.synonymous("Einwohner", "Leute")
+    assert not glossary.synonymous("Wege", "Menschen")
