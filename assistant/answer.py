@@ -52,9 +52,9 @@ MAX_LISTED_DATES = 4
 GUIDELINE_TYPE = "Leitfaden"  # the document type whose chapters the staff checklist follows
 # for the place-only check: a question's stem this long or longer also counts as the first or last part of a
 # compound in the passage, whose other part has at least PART_REST_MIN_CHARS letters
-UNKNOWN_THING_CHARS = 6  # an unknown word this long (as a stem) names a thing ("spielplatz"), not a filler ("jo")
 PART_MIN_CHARS = 5
 PART_REST_MIN_CHARS = 3
+UNKNOWN_THING_CHARS = 6  # an unknown word this long (as a stem) names a thing ("spielplatz"), not a filler ("jo")
 AUDIENCES = {
     "general": "general", "allgemein": "general", "alle": "general",
     "staff": "staff", "verwaltung": "staff",
@@ -383,6 +383,12 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
             floor = scoring.support_ratio * lead.score
             lead = next((c for c in stating if c.place_penalty < scoring.wrong_scope and c.score >= floor
                          and main.found_in(c.terms | _context_terms(passages[c.passage_rank]))), lead)
+        if stating and _counts_other(query, lead.sentence, finder, glossary):
+            # The lead's number counts another thing ("447 Planungsräume" for "Wie viele Handlungsräume …?"): a
+            # sentence with a number of the asked thing leads instead, if one scores like a supporting statement
+            floor = scoring.support_ratio * lead.score
+            lead = next((c for c in stating if c.place_penalty < scoring.wrong_scope and c.score >= floor
+                         and finder.counts_asked(c.sentence, query)), lead)
         cands.remove(lead)
         cands.insert(0, lead)
     return Ranking(finder, cands, seen)
@@ -485,7 +491,10 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
         other_places=other_places, other_times=times,
         elsewhere=(about.sentence, about.raw, about.passage_rank) if about is not None else None,
         place_only=_place_only(query, context) and not close,
-        unnamed=() if close else _unnamed(query, context),
+        # a name asked about may stand just before the lead's passage (the item heading "Stadtteilhaus am
+        # Barnimplatz" ends the chunk before the cost sentence): retrieved passages of the same section count
+        unnamed=() if close else _unnamed(query, set().union(*(
+            _passage_terms(q) for q in passages if q.doc == p.doc and q.section == p.section))),
         counts_other=_counts_other(query, lead.sentence, finder, glossary),
     )
 
@@ -495,11 +504,10 @@ def _counts_other(query: Query, sentence: str, finder: SpanFinder,
     """(what the lead's numbers count, what the question counts) when those differ, also for the glossary."""
     if query.answer_type != "number":
         return None
-    counted = finder.counts_other(sentence, query)
-    asked = finder.counted_noun(query.question) or finder.counted_noun(query.text)
-    if not counted or not asked or (glossary is not None and glossary.synonymous(counted, asked)):
+    found = finder.counts_other(sentence, query)
+    if found is None or (glossary is not None and glossary.synonymous(*found)):
         return None
-    return counted, asked
+    return found
 
 
 def _unnamed(query: Query, passage_terms: set[str]) -> tuple[str, ...]:
@@ -576,7 +584,10 @@ def _answered_elsewhere(query: Query, passages: list[Passage], lead: _Candidate,
     if relation in (Relation.SAME, Relation.INSIDE) and held(lead) >= w.place_topic_share * held(blind):
         return (), None  # the lead is about the place and about what is asked
     relation, where = place_scope(blind.sentence, passages[blind.passage_rank], query.places, finder, figure)
-    return (tuple(where), blind) if relation is Relation.OTHER else ((), None)
+    # … or about the place around it, for a figure ("Arbeitslosigkeit in Hellersdorf?": the documents give the
+    # district's rate; the Ortsteil's population, which the table also holds, is no answer)
+    elsewhere = relation is Relation.OTHER or (wider_figure(relation, query) and blind.typed)
+    return (tuple(where), blind) if elsewhere else ((), None)
 
 
 def _supporting(query: Query, lead: _Candidate, cands: list[_Candidate], w: Scoring) -> list[_Candidate]:
@@ -803,14 +814,14 @@ def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> R
         return RefusalReason(cues.fact_missing.get(unstated[0], ""))
     if query.answer_type in cues.required_types and evidence.answer_type <= 0:
         return RefusalReason(cues.required_types[query.answer_type])
-    if evidence.counts_other:
-        counted, asked = evidence.counts_other
-        return RefusalReason(f"Die nächstliegende Zahl zählt „{counted}“, nicht „{asked}“.")
     if evidence.place_only:
         if not _topic(query) and query.absent:  # nothing asked but what no document names: say that
             return RefusalReason(absent_words(query.absent, answered=False))
         places = _joined([f"„{place}“" for place in query.places])
         return RefusalReason(f"Für {places} nennen die Unterlagen nichts zu dem, wonach gefragt ist.")
+    if evidence.counts_other:
+        counted, asked = evidence.counts_other
+        return RefusalReason(f"Die nächstliegende Zahl bezieht sich auf „{counted}“, nicht auf „{asked}“.")
     if evidence.unnamed:
         quoted = _joined([f"„{name}“" for name in evidence.unnamed])
         return RefusalReason(f"Die nächstliegende Angabe betrifft nicht {quoted}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ class Glossary:
     contacts: tuple[Contact, ...] = ()
     areas: tuple[str, ...] = ()
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # abbreviations that, written in lower case, are ordinary words ("qm": Quadratmeter, not Quartiersmanagement)
+    lowercase_words: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, corpus_dir: Path) -> Glossary:
@@ -37,7 +40,17 @@ class Glossary:
             areas=tuple(str(a) for a in data.get("areas") or []),
             synonyms={str(k): tuple(str(x) for x in (v if isinstance(v, list) else [v]))
                       for k, v in (data.get("synonyms") or {}).items()},
+            lowercase_words=frozenset(str(w).lower() for w in data.get("lowercase_words") or []),
         )
+
+    @functools.cached_property
+    def _synonym_groups(self) -> tuple[frozenset[str], ...]:
+        """The terms of each synonym entry, the word and its alternatives together (analysed once)."""
+        from assistant.lexical import Analyzer
+
+        analyzer = Analyzer()
+        return tuple(frozenset(analyzer.terms(word)).union(*(analyzer.terms(x) for x in alternatives))
+                     for word, alternatives in self.synonyms.items())
 
     def synonymous(self, a: str, b: str) -> bool:
         """``a`` and ``b`` stand for each other: both belong to one synonym entry (the word or its alternatives),
@@ -46,11 +59,7 @@ class Glossary:
 
         analyzer = Analyzer()
         ta, tb = set(analyzer.terms(a)), set(analyzer.terms(b))
-        for word, alternatives in self.synonyms.items():
-            group = set(analyzer.terms(word)).union(*(analyzer.terms(x) for x in alternatives))
-            if ta & group and tb & group:
-                return True
-        return False
+        return any(ta & group and tb & group for group in self._synonym_groups)
 
     def expand(self, question: str) -> str:
         """Append the long form of every abbreviation the question uses (case-sensitive for short ones,
@@ -63,7 +72,10 @@ class Glossary:
             if re.search(rf"\b{re.escape(word.lower())}", lowered):
                 extra.extend(a for a in alternatives if a.lower() not in lowered)
         for short, long in sorted(self.abbreviations.items(), key=lambda kv: -len(kv[0])):
-            flags = 0 if len(short) <= 3 and short.isupper() and not uncased else re.I
+            cased = len(short) <= 3 and short.isupper()
+            if uncased and cased and short.lower() in self.lowercase_words:
+                continue  # "wie viele qm": square metres
+            flags = 0 if cased and not uncased else re.I
             if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", question, flags) and long.lower() not in \
                     question.lower():
                 extra.append(long)

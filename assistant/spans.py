@@ -24,6 +24,7 @@ URL = re.compile(r"(?<![\w@])(?:https?://[^\s,;)]+|(?:www\.)?[\w-]+(?:\.[\w-]+)*
                  r"(?:/[^\s,;)]*)?)", re.I)
 PARTIAL = 0.5  # answer-type strength of a number next to nothing the question asks about
 YEAR_ONLY = 0.75  # answer-type strength of a bare year or period for "wann" (a day is more specific)
+CONDITION = 0.5  # … of a condition ("wenn …", "…, deren Familien …") for "wann": it may answer, a time is likelier
 STREET_REACH = 40  # characters before a number searched for the street it would be the house number of
 COUNT_WINDOW = 3  # words around a number in which the counted thing must appear
 DEFINITION_WINDOW = 4  # words after the defined term in which "ist", "bezeichnet" … must follow
@@ -54,27 +55,34 @@ class SpanFinder:
         self._year = re.compile(r"(?<![\d./,-])(" + _YEAR + r")(?![\d/,]|\.\d|er)")
         # a decade: "in den 1980er Jahren", "1990er-Jahre" (its own period, not the year 1980)
         self._decade = re.compile(r"(?<![\d./,-])((?:1[0-9]|20)\d0)er(?:[\s-]+Jahren?|[\s-]+Jahre)?(?!\w)")
-        # Earlier times answer "wann" too ("am 12. Mai 1705", "um 1347", "im 18. Jahrhundert"), and so do a time of
-        # day and how often something recurs ("alle zwei Jahre", "jeden Dienstag": cues.yaml date.recurrence), but
-        # only as the answer type: read as dates everywhere, "1200" or "1500" would be years in every figure. A bare
-        # year is one only when no noun, unit or % follows ("1200 Menschen" is a count).
+        # Times that answer "wann" besides the dates above, read only for that answer type (as dates everywhere,
+        # "1200" or "1500" would be years in every figure): earlier years ("am 12. Mai 1705", "um 1347"; a bare year
+        # only when no noun follows, after at most one lower-case word: "1200 neue Wohnungen" is a count),
+        # centuries, a day or month without a year ("am 3. März", "im März"), a time of day ("um 18 Uhr") and how
+        # often something recurs ("alle zwei Jahre", "jeden Dienstag": cues.yaml date.recurrence).
         old = r"(?:1[0-8]\d\d|19[0-4]\d)"
-        self._historic = [
+        # no noun right after, nor after an adjective ("1200 neue Wohnungen"; "1347 in Europa" is a year)
+        adjective = r"(?:(?!(?:der|die|das|den|dem|des|eine?[mnrs]?)\s)[a-zäöüß]+(?:e|en|er|es|em)\s+)"
+        no_noun = r"(?!\s+" + adjective + r"?[A-ZÄÖÜ])(?!\s*[%€])"
+        self._other_times = [
             re.compile(r"(?<![\d.])\d{1,2}\.\s?(?:" + month + r")\s+" + old + r"(?!\d)", re.I),
             re.compile(r"(?<![\w.])(?:" + month + r")\s+" + old + r"(?!\d)", re.I),
-            re.compile(r"(?<![\d./])" + old + r"\s?(?:[/–-]|\s+bis\s+)\s?(?:" + old + r"|\d{2})(?!\d|\.\d)"),
-            re.compile(r"(?<![\d./,-])" + old + r"(?![\d/,]|\.\d)(?!\s*(?:(?-i:[A-ZÄÖÜ])|%|€))"),
+            re.compile(r"(?<![\d./])" + old + r"\s?(?:[/–-]|\s+bis\s+)\s?(?:" + old + r"|\d{2})(?!\d|\.\d)" + no_noun),
+            re.compile(r"(?<![\d./,-])" + old + r"(?![\d/,]|\.\d)(?!\s*(?:bis|und|–|-)\s*\d)" + no_noun),
             re.compile(r"\b(?:im\s+Jahre?|anno)\s+\d{3,4}\b", re.I),
             re.compile(r"(?<![\d.])\d{1,2}\.\s?(?:Jahrhunderts?|Jh\.)", re.I),
-            re.compile(r"(?<![\d.,])\d{1,2}(?:[:.]\d{2})?\s?Uhr\b"),  # a time of day ("um 18 Uhr")
+            self._day_month,
+            re.compile(r"\b(?:im|ab|bis|seit|Anfang|Mitte|Ende)\s+(?:" + month + r")\b", re.I),
+            re.compile(r"(?<![\d.,])\d{1,2}(?:[:.]\d{2})?\s?Uhr\b"),
         ]
         recurrence = phrase_pattern(self.cues.recurrence)
         if recurrence is not None:
-            self._historic.append(recurrence)
-        # also as the first part of a hyphenated adjective: "die sechs-malige Gewinnerin" won six times; not of a
-        # noun compound, which names a thing ("Vier-Felder-Tabelle")
+            self._other_times.append(recurrence)
+        self._condition = phrase_pattern(self.cues.condition_markers)
         self._count_question = phrase_pattern(self.cues.count_question)
         self._any_counter = {w.lower() for w in self.cues.any_counter}
+        # also as the first part of a hyphenated adjective: "die sechs-malige Gewinnerin" won six times; not of a
+        # noun compound, which names a thing ("Vier-Felder-Tabelle")
         self._number_words = phrase_pattern(self.cues.words.get("number", ()),
                                             end=r"(?=(?-i:-[a-zäöüß])|(?![\w-]))")
         streets = "|".join(re.escape(e) for e in sorted(self.cues.street_endings, key=len, reverse=True))
@@ -159,17 +167,19 @@ class SpanFinder:
             add(m, date(int(m.group(1)), 1, 1), date(int(m.group(1)), 12, 31))
         return out
 
-    def _date_spans(self, text: str) -> list[tuple[int, int, bool]]:
-        """(start, end, day-exact) of every date or period that answers "wann", earlier times and recurrences
-        included."""
+    def _date_spans(self, text: str, *, answer: bool = False) -> list[tuple[int, int, bool]]:
+        """(start, end, day-exact) of every date or period; with ``answer``, also the other times that answer
+        "wann" (earlier years, a day without a year, recurrences …)."""
         spans = []
         for lo, hi, written in self.dates(text):
             start = text.find(written)
             spans.append((start, start + len(written), lo == hi))
-        for i, pattern in enumerate(self._historic):
-            for m in pattern.finditer(text):
-                if not any(m.start() < e and s < m.end() for s, e, _ in spans):
-                    spans.append((m.start(), m.end(), i == 0))
+        if answer:
+            day_exact = (self._other_times[0], self._day_month)
+            for pattern in self._other_times:
+                for m in pattern.finditer(text):
+                    if not any(m.start() < e and s < m.end() for s, e, _ in spans):
+                        spans.append((m.start(), m.end(), pattern in day_exact))
         return spans
 
     # ---- answer types
@@ -181,8 +191,14 @@ class SpanFinder:
             return 1.0 if self._defines(sentence, query) else 0.0
         if kind == "date":
             # a time the question itself names ("… Infrastrukturmaßnahmen 2025 bis 2027") answers no "wann"
-            spans = [sp for sp in self._date_spans(sentence) if not self._named_by(sentence[sp[0]:sp[1]], query)]
-            return 0.0 if not spans else (1.0 if query.asks_year or any(day for _, _, day in spans) else YEAR_ONLY)
+            spans = [sp for sp in self._date_spans(sentence, answer=True)
+                     if not self._named_by(sentence[sp[0]:sp[1]], query)]
+            if not spans:
+                # "wann" as "under what condition": "wenn …" or a relative clause ("…, deren Familien …") answers
+                # (not for "in welchem Jahr" or "an welchem Tag", which ask for a time)
+                conditional = not query.asks_year and not query.asks_day and self._condition is not None
+                return CONDITION if conditional and self._condition.search(sentence) else 0.0
+            return 1.0 if query.asks_year or any(day for _, _, day in spans) else YEAR_ONLY
         if kind == "number":
             spans = self._answer_numbers(sentence, query)
             return 0.0 if not spans else (1.0 if any(self._counts_focus(sentence, sp, query) for sp in spans)
@@ -215,9 +231,9 @@ class SpanFinder:
     def span(self, kind: str, sentence: str, query: Query) -> tuple[int, int] | None:
         """Character span of the phrase that answers a question of this type, or None."""
         if kind == "date":
-            spans = self._date_spans(sentence)
-            # a full date beats a year; a year the question itself names is no answer to "wann"
-            spans = [s for s in spans if sentence[s[0]:s[1]] not in query.years] or spans
+            spans = self._date_spans(sentence, answer=True)
+            # a full date beats a year; a time the question itself names is no answer to "wann"
+            spans = [s for s in spans if not self._named_by(sentence[s[0]:s[1]], query)] or spans
             spans.sort(key=lambda s: (not s[2], s[0]))
             return (spans[0][0], spans[0][1]) if spans else None
         if kind == "number":
@@ -243,46 +259,64 @@ class SpanFinder:
         return any(c.found_in(terms) for c in query.focus)
 
     def _named_by(self, written: str, query: Query) -> bool:
-        """The date or period as written names only years the question names, and is no day: "2025–2027" for a
-        question about "… 2025 bis 2027"."""
-        years = self.years_in(written)
-        return bool(years) and set(years) <= set(query.years) and not self._day.search(written) \
-            and not self._day_named.search(written)
+        """The time as written is one the question names itself: "2025–2027" for a question about "… 2025 bis
+        2027", "2019/2020" for one about "die Pilotphase 2019/2020" (the same first and last day)."""
+        ranges = {(lo, hi) for lo, hi, _ in self.dates(written)}
+        return bool(ranges) and ranges <= {(lo, hi) for lo, hi, _ in self.dates(query.text)}
 
     def counted_noun(self, question: str) -> str | None:
         """The thing a "wie viele" question counts, as written: the first capitalised word within a few words
-        after the question phrase ("Wie viele neue Kitas …" -> "Kitas"); None in a question without capitals."""
+        after the question phrase, places skipped ("Wie viele neue Kitas …", "Wie viele in Berlin lebende Kinder
+        …"); None when that word is a unit ("Wie viele Euro …": an amount, not things) and in a question without
+        capitals."""
         m = self._count_question.search(question) if self._count_question else None
         if m is None or question == question.lower():
             return None
-        return next((w for w in _WORD.findall(question[m.end():])[:COUNT_WINDOW] if w[:1].isupper()), None)
+        for word in _WORD.findall(question[m.end():])[:COUNT_WINDOW + 1]:
+            if not word[:1].isupper() or self.places_in(word):
+                continue
+            return None if self._units and self._units.fullmatch(word) else word.strip(".-")
+        return None
 
-    def counts_other(self, sentence: str, query: Query) -> str | None:
-        """The thing the sentence's numbers count, when each of them is followed by a noun (after at most two
-        lower-case words) that is not the thing the question counts: "drei Wege der Beteiligung" for "Wie viele
-        Menschen …?", "zehn Schlüsselmaßnahmen" for "Wie viele Kommentare …?". None when a number counts the
-        asked thing, stands without a noun ("Einwohner: 23.997") or the question counts nothing named."""
+    def counts_other(self, sentence: str, query: Query) -> tuple[str, str] | None:
+        """(the thing the sentence's numbers count, the thing the question counts) when each number is followed
+        by a noun (after at most two lower-case words) that is not the asked one: "drei Wege der Beteiligung" for
+        "Wie viele Menschen …?", "zehn Schlüsselmaßnahmen" for "Wie viele Kommentare …?". None when a number
+        counts the asked thing, stands without a noun ("Einwohner: 23.997") or the question counts nothing named."""
+        counted = self._counted(sentence, query)
+        if not counted or not counted[1] or any(noun is None or same for noun, same in counted[1]):
+            return None
+        return counted[1][0][0], counted[0]
+
+    def counts_asked(self, sentence: str, query: Query) -> bool:
+        """A number of the sentence is followed by the thing a "wie viele" question counts ("13. Handlungsraum")."""
+        counted = self._counted(sentence, query)
+        return bool(counted) and any(same for _, same in counted[1])
+
+    def _counted(self, sentence: str, query: Query) -> tuple[str, list[tuple[str | None, bool]]] | None:
+        """(the asked thing, [(the noun after each answer number or None, whether it is the asked thing)]); None
+        when the question counts nothing named. A share ("75 %", "die Hälfte der …") and a counter for anything
+        ("390 Personen") have no noun of their own: they may count anything."""
         asked = self.counted_noun(query.question) or self.counted_noun(query.text)
         if not asked:
             return None
         key = stem(asked)
         alternatives = set().union(*(c.alternatives for c in query.focus if c.term == key or c.term in
                                      _ANALYZER.terms(asked))) if query.focus else set()
-        others = []
+        out: list[tuple[str | None, bool]] = []
         for start, end in self._answer_numbers(sentence, query):
-            if "%" in sentence[start:end] or any(w.lower() in self._any_counter for w in _WORD.findall(
-                    sentence[start:end])):
-                return None  # a share ("75 %", "die Hälfte der …") measures a part of its noun, it counts nothing
             noun = next((w for w in _WORD.findall(sentence[end:end + 60])[:COUNT_WINDOW] if w[:1].isupper()), None)
-            if noun is None or not re.match(r"\s*(?:[a-zäöüß]+\s+){0,2}" + re.escape(noun), sentence[end:]) \
+            if "%" in sentence[start:end] or any(w.lower() in self._any_counter for w in _WORD.findall(
+                    sentence[start:end])) or noun is None \
+                    or not re.match(r"\s*(?:[a-zäöüß]+\s+){0,2}" + re.escape(noun), sentence[end:]) \
                     or noun.strip(".-").lower() in self._any_counter:
-                return None  # a number without a noun of its own, or with "Personen", may count anything
+                out.append((None, False))
+                continue
             got = stem(noun.strip(".-"))
-            if got == key or (min(len(got), len(key)) >= 4 and (got.endswith(key) or key.endswith(got))) \
-                    or got in alternatives or set(_ANALYZER.terms(noun)) & alternatives:
-                return None
-            others.append(noun.strip(".-"))
-        return others[0] if others else None
+            same = got == key or (min(len(got), len(key)) >= 4 and (got.endswith(key) or key.endswith(got))) \
+                or got in alternatives or bool(set(_ANALYZER.terms(noun)) & alternatives)
+            out.append((noun.strip(".-"), same))
+        return asked, out
 
     def _answer_numbers(self, sentence: str, query: Query) -> list[tuple[int, int]]:
         """The numbers that may answer: not one the question itself names ("Wie viele Schulen haben mindestens

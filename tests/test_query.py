@@ -309,6 +309,10 @@ def test_a_short_abbreviation_is_expanded_in_its_case_or_in_a_question_without_c
     # … but whoever writes all in lower case marks none
     assert "Gemeinschaftsinitiative" in glossary.expand("wann wurde die gi beschlossen")
     assert "Bezirksamt" in glossary.expand("was macht das ba")
+    # unless, written in lower case, it is an ordinary word: "qm" are square metres
+    glossary = Glossary(abbreviations={"QM": "Quartiersmanagement"}, lowercase_words=frozenset({"qm"}))
+    assert glossary.expand("wie viele qm hat das haus") == "wie viele qm hat das haus"
+    assert "Quartiersmanagement" in glossary.expand("Seit wann gibt es das QM?")
 
 
 def test_glossary_synonyms_stand_for_each_other_in_both_directions():
