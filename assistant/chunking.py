@@ -28,6 +28,7 @@ from assistant.records import FromRecord, PageBreak, SourceRecord
 from assistant.sentences import (
     INTRODUCER,
     LABEL_MAX,
+    LIST_ITEM,
     Splitter,
     Unit,
     continues_sentence,
@@ -190,6 +191,25 @@ def _split_long(u: Unit, chunk_size: int) -> list[Unit]:
     return out
 
 
+ITEM_REACH = 2  # a chunk that continues a list item may repeat up to this many overlaps to reach the item's label
+
+
+def _item_reach(previous: list[Unit], u: Unit, overlap: list[Unit], chunk_size: int,
+                chunk_overlap: int) -> list[Unit]:
+    """The overlap of a chunk that starts inside a list item: the item from its first unit on ("4. Stadtteilhaus am
+    Barnimplatz: geplanter Neubau. …" before "Die Kosten wurden auf rund 11,5 Mio. Euro geschätzt."), so that the
+    chunk says what its sentences are about; the plain overlap when the item's start lies too far back."""
+    if not chunk_overlap or u.kind != "item" or LIST_ITEM.match(u.text):
+        return overlap
+    opening = next((i for i in range(len(previous) - 1, -1, -1) if previous[i].kind != "item"
+                    or LIST_ITEM.match(previous[i].text)), None)
+    if opening is None or previous[opening].kind != "item":
+        return overlap
+    reach = previous[opening:]
+    fits = reach[-1].end - reach[0].start <= ITEM_REACH * chunk_overlap and u.end - reach[0].start <= chunk_size
+    return reach if fits and len(reach) > len(overlap) else overlap
+
+
 def _pack(units: list[Unit], chunk_size: int, chunk_overlap: int) -> list[list[Unit]]:
     """Greedy packing of whole units into chunks of at most ``chunk_size`` characters (span from the first
     unit's start to the last one's end), each chunk after the first starting with an overlap of whole units."""
@@ -212,6 +232,8 @@ def _pack(units: list[Unit], chunk_size: int, chunk_overlap: int) -> list[list[U
                 if prev.kind == "heading" or span([prev, *overlap]) > chunk_overlap:
                     break
                 overlap.insert(0, prev)
+            if not carry:
+                overlap = _item_reach(current, u, overlap, chunk_size, chunk_overlap)
             if carry and span([*carry, u]) > chunk_size:
                 current.extend(carry)  # rare: no room for both; better a heading at the end than a cut
                 carry = []

@@ -56,6 +56,7 @@ class Cues:
     year_question: tuple[str, ...] = ()  # "in welchem Jahr": a bare year answers fully
     day_question: tuple[str, ...] = ()  # "an welchem Tag": the day must lie in the asked time
     condition_markers: tuple[str, ...] = ()  # "wenn", "deren": a condition answers "wann" too
+    weekdays: tuple[str, ...] = ()  # "am Sonntag" names a day
     recurrence: tuple[str, ...] = ()  # "jährlich", "alle zwei Jahre": how often, an answer to "wann" too
     count_question: tuple[str, ...] = ()  # "wie viele": counts the noun that follows
     any_counter: tuple[str, ...] = ()  # "Personen", "Hälfte": a number so written may count any thing
@@ -95,6 +96,7 @@ class Cues:
             year_question=_phrases((types.get("date") or {}).get("year_question")),
             day_question=_phrases((types.get("date") or {}).get("day_question")),
             condition_markers=_phrases((types.get("date") or {}).get("condition_markers")),
+            weekdays=_phrases((types.get("date") or {}).get("weekdays")),
             recurrence=_phrases((types.get("date") or {}).get("recurrence")),
             count_question=_phrases((types.get("number") or {}).get("count_question")),
             any_counter=_phrases((types.get("number") or {}).get("any_counter")),

@@ -78,6 +78,13 @@ class SpanFinder:
         recurrence = phrase_pattern(self.cues.recurrence)
         if recurrence is not None:
             self._other_times.append(recurrence)
+        # a weekday is a day ("am Sonntag"), for "an welchem Tag"
+        weekday = phrase_pattern(tuple(f"am {d}" for d in self.cues.weekdays) + tuple(f"on {d}" for d in
+                                                                                     self.cues.weekdays))
+        self._day_exact = [self._other_times[0], self._day_month]
+        if weekday is not None:
+            self._other_times.append(weekday)
+            self._day_exact.append(weekday)
         self._condition = phrase_pattern(self.cues.condition_markers)
         self._count_question = phrase_pattern(self.cues.count_question)
         self._any_counter = {w.lower() for w in self.cues.any_counter}
@@ -175,7 +182,7 @@ class SpanFinder:
             start = text.find(written)
             spans.append((start, start + len(written), lo == hi))
         if answer:
-            day_exact = (self._other_times[0], self._day_month)
+            day_exact = self._day_exact
             for pattern in self._other_times:
                 for m in pattern.finditer(text):
                     if not any(m.start() < e and s < m.end() for s, e, _ in spans):
@@ -198,7 +205,10 @@ class SpanFinder:
                 # (not for "in welchem Jahr" or "an welchem Tag", which ask for a time)
                 conditional = not query.asks_year and not query.asks_day and self._condition is not None
                 return CONDITION if conditional and self._condition.search(sentence) else 0.0
-            return 1.0 if query.asks_year or any(day for _, _, day in spans) else YEAR_ONLY
+            if any(day for _, _, day in spans):
+                return 1.0
+            # a year or month answers "wann", but not "an welchem Tag" or "welches Datum"
+            return 0.0 if query.asks_day else 1.0 if query.asks_year else YEAR_ONLY
         if kind == "number":
             spans = self._answer_numbers(sentence, query)
             return 0.0 if not spans else (1.0 if any(self._counts_focus(sentence, sp, query) for sp in spans)

@@ -349,6 +349,9 @@ def test_a_lead_about_something_else_than_the_name_asked_about_is_no_answer(ship
     answer = shipped.ask("Was kostet die Seilbahn?", audience="citizen")
     assert answer.refused and answer.text.split("\n")[0] == (
         f"{REFUSAL} Die nächstliegende Angabe betrifft nicht „Seilbahn“."), answer.text
+    # … but it is the cost of the Stadtteilhaus (named by the list item the cost sentence belongs to)
+    answer = shipped.ask("Was kostet das Stadtteilhaus?", audience="citizen")
+    assert not answer.refused and answer.answer_span == "11,5 Mio. Euro", answer.text
 
 
 def test_a_count_question_is_not_answered_without_a_number(shipped):
@@ -400,6 +403,14 @@ def test_earlier_times_and_recurrences_answer_when(sentence, time):
     assert FINDER.strength("date", sentence, query) > 0
     start, end = FINDER.span("date", sentence, query)
     assert sentence[start:end] == time
+
+
+def test_a_day_question_needs_a_day():
+    query = build_query("An welchem Datum war das?", cues=Cues.load(CORPUS))
+    assert FINDER.strength("date", "Das war 2022.", query) == 0  # a year is no day
+    assert FINDER.strength("date", "Das war im März 2022.", query) == 0
+    assert FINDER.strength("date", "Das Spiel war am Sonntag.", query) == 1  # a weekday is one
+    assert FINDER.strength("date", "Es war am 29.03.2022.", query) == 1
 
 
 def test_a_count_of_about_a_thousand_is_no_year():

@@ -37,6 +37,19 @@ def test_spans_pages_and_sizes_are_consistent():
     assert len({c.id for c in chunks}) == len(chunks)
 
 
+def test_a_chunk_that_continues_a_list_item_starts_at_its_label():
+    # "4. Stadtteilhaus am Barnimplatz: geplanter Neubau. … Die Kosten wurden auf rund 11,5 Mio. Euro geschätzt."
+    # is longer than the room left in its chunk: the next chunk repeats the item from its label on, so the cost
+    # sentence is never in a chunk that does not say what it is about
+    doc = load(CORPUS / "ihk-marzahn-nord-2020.pdf", CORPUS, load_catalogue(CORPUS))
+    chunks = chunk_document(doc, chunk_size=900, chunk_overlap=120)
+    costs = [c for c in chunks if "Die Kosten wurden auf rund 11,5 Mio. Euro" in c.text]
+    assert costs and all("Stadtteilhaus am Barnimplatz" in c.text for c in costs)
+    # without any overlap asked for, nothing is repeated
+    chunks = chunk_document(doc, chunk_size=900, chunk_overlap=0)
+    assert sum("Stadtteilhaus am Barnimplatz: geplanter Neubau" in c.text for c in chunks) == 1
+
+
 def test_numbered_lines_are_headings_when_the_file_has_no_outline(tmp_path):
     from assistant.documents import DocMeta, Document, Page
 
