@@ -241,11 +241,15 @@ class SpanFinder:
     def span(self, kind: str, sentence: str, query: Query) -> tuple[int, int] | None:
         """Character span of the phrase that answers a question of this type, or None."""
         if kind == "date":
-            spans = self._date_spans(sentence, answer=True)
-            # a full date beats a year; a time the question itself names is no answer to "wann"
-            spans = [s for s in spans if not self._named_by(sentence[s[0]:s[1]], query)] or spans
-            spans.sort(key=lambda s: (not s[2], s[0]))
-            return (spans[0][0], spans[0][1]) if spans else None
+            # a calendar date beats the other times ("am Dienstag, 29.03.2022"), a full date beats a year; a time
+            # the question itself names is no answer to "wann"
+            for answer in (False, True):
+                spans = self._date_spans(sentence, answer=answer)
+                spans = [s for s in spans if not self._named_by(sentence[s[0]:s[1]], query)] or spans
+                if spans:
+                    spans.sort(key=lambda s: (not s[2], s[0]))
+                    return spans[0][0], spans[0][1]
+            return None
         if kind == "number":
             spans = self._answer_numbers(sentence, query)
             counted = [sp for sp in spans if self._counts_focus(sentence, sp, query)]
