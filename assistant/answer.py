@@ -388,7 +388,7 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
             # sentence with a number of the asked thing leads instead, if one scores like a supporting statement
             floor = scoring.support_ratio * lead.score
             lead = next((c for c in stating if c.place_penalty < scoring.wrong_scope and c.score >= floor
-                         and finder.counts_asked(c.sentence, query)), lead)
+                         and finder.counts_asked(c.sentence, query, glossary)), lead)
         cands.remove(lead)
         cands.insert(0, lead)
     return Ranking(finder, cands, seen)
@@ -501,13 +501,8 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
 
 def _counts_other(query: Query, sentence: str, finder: SpanFinder,
                   glossary: Glossary | None) -> tuple[str, str] | None:
-    """(what the lead's numbers count, what the question counts) when those differ, also for the glossary."""
-    if query.answer_type != "number":
-        return None
-    found = finder.counts_other(sentence, query)
-    if found is None or (glossary is not None and glossary.synonymous(*found)):
-        return None
-    return found
+    """(what the lead's numbers count, what the question counts) when those differ (``SpanFinder.counts_other``)."""
+    return finder.counts_other(sentence, query, glossary) if query.answer_type == "number" else None
 
 
 def _unnamed(query: Query, passage_terms: set[str]) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from assistant.glossary import Glossary
 from assistant.lexical import Analyzer, stem
 from assistant.places import load_gazetteer
 from assistant.query import Cues, Query, phrase_pattern
@@ -88,6 +89,7 @@ class SpanFinder:
         self._condition = phrase_pattern(self.cues.condition_markers)
         self._count_question = phrase_pattern(self.cues.count_question)
         self._any_counter = {w.lower() for w in self.cues.any_counter}
+        self._counted_nouns: dict[str, str | None] = {}
         # also as the first part of a hyphenated adjective: "die sechs-malige Gewinnerin" won six times; not of a
         # noun compound, which names a thing ("Vier-Felder-Tabelle")
         self._number_words = phrase_pattern(self.cues.words.get("number", ()),
@@ -283,6 +285,11 @@ class SpanFinder:
         after the question phrase, places skipped ("Wie viele neue Kitas …", "Wie viele in Berlin lebende Kinder
         …"); None when that word is a unit ("Wie viele Euro …": an amount, not things) and in a question without
         capitals."""
+        if question not in self._counted_nouns:  # asked of every candidate sentence: read the question once
+            self._counted_nouns[question] = self._read_counted_noun(question)
+        return self._counted_nouns[question]
+
+    def _read_counted_noun(self, question: str) -> str | None:
         m = self._count_question.search(question) if self._count_question else None
         if m is None or question == question.lower():
             return None
@@ -292,22 +299,24 @@ class SpanFinder:
             return None if self._units and self._units.fullmatch(word) else word.strip(".-")
         return None
 
-    def counts_other(self, sentence: str, query: Query) -> tuple[str, str] | None:
+    def counts_other(self, sentence: str, query: Query, glossary: Glossary | None = None) -> tuple[str, str] | None:
         """(the thing the sentence's numbers count, the thing the question counts) when each number is followed
         by a noun (after at most two lower-case words) that is not the asked one: "drei Wege der Beteiligung" for
         "Wie viele Menschen …?", "zehn Schlüsselmaßnahmen" for "Wie viele Kommentare …?". None when a number
-        counts the asked thing, stands without a noun ("Einwohner: 23.997") or the question counts nothing named."""
-        counted = self._counted(sentence, query)
+        counts the asked thing (also as a ``glossary`` synonym: "Ressorts" for "Senatsverwaltungen"), stands without
+        a noun ("Einwohner: 23.997") or the question counts nothing named."""
+        counted = self._counted(sentence, query, glossary)
         if not counted or not counted[1] or any(noun is None or same for noun, same in counted[1]):
             return None
         return counted[1][0][0], counted[0]
 
-    def counts_asked(self, sentence: str, query: Query) -> bool:
+    def counts_asked(self, sentence: str, query: Query, glossary: Glossary | None = None) -> bool:
         """A number of the sentence is followed by the thing a "wie viele" question counts ("13. Handlungsraum")."""
-        counted = self._counted(sentence, query)
+        counted = self._counted(sentence, query, glossary)
         return bool(counted) and any(same for _, same in counted[1])
 
-    def _counted(self, sentence: str, query: Query) -> tuple[str, list[tuple[str | None, bool]]] | None:
+    def _counted(self, sentence: str, query: Query,
+                 glossary: Glossary | None) -> tuple[str, list[tuple[str | None, bool]]] | None:
         """(the asked thing, [(the noun after each answer number or None, whether it is the asked thing)]); None
         when the question counts nothing named. A share ("75 %", "die Hälfte der …") and a counter for anything
         ("390 Personen") have no noun of their own: they may count anything."""
@@ -328,7 +337,8 @@ class SpanFinder:
                 continue
             got = stem(noun.strip(".-"))
             same = got == key or (min(len(got), len(key)) >= 4 and (got.endswith(key) or key.endswith(got))) \
-                or got in alternatives or bool(set(_ANALYZER.terms(noun)) & alternatives)
+                or got in alternatives or bool(set(_ANALYZER.terms(noun)) & alternatives) \
+                or (glossary is not None and glossary.synonymous(noun, asked))
             out.append((noun.strip(".-"), same))
         return asked, out
 

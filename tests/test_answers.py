@@ -445,6 +445,15 @@ def test_a_number_that_counts_another_thing(question, sentence, other):
     assert (found[0] if found else None) == other
 
 
+def test_glossary_synonyms_count_the_same_thing():
+    query = build_query("Wie viele Ressorts machen mit?", cues=Cues.load(CORPUS))
+    sentence = "Es machen neun Senatsverwaltungen mit."
+    assert FINDER.counts_other(sentence, query) == ("Senatsverwaltungen", "Ressorts")
+    glossary = Glossary(synonyms={"Senatsverwaltung": ("Ressort",)})
+    assert FINDER.counts_other(sentence, query, glossary) is None
+    assert FINDER.counts_asked(sentence, query, glossary) and not FINDER.counts_asked(sentence, query)
+
+
 def test_a_count_of_another_thing_is_no_answer(shipped):
     answer = shipped.ask("Wie viele Menschen haben an der Online-Beteiligung teilgenommen?", audience="citizen")
     assert answer.refused and "Die nächstliegende Zahl bezieht sich auf „Wege“, nicht auf „Menschen“." \
