@@ -10,7 +10,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,6 +53,49 @@ def fold(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     return _STEMMER.stemWord(fold(word))
+
+
+_LETTERS = "A-Za-zÄÖÜäöüß"
+_CONJ = r"(?:und|oder|bzw\.|beziehungsweise|sowie|bis|&)"
+# "Lenkungs- oder Steuerungsgruppe", "Kosten-, Finanzierungs- und Zeitplan": a word cut at a hyphen that a list goes on
+# from (the Ergänzungsstrich of office prose); "Bauplanung und -durchführung" is the same from the other side.
+_ELIDED_HEAD = re.compile(rf"\b([{_LETTERS}]{{2,}})-(?=,\s|\s+{_CONJ}\s)")
+_LIST_STEP = re.compile(rf"(?:,\s*|\s+)(?:{_CONJ}\s+)?([{_LETTERS}]+(?:-[{_LETTERS}]+)*-?)")
+_ELIDED_TAIL = re.compile(rf"\b([{_LETTERS}]{{5,}})\s+{_CONJ}\s+-([a-zäöüß]{{3,}})\b")
+MIN_COMPOUND_PART = 3  # letters of the shortest part an elided compound is completed with
+MAX_LIST_STEPS = 6  # words looked ahead for the full word that ends a list of cut words
+
+
+def elided_compounds(text: str, split: Callable[[str], tuple[str, ...]] | None = None) -> list[str]:
+    """Whole words the Ergänzungsstrich leaves implied: "Lenkungs- oder Steuerungsgruppe" implies "Lenkungsgruppe".
+
+    Without knowing where the full word's head starts, every ending of at least ``MIN_COMPOUND_PART`` letters is
+    tried ("Lenkungsruppe", "Lenkungsgruppe", …): the wrong ones are no words and never match a question, the
+    right one does. With a compound splitter (the corpus vocabulary's) that knows the full word's head, only it is
+    used.
+    Written here because no German NLP package on PyPI that fits the stack resolves these."""
+    out: list[str] = []
+    for m in _ELIDED_HEAD.finditer(text):
+        pos, full = m.end(), ""
+        for _ in range(MAX_LIST_STEPS):
+            step = _LIST_STEP.match(text, pos)
+            if not step:
+                break
+            pos, word = step.end(), step.group(1)
+            if not word.endswith("-"):
+                full = word
+                break
+        if not full:
+            continue
+        parts = split(full) if split else ()
+        heads = [parts[-1]] if parts else \
+            [full[i:] for i in range(MIN_COMPOUND_PART, len(full) - MIN_COMPOUND_PART + 1)]
+        out.extend(m.group(1) + h.lower() for h in heads)
+    for m in _ELIDED_TAIL.finditer(text):
+        # the splitter gives the modifier without its linking letters ("Stadtentwicklung-s-planung"): try every start
+        first, tail = m.group(1), m.group(2)
+        out.extend(first[:i] + tail for i in range(MIN_COMPOUND_PART, len(first) - 1))
+    return out
 
 
 def words(text: str) -> list[str]:
@@ -101,14 +144,19 @@ class Analyzer:
         self._split_cache[w] = parts
         return parts
 
-    def terms(self, text: str) -> list[str]:
+    def terms(self, text: str, *, complete: bool = False) -> list[str]:
+        """BM25 terms of ``text``; ``complete`` adds the words an Ergänzungsstrich leaves implied. Only for
+        document text: a question's own "Kinder- und Jugendhilfe" must not gain words to look for."""
         out: list[str] = []
-        for w in words(_URLISH.sub(" ", text)):
+        text = _URLISH.sub(" ", text)
+        for w in words(text):
             low = w.lower()
             if low in _STOP or len(low) < 2:
                 continue
             out.append(stem(w))
             out.extend(stem(p) for p in self.split_compound(w))
+        if complete:
+            out.extend(stem(w) for w in elided_compounds(text, self.split_compound if self.vocab else None))
         return out
 
 
@@ -121,7 +169,7 @@ def vocabulary_of(texts: Sequence[str]) -> list[str]:
 
 
 # Bump when the analysis changes: a saved index with another version is rebuilt from chroma on open.
-ANALYZER_VERSION = 5
+ANALYZER_VERSION = 6
 
 
 class LexicalIndex:
@@ -141,7 +189,7 @@ class LexicalIndex:
         texts = list(texts or [])
         self.vocabulary = vocabulary_of(texts)
         self.analyzer = Analyzer(self.vocabulary)
-        corpus_terms = [self.analyzer.terms(t) or ["<leer>"] for t in texts]
+        corpus_terms = [self.analyzer.terms(t, complete=True) or ["<leer>"] for t in texts]
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
         if corpus_terms:
             self._bm25.index(corpus_terms, show_progress=False)

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.lexical import Analyzer, LexicalIndex, fold, stem
+from assistant.lexical import Analyzer, LexicalIndex, elided_compounds, fold, stem
 
 TEXTS = [
     "Die Schlüsselmaßnahmen bilden den Kern des Konzepts.",
@@ -35,6 +35,28 @@ def test_a_compound_split_needs_a_corpus_word_on_both_sides():
     assert analyzer.split_compound("verwendet") == ()  # "verw" is no word, though "endet" is
     assert analyzer.split_compound("theoretischer") == ()  # nor is "theore", though "Tischer" is
     assert analyzer.split_compound("Handlungskonzept") == ("handlung", "konzept")  # linking "s" dropped
+
+
+def test_a_word_cut_at_a_hyphen_is_completed_in_documents_only():
+    # the Ergänzungsstrich of office prose: "Lenkungs- oder Steuerungsgruppe" is a Lenkungsgruppe too
+    assert "Lenkungsgruppe" in elided_compounds("Eine Lenkungs- oder Steuerungsgruppe begleitet den Prozess.")
+    implied = elided_compounds("Kosten-, Finanzierungs- und Zeitplan als Tabelle")
+    assert {"Kostenplan", "Finanzierungsplan"} <= set(implied)
+    assert "Jugendarbeit" in elided_compounds("Jugendhilfe und -arbeit")
+    assert elided_compounds("Die Nord-Süd-Achse und 2019- bis 2021 und") == []  # no cut word, no years
+    # with the corpus vocabulary's splitter only the full word's head is used
+    analyzer = Analyzer(["Steuerung", "Gruppe", "Steuerungsgruppe"])
+    assert elided_compounds("Lenkungs- oder Steuerungsgruppe", analyzer.split_compound) == ["Lenkungsgruppe"]
+    text = "Lenkungs- oder Steuerungsgruppe"
+    assert stem("Lenkungsgruppe") in analyzer.terms(text, complete=True)
+    assert stem("Lenkungsgruppe") not in analyzer.terms(text)  # a question's words are taken as written
+
+
+def test_search_finds_the_word_an_elided_compound_implies():
+    texts = ["Kosten-, Finanzierungs- und Zeitplan als Tabelle führen.", "Der Finanzbericht erscheint jährlich.",
+             "Ein Plan für die Finanzierung der Zeit danach."]
+    index = LexicalIndex(["c0", "c1", "c2"], texts)
+    assert index.search("Finanzierungsplan", 1)[0][0] == "c0"
 
 
 def test_search_finds_compound_parts_typos_and_filters(tmp_path):
