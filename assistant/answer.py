@@ -101,6 +101,9 @@ _NOT_DOCUMENTED = re.compile(
 )
 
 
+NAME_FACTS = frozenset({"person"})  # required facts (cues.yaml) whose statement answers without the asked thing
+
+
 def missing_facts(query: Query, cues: Cues, statement: str) -> list[str]:
     """The kinds of fact the question insists on (``Query.needs``: a price, opening hours, a contact) that the
     statement does not state."""
@@ -359,7 +362,8 @@ class Ranking:
 
 def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glossary: Glossary | None = None,
          similarity: Callable[[list[str]], Sequence[float]] | None = None, scoring: Scoring = SCORING) -> Ranking:
-    finder = SpanFinder.for_cues(cues or Cues.load(), (glossary or Glossary()).areas)
+    cues = cues or Cues.load()
+    finder = SpanFinder.for_cues(cues, (glossary or Glossary()).areas)
     cands = _candidates(query, passages, finder, scoring)
     seen: list[float] = []
     if cands:
@@ -389,9 +393,31 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
             floor = scoring.support_ratio * lead.score
             lead = next((c for c in stating if c.place_penalty < scoring.wrong_scope and c.score >= floor
                          and finder.counts_asked(c.sentence, query, glossary)), lead)
+        if stating and query.needs and missing_facts(query, cues, lead.sentence):
+            # The question insists on a fact the lead lacks (a name for "Wer war 2018 Bildungssenatorin?", a price):
+            # a sentence stating it leads instead, if one scores like a supporting statement would. A name answers
+            # by itself; an amount, hours or a phone number only in the lead's passage or with the weightiest thing
+            # asked about, or "How much money does the KulturGut receive?" would lead with another programme's budget.
+            floor = scoring.support_ratio * lead.score
+            topic = _topic(query)
+            main = max(topic, key=lambda c: c.weight) if topic else None
+            lead = next((c for c in stating if c.place_penalty < scoring.wrong_scope and c.score >= floor
+                         and not missing_facts(query, cues, c.sentence) and not _dated_apart(query, c.sentence, finder)
+                         and (set(query.needs) <= NAME_FACTS or main is None or c.passage_rank == lead.passage_rank
+                              or main.found_in(c.terms | _passage_terms(passages[c.passage_rank])))), lead)
         cands.remove(lead)
         cands.insert(0, lead)
     return Ranking(finder, cands, seen)
+
+
+def _dated_apart(query: Query, sentence: str, finder: SpanFinder) -> bool:
+    """The sentence names times and all lie outside every time the question names, periods and bounds included
+    ("Für 2021 bis 2024 standen 25 Mio. Euro bereit" for a question on 2025 bis 2027). Stricter than the lead's
+    time check (``other_times``), which lets a bound or a period be answered by other years: a sentence that only
+    takes the lead's place must not also change the time."""
+    asked, named = finder.dates(query.text), finder.dates(sentence)
+    return bool(asked and named) and not any(lo <= a_hi and a_lo <= hi
+                                             for lo, hi, _ in named for a_lo, a_hi, _ in asked)
 
 
 def _passage_terms(p: Passage) -> set[str]:
@@ -644,7 +670,9 @@ def _render(query: Query, ordered: list[_Candidate], passages: list[Passage], fi
         if query.audience == "citizen" and glossary is not None:
             sentence = glossary.explain(sentence, explained)  # the quote in the sources stays verbatim
         if i == 0:
-            found = finder.span(query.answer_type, sentence, query)
+            # a question insisting on a name marks the name, not the office next to it ("Senatorinnen")
+            found = (finder.person(sentence, query) if NAME_FACTS & set(query.needs) else None) \
+                or finder.span(query.answer_type, sentence, query)
             if found:
                 start, end = found
                 span = sentence[start:end]

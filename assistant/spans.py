@@ -221,24 +221,51 @@ class SpanFinder:
 
     def _name_pair(self, sentence: str, query: Query) -> bool:
         """A person's or a team's name may answer "wer" where no body or office is named ("Den Rekord hielt John
-        Elway."). German capitalises every noun, so only a run of capitalised words counts that does not open the
-        sentence, does not follow an article or a preposition fused with one ("das Programm Soziale Stadt", "im
-        Sommer Kinder") and holds no pronoun ("Sie") and no word the question uses."""
+        Elway.")."""
+        return bool(self.names(sentence, query))
+
+    def names(self, sentence: str, query: Query) -> list[tuple[int, int]]:
+        """Spans of runs of two or more capitalised words that may be a name. German capitalises every noun, so
+        only a run counts that does not open the sentence, does not follow an article or a preposition fused with
+        one ("das Programm Soziale Stadt", "im Sommer Kinder") and holds no pronoun ("Sie") and no word the
+        question uses."""
         asked = {c.term for c in query.focus}
-        tokens = [m.group(0) for m in _WORD.finditer(sentence)]
-        run: list[str] = []
+        tokens = list(_WORD.finditer(sentence))
+        out: list[tuple[int, int]] = []
+        run: list[re.Match[str]] = []
         before = ""
-        for i, word in enumerate([*tokens, ""]):
+
+        def close() -> None:
+            if len(run) >= 2 and before not in _DETERMINERS:
+                out.append((run[0].start(), run[-1].end()))
+            run.clear()
+
+        for i, m in enumerate(tokens):
+            word = m.group(0)
+            if run and sentence[run[-1].end():m.start()].strip():
+                close()  # punctuation between: "Katrin Lompscher (Stadtentwicklung …" ends the name
             if i > 0 and word[:1].isupper() and word.isalpha() and not word.isupper() \
                     and word.lower() not in _PRONOUNS and stem(word) not in asked:
                 if not run:
-                    before = tokens[i - 1].lower()
-                run.append(word)
-                continue
-            if len(run) >= 2 and before not in _DETERMINERS:
-                return True
-            run = []
-        return False
+                    before = tokens[i - 1].group(0).lower()
+                run.append(m)
+            else:
+                close()
+        close()
+        return out
+
+    def person(self, sentence: str, query: Query) -> tuple[int, int] | None:
+        """The name closest to what the question asks about ("Wer leitete 2018 die Sozialverwaltung?": of three
+        senators, the one named next to "Soziales")."""
+        names = self.names(sentence, query)
+        focus = {c.term for c in query.focus}
+        # "Elke Breitenbach (Integration, Arbeit und Soziales)": a bracket right after a name says whose it is
+        for start, end in names:
+            bracket = re.match(r"\s*\(([^)]*)\)", sentence[end:])
+            inside = bracket.group(1) if bracket else ""
+            if bracket and (set(_ANALYZER.terms(inside)) | {stem(w) for w in _WORD.findall(inside)}) & focus:
+                return start, end
+        return self._nearest(names, sentence, query)
 
     def span(self, kind: str, sentence: str, query: Query) -> tuple[int, int] | None:
         """Character span of the phrase that answers a question of this type, or None."""
