@@ -254,6 +254,8 @@ def test_a_lead_does_not_open_by_pointing_back(shipped):
     ("Welche Telefonnummer hat die Planungskoordination?", "Telefonnummer"),  # a contact the documents do not give
     ("Wer ist der Bezirksbürgermeister?", "Namen"),  # the documents name offices, not who heads them
     ("wer is bürgermeister in marzahn", "Namen"),  # without an article, in spoken words
+    ("Wie oft tagt die Lenkungsgruppe?", "Wie oft"),  # its tasks, but no rhythm
+    ("Welches Honorar erhielt das Planungsbüro für das Konzept Hellersdorf-Nord?", "Betrag"),
 ])
 def test_a_question_insisting_on_a_fact_the_documents_lack_is_refused(shipped, question, missing):
     answer = shipped.ask(question, audience="citizen")
@@ -515,6 +517,11 @@ def test_a_question_for_a_name_is_led_by_the_sentence_naming_the_person(shipped,
     assert answer.answer_span == name
 
 
+def test_a_how_often_question_is_answered_by_a_recurrence(shipped):
+    answer = shipped.ask("Wie oft erscheint das Monitoring Soziale Stadtentwicklung?")
+    assert not answer.refused and "alle zwei Jahre" in lead_of(answer), answer.text
+
+
 def test_required_facts_are_read_from_the_question():
     cues = Cues.load(CORPUS)
     from assistant.query import build_query
@@ -537,6 +544,14 @@ def test_required_facts_are_read_from_the_question():
                  "Wie heißt die neue Amtsleiterin?"):
         assert build_query(name, cues=cues).needs == ("person",), name
     assert build_query("wann hat die spk offen", cues=cues).needs == ("hours",)
+    assert build_query("Welches Honorar erhielt das Büro?", cues=cues).needs == ("money",)
+    assert build_query("Welche Hilfe gibt es für Familien mit wenig Einkommen?", cues=cues).needs == ()
+    assert build_query("unter welcher nummer erreich ich die", cues=cues).needs == ("contact",)
+    assert build_query("Welche amtliche Nummer trägt der Handlungsraum?", cues=cues).needs == ()
+    assert build_query("In welchem Turnus wird berichtet?", cues=cues).needs == ("frequency",)
+    often = cues.required_facts["frequency"][1]
+    assert often.search("Das MSS erscheint alle zwei Jahre.") and often.search("Er wurde dreimal gewählt.")
+    assert not often.search("Das ist ein normales Merkmal.")
     assert build_query("Welche Fragen hat die Analyse offen gelassen?", cues=cues).needs == ()
     person = cues.required_facts["person"][1]
     assert person.search("Bezirksbürgermeisterin ist Erika Mustermann.")
