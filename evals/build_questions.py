@@ -488,6 +488,73 @@ DEV_SESSION7 = [
     (C, "was wird aus dem haus in der märkischen allee 414", "Ideen und Perspektiven", IHK, OW),
 ]
 
+# Written in session 8 by a helper that read only the drafts (not the assistant's answers, not these files),
+# then used once as a fresh check before being added here (near misses checked with grep against every draft).
+DEV_SESSION8 = [
+    # ---- near misses
+    (C, 'wann hat die spk offen, kann man da einfach vorbeikommen', NO, None, OWNM),
+    (C, 'unter welcher nummer erreich ich die leute von der planungskoordination', NO, None, OWNM),
+    (C, 'wie heißt die chefin von der spk in marzahn-hellersdorf', NO, None, OWNM),
+    (C, 'was zahlt man in marzahn nord so im schnitt an miete pro quadratmeter', NO, None, OWNM),
+    (C, 'wann ist das stadtteilhaus am barnimplatz endlich fertig', NO, None, OWNM),
+    (C, 'wie viele kinder in kaulsdorf leben von bürgergeld', NO, None, OWNM),
+    (C, 'wann war denn der dritte telefontermin für hellersdorf', NO, None, OWNM),
+    (C, 'wie viele leute haben online bei hellersdorf mitgemacht', NO, None, OWNM),
+    (C, 'wie viel kohle kriegt hellersdorf nord insgesamt durch die gemeinschaftsinitiative', NO, None, OWNM),
+    (C, 'wann ist der nächste stadtteildialog in marzahn', NO, None, OWNM),
+    (G, 'An welchem Tag hat das Bezirksamt das integrierte Handlungskonzept Hellersdorf-Nord beschlossen?', NO, None, NM),
+    (G, 'Wie hoch war 2015 der Anteil der Minderjährigen in SGB-II-Bedarfsgemeinschaften in der Bezirksregion Marzahn-Nord?', NO, None, NM),
+    (G, 'Welche Arbeitslosenquote hatte die Bezirksregion Hellersdorf-Nord Ende 2019?', NO, None, NM),
+    (G, 'Wie lautet die fünfte Schlüsselmaßnahme des Handlungskonzepts Marzahn-Nord?', NO, None, NM),
+    (G, 'Wie viele Schlüsselmaßnahmen enthält das Handlungskonzept für Hellersdorf-Nord?', NO, None, NM),
+    (G, 'Welche Programme bringt die Senatsverwaltung für Inneres und Sport als Ressortbeitrag ein?', NO, None, NM),
+    (G, 'Wie viel Geld steht im Interessenbekundungsverfahren für bauliche Maßnahmen 2025 bis 2027 zur Verfügung?', NO, None, NM),
+    (G, 'Welches Honorar erhielt das Planungsbüro die raumplaner für das Konzept Hellersdorf-Nord?', NO, None, NM),
+    (G, 'Wie viele Einwohnerinnen und Einwohner hat der Handlungsraum Hellersdorf-Nord?', NO, None, NM),
+    (G, 'Wie heißt der Teilbereich d des Handlungsraums Stadtrand Süd?', NO, None, NM),
+    (G, 'Welche amtliche Nummer trägt der Handlungsraum Marzahn-Nord?', NO, None, NM),
+    (G, 'Wann wurde die Machbarkeitsstudie zum Stadtteilhaus am Barnimplatz vorgelegt?', NO, None, NM),
+    (G, 'In welchem Turnus muss dem Abgeordnetenhaus laut Senatsbeschluss über die GI berichtet werden?', NO, None, NM),
+    (G, 'Wie viele Stellen hat die Sozialraumorientierte Planungskoordination in Marzahn-Hellersdorf heute?', NO, None, NM),
+    (G, 'Ab welchem Datum war die Online-Beteiligung zu Hellersdorf-Nord auf mein.berlin.de freigeschaltet?', NO, None, NM),
+    (G, 'Wie viele Kommentare gingen bei der Online-Gewichtung der Marzahner Schlüsselmaßnahmen auf mein.berlin.de ein?', NO, None, NM),
+    (G, 'Wie hoch waren die Fördermittel für das Quartiersmanagement Hellersdorfer Promenade insgesamt?', NO, None, NM),
+    (G, 'Wie hoch ist der Anteil lernmittelbefreiter Schülerinnen und Schüler an den Grundschulen in Hellersdorf-Nord?', NO, None, NM),
+    (G, 'An welchem Tag im Oktober 2022 fand der Stadtteildialog für Marzahn statt?', NO, None, NM),
+    (G, 'Wer leitet die Geschäftsstelle der Ressortübergreifenden Gemeinschaftsinitiative bei der Senatsverwaltung?', NO, None, NM),
+    # ---- answerable
+    (C, 'wie viele von diesen förder-kiezen hat der senat in ganz berlin ausgesucht', '13 Gebieten', FG, OW),
+    (C, 'wo kann ich im internet meinen senf dazu abgeben', 'mein.berlin.de', FH, OW),
+    (C, 'bis wann konnte man übers handy noch ideen für hellersdorf reinschicken', '27.03.2022', FH, OW),
+    (C, 'wo stand das planungsbüro draußen in hellersdorf rum damit man hingehen konnte', 'Alice-Salomon-Platz', FH, OW),
+    (C, 'was soll das neue haus am barnimplatz ungefähr kosten', '11,5 Mio. Euro', IHK, OW),
+    (C, 'wie viele leute passen da in den großen raum im geplanten haus am barnimplatz', '150', IHK, OW),
+    (C, 'wo war die bürgerversammlung für hellersdorf im dezember', 'Oberstufenzentrum Rahel Hirsch', WEB, OW),
+    (C, 'wie viel prozent der kinder im hellersdorfer norden sind auf stütze angewiesen', '36,8 %', WEB, OW),
+    (C, 'muss man als verein selber was dazulegen wenn man aus dem kiez-topf geld will', 'mindestens 10 %', RB, OW),
+    (C, 'ab wie vielen armen kindern an der grundschule zählt das gebiet dazu', 'mindestens 75 %', HR, OW),
+    (C, 'wer war eigentlich bildungssenatorin als das ganze losging', 'Sandra Scheeres', SB, OW),
+    (C, 'seit wann versucht der bezirk schon ein qm für den hellersdorfer norden zu kriegen', '2015', ZP, OW),
+    (G, 'Welche Einrichtung im Brunnenviertel wird als Vorzeigebeispiel für die GI angeführt?', 'Olof-Palme-Zentrum', RB, []),
+    (G, 'An welchem Wochentag konnte man das Planungsbüro persönlich vor Ort in Hellersdorf treffen?', 'Dienstag', FH, []),
+    (G, 'Was gilt als zentrales Städtebauförderprogramm innerhalb der GI?', 'Sozialer Zusammenhalt', SB, []),
+    (G, 'In wie viele Planungsräume gliedert das Monitoring Soziale Stadtentwicklung die Stadt?', '447', HR, []),
+    (G, 'Welcher Handlungsraum ist der einzige im Bezirk Friedrichshain-Kreuzberg?', 'Kreuzberg-Nord', HR, []),
+    (G, 'Welche Stufe des Sozialstrukturatlas war für die Auswahl der Gebiete maßgeblich?', 'Schicht 7', HR, []),
+    (G, 'Wie viele Menschen lebten im ehemaligen Quartiersmanagement-Gebiet im Marzahner Norden?', '23.997', IHK, []),
+    (G, 'Wer trägt die soziokulturelle Bildungsstätte im alten Dorfkern von Marzahn?', 'Agrarbörse Deutschland Ost', IHK, []),
+    (G, 'Ab wann gibt es die Organisationseinheit für Sozialraumorientierung im Bezirksamt Marzahn-Hellersdorf?', '01.01.2018', WEB, []),
+    (G, 'Bei welchem Fachamt ist die SPK in Marzahn-Hellersdorf angesiedelt?', 'Stadtentwicklungsamt', WEB, []),
+    (G, 'Ab welchem Projektvolumen sind Bauvorhaben im EFRE-Programm förderfähig?', '500.000 Euro', RB, []),
+    (G, 'Wann haben Senat, Bezirk und Träger die neue Vereinbarung über die Stadtteilzentren in Marzahn-Hellersdorf unterschrieben?', '19.11.2025', RB, []),
+    (G, 'Unter welchem Aktenzeichen zitiert das Bezirksamt Lichtenberg den Senatsbeschluss?', 'S-1658/2018', SB, []),
+    (G, 'Wer leitete 2018 die Sozialverwaltung, als die Vorlage eingebracht wurde?', 'Elke Breitenbach', SB, []),
+    (G, 'Wann hat das Bezirksamt öffentlich bekannt gemacht, dass es ein Konzept für Hellersdorf-Nord erarbeiten lässt?', '20.01.2022', ZP, []),
+    (G, 'Wie viele Personen wurden Ende 2021 im neuen QM-Gebiet an der Alten Hellersdorfer Straße befragt?', 'mehr als 800', ZP, []),
+    (G, 'Welches Büro hat in Friedrichshain-Kreuzberg an dem Konzept mitgearbeitet?', 'raumscript', LF, []),
+    (G, 'Mit wie vielen Handlungsfeldern bleibt ein Konzept laut Leitfaden gut steuerbar?', 'fünf bis sieben', LF, []),
+]
+
 
 def rows(items, prefix):
     out = []
@@ -505,7 +572,7 @@ def rows(items, prefix):
 def main() -> None:
     here = Path(__file__).parent
     for name, items, prefix in (("questions.jsonl", EVAL + FOLLOWUPS + LANG + EVAL_MORE, "q"),
-                                 ("dev.jsonl", DEV + DEV_MORE + DEV_SESSION7, "d")):
+                                 ("dev.jsonl", DEV + DEV_MORE + DEV_SESSION7 + DEV_SESSION8, "d")):
         with (here / name).open("w", encoding="utf-8") as fh:
             for row in rows(items, prefix):
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
