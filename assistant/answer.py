@@ -244,7 +244,8 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
             score = (w.coverage * cov + w.retrieval * (p.score / top) + w.answer_type * strength
                      - (w.long_sentence if len(s) > w.long_chars else 0.0)
                      - (0.0 if alone else w.back_reference)
-                     - place - time_penalty(s, p, query, finder, w, asked_days))
+                     - place - time_penalty(s, p, query, finder, w, asked_days)
+                     + (w.category if query.category and any(t.endswith(query.category) for t in terms) else 0.0))
             cand = _Candidate(s, raw.strip(), rank, pos, score, terms, strength > 0, place, header=header)
             if faq and _states(cand, w):
                 cand.score += w.faq_answer  # the document's own answer to the question its heading asks

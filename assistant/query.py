@@ -69,6 +69,7 @@ class Cues:
     reference_markers: tuple[str, ...] = ()  # a date in such a sentence is when a figure held, not an event
     place_exclusion: tuple[str, ...] = ()  # "außer", "neben": the place named next is not the one asked about
     year_bounds: tuple[str, ...] = ()  # "seit", "bis": the year named next bounds a period, it is not asked about
+    category_question: tuple[str, ...] = ()  # "welches": the noun after it names the kind of thing asked for
     period_joiners: tuple[str, ...] = ()  # "2025 bis 2027": after a year, the word that makes it a period's start
     place_fillers: tuple[str, ...] = ()  # words between "außer" and the excluded place ("außer dem Bezirk Mitte")
     # answer types a lead must hold, else the question is refused -> what the refusal says is missing
@@ -109,6 +110,7 @@ class Cues:
             reference_markers=_phrases(data.get("reference_markers")),
             place_exclusion=_phrases(data.get("place_exclusion")),
             year_bounds=_phrases(data.get("year_bounds")),
+            category_question=_phrases(data.get("category_question")),
             period_joiners=_phrases(data.get("period_joiners")),
             place_fillers=_phrases(data.get("place_fillers")),
             required_types=_required_types(data.get("required_types")),
@@ -394,6 +396,8 @@ class Query:
     asks_year: bool = False  # "in welchem Jahr …": a year is a full answer, not only a day
     asks_day: bool = False  # "an welchem Tag …": only a day answers
     needs: tuple[str, ...] = ()  # kinds of fact the answer must state (price, opening hours, contact)
+    # the kind of thing "Welches Büro …?" asks for (its stem): "Planungsbüro … raumscript" names one
+    category: str = ""
     english: bool = False
     absent: tuple[str, ...] = ()  # nouns of the question, as written, that no indexed document uses
     unknown: frozenset[str] = frozenset()  # focus terms the corpus never uses (nor a long form or synonym of them)
@@ -423,6 +427,22 @@ def asked_places(text: str, glossary: Glossary, cues: Cues) -> tuple[str, ...]:
                 excluded = gazetteer.place_at(rest)  # "dem Bezirk Mitte": "Bezirk" is part of the name here
             named = [p for p in named if p != excluded]
     return tuple(named)
+
+
+MIN_CATEGORY_CHARS = 4
+
+
+def asked_category(text: str, cues: Cues) -> str:
+    """The stem of the noun a "welche/welcher/welches …" question asks for an instance of ("Welches Büro hat …?",
+    "Welche beiden Verbindungen …?": one lower-case word may stand between); "" for other questions and for
+    questions written all in lower case, where a noun cannot be told from other words."""
+    asking = phrase_pattern(cues.category_question)
+    m = asking.match(text.strip()) if asking is not None else None
+    if not m:
+        return ""
+    noun = re.match(r"\s+(?:[a-zäöüß]+\s+)?([A-ZÄÖÜ][\wäöüß]+)", text.strip()[m.end():])
+    # a short stem ("art" of "Welche Art …") would be the ending of unrelated words ("Start")
+    return stem(noun.group(1)) if noun and len(stem(noun.group(1))) >= MIN_CATEGORY_CHARS else ""
 
 
 def asked_years(text: str, cues: Cues) -> tuple[str, ...]:
@@ -573,6 +593,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         asks_year=bool(year and year.search(text)),
         asks_day=bool(day and day.search(text)),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
+        category=asked_category(text, cues),
         absent=() if is_english(question) else absent_nouns(question, focus, lexical),
         unknown=unknown_terms(focus, lexical),
         names=() if english or kind == "checklist" else asked_names(text, focus, lexical, places),

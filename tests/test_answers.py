@@ -522,6 +522,17 @@ def test_a_how_often_question_is_answered_by_a_recurrence(shipped):
     assert not answer.refused and "alle zwei Jahre" in lead_of(answer), answer.text
 
 
+def test_a_which_question_asks_for_an_instance_of_its_noun(shipped):
+    cues = Cues.load(CORPUS)
+    assert build_query("Welches Büro hat mitgearbeitet?", cues=cues).category == "buro"
+    assert build_query("Welche beiden Verbindungen gibt es?", cues=cues).category == "verbind"
+    assert build_query("Welche Art von Hilfe gibt es?", cues=cues).category == ""  # too short to be a head
+    assert build_query("welche büros gibts", cues=cues).category == ""  # all lower case: no noun to tell
+    # the sentence naming a Planungsbüro names the office, not the one naming the district's Bezirksamt
+    answer = shipped.ask("Welches Büro hat in Friedrichshain-Kreuzberg an dem Konzept mitgearbeitet?")
+    assert not answer.refused and "raumscript" in lead_of(answer), answer.text
+
+
 def test_required_facts_are_read_from_the_question():
     cues = Cues.load(CORPUS)
     from assistant.query import build_query
