@@ -59,6 +59,7 @@ class Cues:
     weekdays: tuple[str, ...] = ()  # "am Sonntag" names a day
     recurrence: tuple[str, ...] = ()  # "jährlich", "alle zwei Jahre": how often, an answer to "wann" too
     count_question: tuple[str, ...] = ()  # "wie viele": counts the noun that follows
+    number_nouns: tuple[str, ...] = ()  # "Welche Nummer …?", "Welche Summe …?": the kind of thing is a number
     any_counter: tuple[str, ...] = ()  # "Personen", "Hälfte": a number so written may count any thing
     definition_verbs: tuple[str, ...] = ()
     checklist_verbs: tuple[str, ...] = ()
@@ -100,6 +101,7 @@ class Cues:
             weekdays=_phrases((types.get("date") or {}).get("weekdays")),
             recurrence=_phrases((types.get("date") or {}).get("recurrence")),
             count_question=_phrases((types.get("number") or {}).get("count_question")),
+            number_nouns=_phrases((types.get("number") or {}).get("nouns")),
             any_counter=_phrases((types.get("number") or {}).get("any_counter")),
             definition_verbs=_phrases((types.get("definition") or {}).get("verbs")),
             checklist_verbs=_phrases((types.get("checklist") or {}).get("verbs")),
@@ -568,6 +570,9 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
     expansions = tuple(x.strip() for x in expanded[len(text):].strip(" ()").split(";") if x.strip())
     # the question word of the follow-up itself wins ("Und wie groß …?" after a "Wann …?" question)
     kind = answer_type(question, cues) or answer_type(text, cues)
+    category = asked_category(text, cues)
+    if not kind and category and category in {stem(n) for n in cues.number_nouns}:
+        kind = "number"  # "Welche amtliche Nummer trägt …?" is answered by a number
     chapter = named_chapter(text, headings, cues) if kind == "checklist" else None
     upcoming = phrase_pattern(cues.upcoming)
     next_event = phrase_pattern(cues.next_event)
@@ -593,7 +598,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         asks_year=bool(year and year.search(text)),
         asks_day=bool(day and day.search(text)),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
-        category=asked_category(text, cues),
+        category=category,
         absent=() if is_english(question) else absent_nouns(question, focus, lexical),
         unknown=unknown_terms(focus, lexical),
         names=() if english or kind == "checklist" else asked_names(text, focus, lexical, places),

@@ -460,12 +460,14 @@ class SpanFinder:
                 break
             if nxt[:1].isupper():
                 end = tokens[j].start() + len(nxt)
+                if tokens[j].group(0).endswith("."):
+                    break  # a sentence ends there: "… den Plan. Sozialraumorientierte …" is no one name
             elif not (nxt.lower() in _JOINERS and j + 1 < len(tokens) and tokens[j + 1].group(0)[:1].isupper()):
                 break
             j += 1
         start = m.start()
         k = i - 1  # capitalised words before belong to the name ("Sozialraumorientierte Planungskoordination")
-        while k > 0 and k >= i - 3 and tokens[k].group(0)[:1].isupper() \
+        while k > 0 and k >= i - 3 and tokens[k].group(0)[:1].isupper() and not tokens[k].group(0).endswith(".") \
                 and sentence[tokens[k].end():start].strip() == "" and stem(tokens[k].group(0)) not in asked:
             start = tokens[k].start()
             k -= 1

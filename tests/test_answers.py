@@ -528,9 +528,20 @@ def test_a_which_question_asks_for_an_instance_of_its_noun(shipped):
     assert build_query("Welche beiden Verbindungen gibt es?", cues=cues).category == "verbind"
     assert build_query("Welche Art von Hilfe gibt es?", cues=cues).category == ""  # too short to be a head
     assert build_query("welche büros gibts", cues=cues).category == ""  # all lower case: no noun to tell
+    # a "welche" question for a number is a number question: "Eine Zahl dazu nennen sie nicht" if none is given
+    assert build_query("Welche amtliche Nummer trägt der Handlungsraum?", cues=cues).answer_type == "number"
+    assert build_query("Welche Werte vertritt die GI?", cues=cues).answer_type == ""
     # the sentence naming a Planungsbüro names the office, not the one naming the district's Bezirksamt
     answer = shipped.ask("Welches Büro hat in Friedrichshain-Kreuzberg an dem Konzept mitgearbeitet?")
     assert not answer.refused and "raumscript" in lead_of(answer), answer.text
+
+
+def test_a_marked_name_does_not_run_over_a_sentence_end():
+    finder = SpanFinder(Cues.load(CORPUS))
+    query = build_query("Wer koordiniert?", cues=Cues.load(CORPUS))
+    sentence = "Das Bezirksamt erstellt den Plan. Sozialraumorientierte Planungskoordination (SPK) koordiniert."
+    start, end = finder.span("organisation", sentence, query)
+    assert sentence[start:end] == "Sozialraumorientierte Planungskoordination (SPK)"
 
 
 def test_required_facts_are_read_from_the_question():
