@@ -208,6 +208,25 @@ def title_like(sentence: str, p: Passage) -> bool:
     return capitalised / len(words) > 0.6
 
 
+def _questions_together(units: list[str]) -> list[str]:
+    """Consecutive questions as one unit: "Leitfragen waren: Was gefällt Ihnen besonders?", "Wo sollte sich etwas
+    ändern?" and "Welche Ideen haben Sie?" answer "Welche Leitfragen gab es?" only together."""
+    out: list[str] = []
+    for unit in units:
+        if out and out[-1].rstrip(" *").endswith("?") and unit.rstrip(" *").endswith("?") and "|" not in unit:
+            out[-1] = f"{out[-1]} {unit}"
+        else:
+            out.append(unit)
+    return out
+
+
+def _question_list(unit: str) -> bool:
+    """Questions the document asks ("Leitfragen waren: Was …? Wo …?"), not one question heading what follows (an
+    FAQ's "Wie umfangreich soll das Konzept sein? Eine Seitenvorgabe …"): several questions, or one after a label."""
+    unit = unit.strip(" *")
+    return unit.endswith("?") and (unit.count("?") >= 2 or ": " in unit)
+
+
 def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Scoring) -> list[_Candidate]:
     top = passages[0].score if passages and passages[0].score > 0 else 1.0
     asked_days = finder.days_named(query.text)
@@ -217,7 +236,8 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
         previous, previous_raw = "", ""
         before: set[str] = set()  # the terms of the sentence before, in the same passage
         faq = False  # the last question line (an FAQ's, or the heading opening the passage) asks the user's question
-        for pos, raw in enumerate(answer_units(p.text)):
+        units = answer_units(p.text)
+        for pos, raw in enumerate(_questions_together(units) if query.asks_questions else units):
             s = _clean(raw, query.audience)
             # "Diese Verwaltung …" right under the heading that names it stands on its own; elsewhere it does not
             alone = not points_back(s) or not previous or title_like(previous, p)
@@ -225,7 +245,7 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
             previous, previous_raw = s, raw
             # a question ("Was tun mit Ideen …?", an FAQ heading) is never an answer, but an FAQ's question line
             # that asks the user's question makes the statement after it the document's own answer
-            if s.strip(" *").endswith("?"):
+            if s.strip(" *").endswith("?") and not (query.asks_questions and _question_list(s)):
                 # each question line heads what follows, as a heading would, until the next one
                 faq = _asks(query, TAGS.sub(" ", s).strip(" *"), finder.cues)
                 framed, before = _context_terms(p) | content_terms(s), set()
@@ -245,7 +265,9 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
                      - (w.long_sentence if len(s) > w.long_chars else 0.0)
                      - (0.0 if alone else w.back_reference)
                      - place - time_penalty(s, p, query, finder, w, asked_days)
-                     + (w.category if query.category and any(t.endswith(query.category) for t in terms) else 0.0))
+                     + (w.category if query.category and any(t.endswith(query.category) for t in terms) else 0.0)
+                     # a question for the questions asked is answered by questions, as a "wann" by a date
+                     + (w.answer_type if query.asks_questions and _question_list(s) else 0.0))
             cand = _Candidate(s, raw.strip(), rank, pos, score, terms, strength > 0, place, header=header)
             if faq and _states(cand, w):
                 cand.score += w.faq_answer  # the document's own answer to the question its heading asks

@@ -81,6 +81,8 @@ class Cues:
     vague_months: tuple[str, ...] = ()  # month words that name a part of the year ("Mitte", "Sommer")
     # kind of fact -> (how a question asks for it, how a sentence states it): price, opening hours, contact
     required_facts: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = field(default_factory=dict)
+    # "Welche Leitfragen …?": the document's own questions are the answer, not headings to skip
+    question_request: re.Pattern[str] | None = None
 
     @classmethod
     def load(cls, corpus_dir: Path | None = None) -> Cues:
@@ -124,6 +126,7 @@ class Cues:
             required_facts={str(kind): (_any(spec.get("question")), _any(spec.get("answer")))
                             for kind, spec in (data.get("required_facts") or {}).items()
                             if spec.get("question") and spec.get("answer")},
+            question_request=_any(data.get("question_request")) if data.get("question_request") else None,
         )
 
 
@@ -400,6 +403,7 @@ class Query:
     needs: tuple[str, ...] = ()  # kinds of fact the answer must state (price, opening hours, contact)
     # the kind of thing "Welches Büro …?" asks for (its stem): "Planungsbüro … raumscript" names one
     category: str = ""
+    asks_questions: bool = False  # "Welche Leitfragen …?": questions in the documents answer it
     english: bool = False
     absent: tuple[str, ...] = ()  # nouns of the question, as written, that no indexed document uses
     unknown: frozenset[str] = frozenset()  # focus terms the corpus never uses (nor a long form or synonym of them)
@@ -599,6 +603,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         asks_day=bool(day and day.search(text)),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
         category=category,
+        asks_questions=bool(cues.question_request and cues.question_request.search(text)),
         absent=() if is_english(question) else absent_nouns(question, focus, lexical),
         unknown=unknown_terms(focus, lexical),
         names=() if english or kind == "checklist" else asked_names(text, focus, lexical, places),

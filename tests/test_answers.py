@@ -536,6 +536,18 @@ def test_a_which_question_asks_for_an_instance_of_its_noun(shipped):
     assert not answer.refused and "raumscript" in lead_of(answer), answer.text
 
 
+@pytest.mark.parametrize("question", ["Was waren die Leitfragen der Beteiligung in Hellersdorf?",
+                                      "was wurden die leute in hellersdorf gefragt"])
+def test_a_question_for_the_questions_asked_is_answered_by_them(shipped, question):
+    # the document's questions are its answer, all of them in one statement; elsewhere a question is no answer
+    answer = shipped.ask(question)
+    lead = lead_of(answer)
+    assert not answer.refused and "Wo sollte sich etwas ändern?" in lead and "Welche Ideen haben Sie?" in lead, lead
+    cues = Cues.load(CORPUS)
+    assert build_query(question, cues=cues).asks_questions
+    assert not build_query("An wen kann ich mich mit Fragen wenden?", cues=cues).asks_questions
+
+
 def test_a_marked_name_does_not_run_over_a_sentence_end():
     finder = SpanFinder(Cues.load(CORPUS))
     query = build_query("Wer koordiniert?", cues=Cues.load(CORPUS))
