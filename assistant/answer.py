@@ -101,7 +101,7 @@ _NOT_DOCUMENTED = re.compile(
 )
 
 
-NAME_FACTS = frozenset({"person"})  # required facts (cues.yaml) whose statement answers without the asked thing
+PERSON_FACT = "person"  # the required fact (cues.yaml ``required_facts``) that asks for a name: the name is marked
 
 
 def missing_facts(query: Query, cues: Cues, statement: str) -> list[str]:
@@ -208,16 +208,22 @@ def title_like(sentence: str, p: Passage) -> bool:
     return capitalised / len(words) > 0.6
 
 
-def _questions_together(units: list[str]) -> list[str]:
+def _questions_together(units: list[str]) -> tuple[list[str], list[str]]:
     """Consecutive questions as one unit: "Leitfragen waren: Was gefällt Ihnen besonders?", "Wo sollte sich etwas
-    ändern?" and "Welche Ideen haben Sie?" answer "Welche Leitfragen gab es?" only together."""
+    ändern?" and "Welche Ideen haben Sie?" answer "Welche Leitfragen gab es?" only together. Returns the units and,
+    for each, the text its citation quotes: the first question, which is verbatim in the passage (the merged text
+    is not, when the questions stood on separate lines). The merged unit has no vector stored at ingest, so it is
+    weighed without the meaning step; the answer-type bonus for question lists stands in for it."""
     out: list[str] = []
+    quotes: list[str] = []
     for unit in units:
-        if out and out[-1].rstrip(" *").endswith("?") and unit.rstrip(" *").endswith("?") and "|" not in unit:
+        if out and out[-1].rstrip(" *").endswith("?") and unit.rstrip(" *").endswith("?") \
+                and "|" not in unit and "|" not in out[-1]:
             out[-1] = f"{out[-1]} {unit}"
         else:
             out.append(unit)
-    return out
+            quotes.append(unit)
+    return out, quotes
 
 
 def _question_list(unit: str) -> bool:
@@ -237,7 +243,9 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
         before: set[str] = set()  # the terms of the sentence before, in the same passage
         faq = False  # the last question line (an FAQ's, or the heading opening the passage) asks the user's question
         units = answer_units(p.text)
-        for pos, raw in enumerate(_questions_together(units) if query.asks_questions else units):
+        # what a statement quotes to find its place on the page: merged questions quote their first one
+        units, quotes = _questions_together(units) if query.asks_questions else (units, units)
+        for pos, raw in enumerate(units):
             s = _clean(raw, query.audience)
             # "Diese Verwaltung …" right under the heading that names it stands on its own; elsewhere it does not
             alone = not points_back(s) or not previous or title_like(previous, p)
@@ -265,10 +273,10 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
                      - (w.long_sentence if len(s) > w.long_chars else 0.0)
                      - (0.0 if alone else w.back_reference)
                      - place - time_penalty(s, p, query, finder, w, asked_days)
-                     + (w.category if query.category and any(t.endswith(query.category) for t in terms) else 0.0)
+                     + (w.category if terms & query.category_terms else 0.0)
                      # a question for the questions asked is answered by questions, as a "wann" by a date
                      + (w.answer_type if query.asks_questions and _question_list(s) else 0.0))
-            cand = _Candidate(s, raw.strip(), rank, pos, score, terms, strength > 0, place, header=header)
+            cand = _Candidate(s, quotes[pos].strip(), rank, pos, score, terms, strength > 0, place, header=header)
             if faq and _states(cand, w):
                 cand.score += w.faq_answer  # the document's own answer to the question its heading asks
                 faq = False
@@ -403,34 +411,38 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
         if stating and query.places and _topic(query) and not _close(seen, scoring) \
                 and _place_only(query, _passage_terms(passages[lead.passage_rank])):
             # The best sentence's passage shares only the place with the question: a sentence on what is asked
-            # leads instead, if there is one ("An wen kann ich mich mit Fragen zu Hellersdorf-Nord wenden?"). It
-            # holds the weightiest asked-about term ("Soziale Dienste" is no answer about the "Gesamtindex Soziale
-            # Ungleichheit"), is not about another place and scores like a supporting statement would.
+            # leads instead ("An wen kann ich mich mit Fragen zu Hellersdorf-Nord wenden?"). It holds the weightiest
+            # asked-about term ("Soziale Dienste" is no answer about the "Gesamtindex Soziale Ungleichheit").
             main = max(_topic(query), key=lambda c: c.weight)
-            floor = scoring.support_ratio * lead.score
-            lead = next((c for c in stating if c.place_penalty < scoring.wrong_scope and c.score >= floor
-                         and main.found_in(c.terms | _context_terms(passages[c.passage_rank]))), lead)
+            lead = _instead(lead, stating, scoring,
+                            lambda c: main.found_in(c.terms | _context_terms(passages[c.passage_rank])))
         if stating and _counts_other(query, lead.sentence, finder, glossary):
             # The lead's number counts another thing ("447 Planungsräume" for "Wie viele Handlungsräume …?"): a
-            # sentence with a number of the asked thing leads instead, if one scores like a supporting statement
-            floor = scoring.support_ratio * lead.score
-            lead = next((c for c in stating if c.place_penalty < scoring.wrong_scope and c.score >= floor
-                         and finder.counts_asked(c.sentence, query, glossary)), lead)
+            # sentence with a number of the asked thing leads instead
+            lead = _instead(lead, stating, scoring, lambda c: finder.counts_asked(c.sentence, query, glossary))
         if stating and query.needs and missing_facts(query, cues, lead.sentence):
             # The question insists on a fact the lead lacks (a name for "Wer war 2018 Bildungssenatorin?", a price):
-            # a sentence stating it leads instead, if one scores like a supporting statement would. A name answers
-            # by itself; an amount, hours or a phone number only in the lead's passage or with the weightiest thing
-            # asked about, or "How much money does the KulturGut receive?" would lead with another programme's budget.
-            floor = scoring.support_ratio * lead.score
+            # a sentence stating it leads instead, at the same time, from the lead's passage or with the weightiest
+            # thing asked about, or "How much money does the KulturGut receive?" would lead with another programme's
+            # budget and "Wer leitet das Bezirksamt?" with whoever signed a document
             topic = _topic(query)
             main = max(topic, key=lambda c: c.weight) if topic else None
-            lead = next((c for c in stating if c.place_penalty < scoring.wrong_scope and c.score >= floor
-                         and not missing_facts(query, cues, c.sentence) and not _dated_apart(query, c.sentence, finder)
-                         and (set(query.needs) <= NAME_FACTS or main is None or c.passage_rank == lead.passage_rank
-                              or main.found_in(c.terms | _passage_terms(passages[c.passage_rank])))), lead)
+            first = lead
+            lead = _instead(lead, stating, scoring, lambda c: not missing_facts(query, cues, c.sentence)
+                            and not _dated_apart(query, c.sentence, finder)
+                            and (main is None or c.passage_rank == first.passage_rank
+                                 or main.found_in(c.terms | _passage_terms(passages[c.passage_rank]))))
         cands.remove(lead)
         cands.insert(0, lead)
     return Ranking(finder, cands, seen)
+
+
+def _instead(lead: _Candidate, stating: list[_Candidate], w: Scoring,
+             answers: Callable[[_Candidate], bool]) -> _Candidate:
+    """The best candidate that ``answers`` where the lead does not: one not about another place that scores like a
+    supporting statement would (``support_ratio`` of the lead); the lead itself when there is none."""
+    floor = w.support_ratio * lead.score
+    return next((c for c in stating if c.place_penalty < w.wrong_scope and c.score >= floor and answers(c)), lead)
 
 
 def _dated_apart(query: Query, sentence: str, finder: SpanFinder) -> bool:
@@ -694,7 +706,7 @@ def _render(query: Query, ordered: list[_Candidate], passages: list[Passage], fi
             sentence = glossary.explain(sentence, explained)  # the quote in the sources stays verbatim
         if i == 0:
             # a question insisting on a name marks the name, not the office next to it ("Senatorinnen")
-            found = (finder.person(sentence, query) if NAME_FACTS & set(query.needs) else None) \
+            found = (finder.person(sentence, query) if PERSON_FACT in query.needs else None) \
                 or finder.span(query.answer_type, sentence, query)
             if found:
                 start, end = found
@@ -709,10 +721,18 @@ def _render(query: Query, ordered: list[_Candidate], passages: list[Passage], fi
     joiner = "\n\n" if query.audience == "citizen" else " "
     lead_passage = passages[ordered[0].passage_rank]
     notices = [absent_words(query.absent, answered=True)]
-    if older_than(lead_passage.stand, w.stale_years, today, finder):
+    if older_than(lead_passage.stand, w.stale_years, today, finder) \
+            and not _asks_about_then(query, lead_passage.stand, finder):
         notices.append(f"Die Quelle „{lead_passage.title}“ hat den Stand {lead_passage.stand} und ist damit älter "
                        f"als {w.stale_years} Jahre.")
     return Composition(joiner.join(parts), citations, answer_span=span, notice=" ".join(n for n in notices if n))
+
+
+def _asks_about_then(query: Query, stand: str, finder: SpanFinder) -> bool:
+    """The question asks about a time no later than the source's Stand ("Wer war 2018 Senatorin?" and a source of
+    2018): that the source is old says nothing against the answer."""
+    dated = finder.dates(stand)
+    return bool(query.years and dated) and max(int(y) for y in query.years) <= max(hi.year for _, hi, _ in dated)
 
 
 def _announced_past(sentence: str, p: Passage, finder: SpanFinder, today: date) -> list[str]:
@@ -864,7 +884,7 @@ def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> R
         if not _topic(query) and query.absent:  # nothing asked but what no document names: say that
             return RefusalReason(absent_words(query.absent, answered=False))
         places = _joined([f"„{place}“" for place in query.places])
-        return RefusalReason(f"Für {places} nennen die Unterlagen nichts zu dem, wonach gefragt ist.")
+        return RefusalReason(f"Zu {places} finden sich Angaben, aber keine zu dem, wonach gefragt ist.")
     if evidence.counts_other:
         counted, asked = evidence.counts_other
         return RefusalReason(f"Die nächstliegende Zahl bezieht sich auf „{counted}“, nicht auf „{asked}“.")

@@ -4,13 +4,14 @@ compound splitting against the corpus vocabulary, and typo-tolerant query terms 
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,23 +57,32 @@ def stem(word: str) -> str:
 
 
 _LETTERS = "A-Za-zÄÖÜäöüß"
-_CONJ = r"(?:und|oder|bzw\.|beziehungsweise|sowie|bis|&)"
+def _list_joiners() -> str:
+    """``list_joiners`` of ``data/stoppwoerter.yaml`` as a regex alternation."""
+    data = yaml.safe_load(STOP_WORDS_FILE.read_text(encoding="utf-8")) or {}
+    return "(?:" + "|".join(re.escape(str(w)) for w in data.get("list_joiners") or ("und",)) + ")"
+
+
+_CONJ = _list_joiners()
 # "Lenkungs- oder Steuerungsgruppe", "Kosten-, Finanzierungs- und Zeitplan": a word cut at a hyphen that a list goes on
 # from (the Ergänzungsstrich of office prose); "Bauplanung und -durchführung" is the same from the other side.
 _ELIDED_HEAD = re.compile(rf"\b([{_LETTERS}]{{2,}})-(?=,\s|\s+{_CONJ}\s)")
 _LIST_STEP = re.compile(rf"(?:,\s*|\s+)(?:{_CONJ}\s+)?([{_LETTERS}]+(?:-[{_LETTERS}]+)*-?)")
 _ELIDED_TAIL = re.compile(rf"\b([{_LETTERS}]{{5,}})\s+{_CONJ}\s+-([a-zäöüß]{{3,}})\b")
+MIN_INFLECTED_STEM = 5  # letters of the shortest stem whose other endings count as the same word
+MAX_INFLECTION_CHARS = 3  # "senator" and "senatorinn": the longest ending told apart
 MIN_COMPOUND_PART = 3  # letters of the shortest part an elided compound is completed with
 MAX_LIST_STEPS = 6  # words looked ahead for the full word that ends a list of cut words
 
 
-def elided_compounds(text: str, split: Callable[[str], tuple[str, ...]] | None = None) -> list[str]:
-    """Whole words the Ergänzungsstrich leaves implied: "Lenkungs- oder Steuerungsgruppe" implies "Lenkungsgruppe".
+def elided_compounds(text: str, vocabulary: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Whole words the Ergänzungsstrich leaves implied: "Lenkungs- oder Steuerungsgruppe" implies "Lenkungsgruppe",
+    "Bauplanung und -durchführung" implies "Baudurchführung".
 
-    Without knowing where the full word's head starts, every ending of at least ``MIN_COMPOUND_PART`` letters is
-    tried ("Lenkungsruppe", "Lenkungsgruppe", …): the wrong ones are no words and never match a question, the
-    right one does. With a compound splitter (the corpus vocabulary's) that knows the full word's head, only it is
-    used.
+    With a vocabulary (folded corpus words) the full word's head is its longest ending that is a word ("gruppe"),
+    and the other side's modifier the longest beginning that is one, so each cut word adds one word; none when no
+    such part is found, so list-heavy text does not fill with non-words that would lengthen it for BM25. Without a
+    vocabulary every ending of at least ``MIN_COMPOUND_PART`` letters is tried: the wrong ones never match.
     Written here because no German NLP package on PyPI that fits the stack resolves these."""
     out: list[str] = []
     for m in _ELIDED_HEAD.finditer(text):
@@ -85,16 +95,17 @@ def elided_compounds(text: str, split: Callable[[str], tuple[str, ...]] | None =
             if not word.endswith("-"):
                 full = word
                 break
-        if not full:
-            continue
-        parts = split(full) if split else ()
-        heads = [parts[-1]] if parts else \
-            [full[i:] for i in range(MIN_COMPOUND_PART, len(full) - MIN_COMPOUND_PART + 1)]
-        out.extend(m.group(1) + h.lower() for h in heads)
+        ends = [full[i:] for i in range(MIN_COMPOUND_PART, len(full) - MIN_COMPOUND_PART + 1)]
+        if vocabulary:  # longest first: the head of "Steuerungsgruppe" is "gruppe", not "uppe"
+            ends = [e for e in ends if fold(e) in vocabulary][:1]
+        out.extend(m.group(1) + e.lower() for e in ends)
     for m in _ELIDED_TAIL.finditer(text):
-        # the splitter gives the modifier without its linking letters ("Stadtentwicklung-s-planung"): try every start
         first, tail = m.group(1), m.group(2)
-        out.extend(first[:i] + tail for i in range(MIN_COMPOUND_PART, len(first) - 1))
+        starts = [first[:i] for i in range(len(first) - 2, MIN_COMPOUND_PART - 1, -1)]
+        if vocabulary:  # the modifier with its linking letters: "Stadtentwicklung-s-" of "Stadtentwicklungsplanung"
+            starts = [b for b in starts if any(fold(b).endswith(link) and fold(b)[:len(fold(b)) - len(link)]
+                                               in vocabulary for link in _LINKERS)][:1]
+        out.extend(b + tail for b in starts)
     return out
 
 
@@ -156,7 +167,7 @@ class Analyzer:
             out.append(stem(w))
             out.extend(stem(p) for p in self.split_compound(w))
         if complete:
-            out.extend(stem(w) for w in elided_compounds(text, self.split_compound if self.vocab else None))
+            out.extend(stem(w) for w in elided_compounds(text, self.vocab))
         return out
 
 
@@ -209,6 +220,30 @@ class LexicalIndex:
         for w in sorted(self._term_set):
             by_start.setdefault(w[:1], []).append(w)
         self._terms_by_start = by_start
+        self._sorted_terms = sorted(self._term_set)
+
+    def inflected(self, term: str) -> bool:
+        """The corpus uses the term with another short ending that the stemmer keeps apart: "Senatoren" (senator)
+        where the documents write "Senatorinnen" (senatorinn), or the other way round. Only for terms of at least
+        ``MIN_INFLECTED_STEM`` letters, so that "rat" does not count as known through "ratgeb"."""
+        if len(term) < MIN_INFLECTED_STEM:
+            return False
+        at = bisect.bisect_left(self._sorted_terms, term)
+        for t in self._sorted_terms[at:]:
+            if not t.startswith(term):
+                break
+            if len(t) - len(term) <= MAX_INFLECTION_CHARS:
+                return True
+        return any(term[:-k] in self._term_set for k in range(1, MAX_INFLECTION_CHARS + 1)
+                   if len(term) - k >= MIN_INFLECTED_STEM)
+
+    def kinds_of(self, term: str) -> frozenset[str]:
+        """The corpus terms that name a kind of ``term``: itself and the compounds ending in it whose first part
+        (without its linking letters) is a corpus term too: "planungsburo" for "buro" ("Planung-s-büro"), but not
+        "vertrag" or "ressortbeitrag" for "trag" ("Träger"), nor "darstell" for "stell"."""
+        return frozenset(t for t in self._term_set if t == term or (t.endswith(term) and any(
+            mod.endswith(link) and len(mod) - len(link) >= MIN_COMPOUND_PART
+            and mod[:len(mod) - len(link)] in self._term_set for mod in (t[:-len(term)],) for link in _LINKERS)))
 
     def idf(self, term: str) -> float:
         """Inverse document frequency over chunks (unknown terms count as rare)."""

@@ -83,6 +83,7 @@ class Cues:
     required_facts: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = field(default_factory=dict)
     # "Welche Leitfragen …?": the document's own questions are the answer, not headings to skip
     question_request: re.Pattern[str] | None = None
+    person_roles: tuple[str, ...] = ()  # "Bürgermeisterin": the two capitalised words after one are a name
 
     @classmethod
     def load(cls, corpus_dir: Path | None = None) -> Cues:
@@ -127,6 +128,7 @@ class Cues:
                             for kind, spec in (data.get("required_facts") or {}).items()
                             if spec.get("question") and spec.get("answer")},
             question_request=_any(data.get("question_request")) if data.get("question_request") else None,
+            person_roles=_phrases(((data.get("required_facts") or {}).get("person") or {}).get("roles")),
         )
 
 
@@ -401,8 +403,10 @@ class Query:
     asks_year: bool = False  # "in welchem Jahr …": a year is a full answer, not only a day
     asks_day: bool = False  # "an welchem Tag …": only a day answers
     needs: tuple[str, ...] = ()  # kinds of fact the answer must state (price, opening hours, contact)
-    # the kind of thing "Welches Büro …?" asks for (its stem): "Planungsbüro … raumscript" names one
+    # the kind of thing "Welches Büro …?" asks for (its stem), and the corpus terms that name such a thing (itself
+    # and compounds ending in it: "planungsburo"): "Planungsbüro … raumscript" names one
     category: str = ""
+    category_terms: frozenset[str] = frozenset()
     asks_questions: bool = False  # "Welche Leitfragen …?": questions in the documents answer it
     english: bool = False
     absent: tuple[str, ...] = ()  # nouns of the question, as written, that no indexed document uses
@@ -438,7 +442,7 @@ def asked_places(text: str, glossary: Glossary, cues: Cues) -> tuple[str, ...]:
 MIN_CATEGORY_CHARS = 4
 
 
-def asked_category(text: str, cues: Cues) -> str:
+def asked_noun(text: str, cues: Cues) -> str:
     """The stem of the noun a "welche/welcher/welches …" question asks for an instance of ("Welches Büro hat …?",
     "Welche beiden Verbindungen …?": one lower-case word may stand between); "" for other questions and for
     questions written all in lower case, where a noun cannot be told from other words."""
@@ -447,8 +451,7 @@ def asked_category(text: str, cues: Cues) -> str:
     if not m:
         return ""
     noun = re.match(r"\s+(?:[a-zäöüß]+\s+)?([A-ZÄÖÜ][\wäöüß]+)", text.strip()[m.end():])
-    # a short stem ("art" of "Welche Art …") would be the ending of unrelated words ("Start")
-    return stem(noun.group(1)) if noun and len(stem(noun.group(1))) >= MIN_CATEGORY_CHARS else ""
+    return stem(noun.group(1)) if noun else ""
 
 
 def asked_years(text: str, cues: Cues) -> tuple[str, ...]:
@@ -496,7 +499,7 @@ def absent_nouns(question: str, focus: Sequence[Concept], lexical: LexicalIndex 
             return None
         whole, parts = terms[0], terms[1:]
         return whole in lexical.df or (whole in asked and whole not in unknown) \
-            or bool(parts and all(t in lexical.df for t in parts))
+            or bool(parts and all(t in lexical.df for t in parts)) or lexical.inflected(whole)
 
     out: list[str] = []
     for m in _NOUN.finditer(question):
@@ -574,9 +577,11 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
     expansions = tuple(x.strip() for x in expanded[len(text):].strip(" ()").split(";") if x.strip())
     # the question word of the follow-up itself wins ("Und wie groß …?" after a "Wann …?" question)
     kind = answer_type(question, cues) or answer_type(text, cues)
-    category = asked_category(text, cues)
-    if not kind and category and category in {stem(n) for n in cues.number_nouns}:
-        kind = "number"  # "Welche amtliche Nummer trägt …?" is answered by a number
+    noun = asked_noun(text, cues)
+    if not kind and noun and noun in {stem(n) for n in cues.number_nouns}:
+        kind = "number"  # "Welche amtliche Nummer trägt …?", "Welche Höhe hat …?" are answered by a number
+    # a short stem ("art" of "Welche Art …") would be the ending of unrelated words ("Start")
+    category = noun if len(noun) >= MIN_CATEGORY_CHARS else ""
     chapter = named_chapter(text, headings, cues) if kind == "checklist" else None
     upcoming = phrase_pattern(cues.upcoming)
     next_event = phrase_pattern(cues.next_event)
@@ -603,6 +608,8 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         asks_day=bool(day and day.search(text)),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
         category=category,
+        category_terms=(lexical.kinds_of(category) if lexical is not None else frozenset({category}))
+        if category else frozenset(),
         asks_questions=bool(cues.question_request and cues.question_request.search(text)),
         absent=() if is_english(question) else absent_nouns(question, focus, lexical),
         unknown=unknown_terms(focus, lexical),

@@ -34,6 +34,14 @@ _JOINERS = {"für", "und", "der", "des", "von", "im", "in", "zur", "zum"}
 _DETERMINERS = frozenset("der die das den dem des ein eine einer einen einem eines im am zum zur vom beim ins "
                          "ans aufs dieser diese dieses diesen diesem jede jeder jedes kein keine keinen".split())
 _PRONOUNS = frozenset("sie ihr ihre ihren ihrem ihnen ich er es wir".split())
+NAME_WORDS = 2  # a person's name as marked: first name and surname
+SENTENCE_END_LETTERS = 4  # a word of at least this many letters before a period ends a sentence ("Abt." does not)
+
+
+def _ends_sentence(token: str) -> bool:
+    return token.endswith(".") and len(token.rstrip(".")) >= SENTENCE_END_LETTERS
+
+
 # DateRange: (first day, last day, text as written)
 DateRange = tuple[date, date, str]
 
@@ -235,24 +243,35 @@ class SpanFinder:
         run: list[re.Match[str]] = []
         before = ""
 
+        roles = tuple(r.lower() for r in self.cues.person_roles)
+
         def close() -> None:
-            if len(run) >= 2 and before not in _DETERMINERS:
+            # a role and the name after it ("die Bezirksbürgermeisterin Erika Mustermann"): the two words after
+            # the role are the name, whatever stands before the role
+            at = next((k for k in range(len(run) - NAME_WORDS) if run[k].group(0).rstrip(".").lower().endswith(roles)),
+                      None) if roles else None
+            if at is not None:
+                out.append((run[at + 1].start(), run[at + NAME_WORDS].end()))
+            elif len(run) >= NAME_WORDS and before not in _DETERMINERS:
                 out.append((run[0].start(), run[-1].end()))
             run.clear()
 
         for i, m in enumerate(tokens):
-            word = m.group(0)
+            word = m.group(0).rstrip(".")  # "Sandra Scheeres." ends a sentence, the name is "Sandra Scheeres"
             if run and sentence[run[-1].end():m.start()].strip():
                 close()  # punctuation between: "Katrin Lompscher (Stadtentwicklung …" ends the name
-            if i > 0 and word[:1].isupper() and word.isalpha() and not word.isupper() \
+            opens = i == 0 or _ends_sentence(tokens[i - 1].group(0))
+            if not opens and word[:1].isupper() and word.replace("-", "").isalpha() and not word.isupper() \
                     and word.lower() not in _PRONOUNS and stem(word) not in asked:
                 if not run:
                     before = tokens[i - 1].group(0).lower()
                 run.append(m)
             else:
                 close()
+            if _ends_sentence(m.group(0)):
+                close()
         close()
-        return out
+        return [(start, start + len(sentence[start:end].rstrip("."))) for start, end in out]
 
     def person(self, sentence: str, query: Query) -> tuple[int, int] | None:
         """The name closest to what the question asks about ("Wer leitete 2018 die Sozialverwaltung?": of three
@@ -459,15 +478,18 @@ class SpanFinder:
             if gap.strip() not in ("", ",") or (gap.strip() == "," and not nxt[:1].isupper()):
                 break
             if nxt[:1].isupper():
-                end = tokens[j].start() + len(nxt)
-                if tokens[j].group(0).endswith("."):
+                token = tokens[j].group(0)
+                if _ends_sentence(token):
+                    end = tokens[j].start() + len(nxt)
                     break  # a sentence ends there: "… den Plan. Sozialraumorientierte …" is no one name
+                # an abbreviation keeps its period and the name goes on ("Abt. Stadtplanung")
+                end = tokens[j].end() if token.endswith(".") else tokens[j].start() + len(nxt)
             elif not (nxt.lower() in _JOINERS and j + 1 < len(tokens) and tokens[j + 1].group(0)[:1].isupper()):
                 break
             j += 1
         start = m.start()
         k = i - 1  # capitalised words before belong to the name ("Sozialraumorientierte Planungskoordination")
-        while k > 0 and k >= i - 3 and tokens[k].group(0)[:1].isupper() and not tokens[k].group(0).endswith(".") \
+        while k > 0 and k >= i - 3 and tokens[k].group(0)[:1].isupper() and not _ends_sentence(tokens[k].group(0)) \
                 and sentence[tokens[k].end():start].strip() == "" and stem(tokens[k].group(0)) not in asked:
             start = tokens[k].start()
             k -= 1
