@@ -577,9 +577,12 @@ def test_required_facts_are_read_from_the_question():
     assert build_query("Wer leitet das Projekt?", cues=cues).needs == ()  # a body may lead a project
     # a compound role and words in between still ask for a name; "offen haben" asks for opening hours
     for name in ("wer war eigentlich bildungssenatorin damals", "Wer leitete 2018 die Sozialverwaltung?",
-                 "Wie heißt die neue Amtsleiterin?"):
+                 "Wie heißt die neue Amtsleiterin?", "wie heißt die quartiersmanagerin in marzahn nord"):
         assert build_query(name, cues=cues).needs == ("person",), name
+    assert build_query("Wer ist der Koordinator der GI?", cues=cues).needs == ()  # a body may coordinate
+    assert build_query("Wie heißt das Projekt der Stadträtin?", cues=cues).needs == ()  # a project's name
     assert build_query("wann hat die spk offen", cues=cues).needs == ("hours",)
+    assert build_query("Wie viele Stellen hat die SPK offen?", cues=cues).needs != ("hours",)
     assert build_query("Welches Honorar erhielt das Büro?", cues=cues).needs == ("money",)
     assert build_query("Welche Hilfe gibt es für Familien mit wenig Einkommen?", cues=cues).needs == ()
     assert build_query("unter welcher nummer erreich ich die", cues=cues).needs == ("contact",)
