@@ -124,6 +124,7 @@ def test_spelling_variants_acronyms_and_english(shipped):
     ("wann kam die pressemitteilung zur beteiligung raus", "04.03.2022"),  # "kam", "raus": spoken fillers
     ("wie viele leute kriegen im bezirk hartz 4", "37.007"),  # "Hartz": the glossary's SGB II
     ("wo kann ich mit bezirksverordneten reden", "Einwohnerversammlungen"),  # "reden": sprechen
+    ("bis wann konnte man übers handy noch ideen für hellersdorf reinschicken", "27.03.2022"),  # "Handy": online
 ])
 def test_questions_in_spoken_words(shipped, question, expected):
     answer = shipped.ask(question, audience="citizen")
