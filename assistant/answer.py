@@ -187,6 +187,7 @@ def _clean(sentence: str, audience: str) -> str:
         # a tag before the full stop ("bis zu 40 % [GI].") leaves no space before it
         s = re.sub(r"\s+([.,;:!?])", r"\1", TAGS.sub(" ", s)).strip()
         s = re.sub(r"^[:;,.–-]\s*", "", s)  # "[Praxis]: Im Konzept belassen …" without its mark
+        s = re.sub(r"[;,]\s+\(", " (", s)  # "beschließt das Konzept; [GI] (Beispiel …)" without its mark
     return s
 
 

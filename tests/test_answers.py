@@ -811,3 +811,11 @@ def test_questions_listed_in_a_document_answer_a_question_for_them_together():
     # a question heading what follows (an FAQ's) is still no answer to other questions
     answer = _compose("Wann lief die Befragung?", [survey])
     assert answer.text.startswith("Die Befragung lief") and "Mai" in answer.text.split("[1]")[0], answer.text
+
+
+def test_a_citizen_statement_loses_the_evidence_tag_without_a_stray_separator():
+    from assistant.answer import _clean
+
+    row = "Bezirksamt (Kollegium) | beschließt das Konzept; [GI] (Beispiel Lichtenberg)."
+    assert _clean(row, "citizen") == "Bezirksamt (Kollegium) | beschließt das Konzept (Beispiel Lichtenberg)."
+    assert "[GI]" in _clean(row, "staff")  # staff see what is GI-specific and what is general practice
