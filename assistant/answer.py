@@ -213,8 +213,8 @@ def _questions_together(units: list[str]) -> tuple[list[str], list[str]]:
     """Consecutive questions as one unit: "Leitfragen waren: Was gefällt Ihnen besonders?", "Wo sollte sich etwas
     ändern?" and "Welche Ideen haben Sie?" answer "Welche Leitfragen gab es?" only together. Returns the units and,
     for each, the text its citation quotes: the first question, which is verbatim in the passage (the merged text
-    is not, when the questions stood on separate lines). The merged unit has no vector stored at ingest, so it is
-    weighed without the meaning step; the answer-type bonus for question lists stands in for it."""
+    is not, when the questions stood on separate lines). The meaning step looks up the quoted text's vector stored
+    at ingest, so the merged unit is weighed by its first question's meaning."""
     out: list[str] = []
     quotes: list[str] = []
     for unit in units:
