@@ -56,6 +56,10 @@ class Cues:
     year_question: tuple[str, ...] = ()  # "in welchem Jahr": a bare year answers fully
     day_question: tuple[str, ...] = ()  # "an welchem Tag": the day must lie in the asked time
     condition_markers: tuple[str, ...] = ()  # "wenn", "deren": a condition answers "wann" too
+    start_question: tuple[str, ...] = ()  # "ab wann": asks when something began, not until when it ran
+    end_question: tuple[str, ...] = ()  # "bis wann": asks when something ended or ends
+    start_words: tuple[str, ...] = ()  # "ab", "seit": a date after one is a beginning
+    end_words: tuple[str, ...] = ()  # "bis": a date after one is an end
     weekdays: tuple[str, ...] = ()  # "am Sonntag" names a day
     recurrence: tuple[str, ...] = ()  # "jährlich", "alle zwei Jahre": how often, an answer to "wann" too
     count_question: tuple[str, ...] = ()  # "wie viele": counts the noun that follows
@@ -101,6 +105,10 @@ class Cues:
             year_question=_phrases((types.get("date") or {}).get("year_question")),
             day_question=_phrases((types.get("date") or {}).get("day_question")),
             condition_markers=_phrases((types.get("date") or {}).get("condition_markers")),
+            start_question=_phrases((types.get("date") or {}).get("start_question")),
+            end_question=_phrases((types.get("date") or {}).get("end_question")),
+            start_words=_phrases((types.get("date") or {}).get("start_words")),
+            end_words=_phrases((types.get("date") or {}).get("end_words")),
             weekdays=_phrases((types.get("date") or {}).get("weekdays")),
             recurrence=_phrases((types.get("date") or {}).get("recurrence")),
             count_question=_phrases((types.get("number") or {}).get("count_question")),
@@ -402,6 +410,7 @@ class Query:
     next_event: bool = False  # … with a word that asks for a coming event ("nächste"), not "aktuell"
     asks_year: bool = False  # "in welchem Jahr …": a year is a full answer, not only a day
     asks_day: bool = False  # "an welchem Tag …": only a day answers
+    asks_bound: str = ""  # "start" for "ab wann …", "end" for "bis wann …": a date bounding the other end is none
     needs: tuple[str, ...] = ()  # kinds of fact the answer must state (price, opening hours, contact)
     # the kind of thing "Welches Büro …?" asks for (its stem), and the corpus terms that name such a thing (itself
     # and compounds ending in it: "planungsburo"): "Planungsbüro … raumscript" names one
@@ -440,6 +449,16 @@ def asked_places(text: str, glossary: Glossary, cues: Cues) -> tuple[str, ...]:
 
 
 MIN_CATEGORY_CHARS = 4
+
+
+def asked_bound(text: str, cues: Cues) -> str:
+    """ "start" for a question for a beginning ("Ab wann …", "Seit welchem Jahr …"), "end" for one for an end ("Bis
+    wann …"), "" otherwise."""
+    for kind, phrases in (("start", cues.start_question), ("end", cues.end_question)):
+        pattern = phrase_pattern(phrases)
+        if pattern is not None and pattern.search(text):
+            return kind
+    return ""
 
 
 def asked_noun(text: str, cues: Cues) -> str:
@@ -606,6 +625,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         next_event=bool(next_event and next_event.search(text)),
         asks_year=bool(year and year.search(text)),
         asks_day=bool(day and day.search(text)),
+        asks_bound=asked_bound(text, cues),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
         category=category,
         category_terms=(lexical.kinds_of(category) if lexical is not None else frozenset({category}))

@@ -34,6 +34,7 @@ _JOINERS = {"für", "und", "der", "des", "von", "im", "in", "zur", "zum"}
 _DETERMINERS = frozenset("der die das den dem des ein eine einer einen einem eines im am zum zur vom beim ins "
                          "ans aufs dieser diese dieses diesen diesem jede jeder jedes kein keine keinen".split())
 _PRONOUNS = frozenset("sie ihr ihre ihren ihrem ihnen ich er es wir".split())
+BOUND_CHARS = 12  # how far before a date "bis zum" / "seit" is looked for
 NAME_WORDS = 2  # a person's name as marked: first name and surname
 SENTENCE_END_LETTERS = 4  # a word of at least this many letters before a period ends a sentence ("Abt." does not)
 
@@ -209,7 +210,7 @@ class SpanFinder:
         if kind == "date":
             # a time the question itself names ("… Infrastrukturmaßnahmen 2025 bis 2027") answers no "wann"
             spans = [sp for sp in self._date_spans(sentence, answer=True)
-                     if not self._named_by(sentence[sp[0]:sp[1]], query)]
+                     if not self._named_by(sentence[sp[0]:sp[1]], query) and not self._other_end(sentence, sp, query)]
             if not spans:
                 # "wann" as "under what condition": "wenn …" or a relative clause ("…, deren Familien …") answers
                 # (not for "in welchem Jahr" or "an welchem Tag", which ask for a time)
@@ -293,7 +294,8 @@ class SpanFinder:
             # the question itself names is no answer to "wann"
             for answer in (False, True):
                 spans = self._date_spans(sentence, answer=answer)
-                spans = [s for s in spans if not self._named_by(sentence[s[0]:s[1]], query)] or spans
+                spans = [s for s in spans if not self._named_by(sentence[s[0]:s[1]], query)
+                         and not self._other_end(sentence, s, query)] or spans
                 if spans:
                     spans.sort(key=lambda s: (not s[2], s[0]))
                     return spans[0][0], spans[0][1]
@@ -319,6 +321,15 @@ class SpanFinder:
         # only nouns (capitalised): "100 % gefördert" does not count "gefördert"
         terms = {t for w in near if w[:1].isupper() for t in (*_ANALYZER.terms(w), stem(w.strip(".-")))}
         return any(c.found_in(terms) for c in query.focus)
+
+    def _other_end(self, sentence: str, span: tuple[int, ...], query: Query) -> bool:
+        """The date bounds the other end than the question asks for: "bis zum 27.03.2022" for "Ab welchem Datum
+        …?", "seit 2015" for "Bis wann …?"."""
+        if not query.asks_bound:
+            return False
+        words = self.cues.end_words if query.asks_bound == "start" else self.cues.start_words
+        pattern = phrase_pattern(words, end=r"\s*$")
+        return bool(pattern and pattern.search(sentence[max(0, span[0] - BOUND_CHARS):span[0]]))
 
     def _named_by(self, written: str, query: Query) -> bool:
         """The time as written is one the question names itself: "2025–2027" for a question about "… 2025 bis

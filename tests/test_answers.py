@@ -819,3 +819,17 @@ def test_a_citizen_statement_loses_the_evidence_tag_without_a_stray_separator():
     row = "Bezirksamt (Kollegium) | beschließt das Konzept; [GI] (Beispiel Lichtenberg)."
     assert _clean(row, "citizen") == "Bezirksamt (Kollegium) | beschließt das Konzept (Beispiel Lichtenberg)."
     assert "[GI]" in _clean(row, "staff")  # staff see what is GI-specific and what is general practice
+
+
+def test_a_question_for_a_beginning_is_not_answered_by_an_end():
+    cues = Cues.load(CORPUS)
+    finder = SpanFinder(cues)
+    start = build_query("Ab welchem Datum war die Online-Beteiligung freigeschaltet?", cues=cues)
+    assert start.answer_type == "date" and start.asks_bound == "start" and start.asks_day
+    end = build_query("Bis wann konnte man online mitmachen?", cues=cues)
+    assert end.asks_bound == "end"
+    sentence = "Online: bis zum 27.03.2022 auf der Plattform mein.berlin.de."
+    assert finder.strength("date", sentence, start) == 0.0  # the end of the period, not its beginning
+    assert finder.strength("date", sentence, end) == 1.0
+    assert finder.strength("date", "Das Programm läuft seit 2015.", end) == 0.0
+    assert build_query("Seit welchem Jahr gibt es das QM?", cues=cues).answer_type == "date"
