@@ -56,6 +56,7 @@ class Cues:
     year_question: tuple[str, ...] = ()  # "in welchem Jahr": a bare year answers fully
     day_question: tuple[str, ...] = ()  # "an welchem Tag": the day must lie in the asked time
     condition_markers: tuple[str, ...] = ()  # "wenn", "deren": a condition answers "wann" too
+    time_question: tuple[str, ...] = ()  # "um welche Uhrzeit": only a time of day answers
     start_question: tuple[str, ...] = ()  # "ab wann": asks when something began, not until when it ran
     end_question: tuple[str, ...] = ()  # "bis wann": asks when something ended or ends
     start_words: tuple[str, ...] = ()  # "ab", "seit": a date after one is a beginning
@@ -105,6 +106,7 @@ class Cues:
             year_question=_phrases((types.get("date") or {}).get("year_question")),
             day_question=_phrases((types.get("date") or {}).get("day_question")),
             condition_markers=_phrases((types.get("date") or {}).get("condition_markers")),
+            time_question=_phrases((types.get("date") or {}).get("time_question")),
             start_question=_phrases((types.get("date") or {}).get("start_question")),
             end_question=_phrases((types.get("date") or {}).get("end_question")),
             start_words=_phrases((types.get("date") or {}).get("start_words")),
@@ -410,6 +412,7 @@ class Query:
     next_event: bool = False  # … with a word that asks for a coming event ("nächste"), not "aktuell"
     asks_year: bool = False  # "in welchem Jahr …": a year is a full answer, not only a day
     asks_day: bool = False  # "an welchem Tag …": only a day answers
+    asks_time: bool = False  # "um welche Uhrzeit …": only a time of day answers
     asks_bound: str = ""  # "start" for "ab wann …", "end" for "bis wann …": a date bounding the other end is none
     needs: tuple[str, ...] = ()  # kinds of fact the answer must state (price, opening hours, contact)
     # the kind of thing "Welches Büro …?" asks for (its stem), and the corpus terms that name such a thing (itself
@@ -626,6 +629,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         asks_year=bool(year and year.search(text)),
         asks_day=bool(day and day.search(text)),
         asks_bound=asked_bound(text, cues),
+        asks_time=bool((clock := phrase_pattern(cues.time_question)) and clock.search(text)),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
         category=category,
         category_terms=(lexical.kinds_of(category) if lexical is not None else frozenset({category}))

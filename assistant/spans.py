@@ -34,6 +34,8 @@ _JOINERS = {"für", "und", "der", "des", "von", "im", "in", "zur", "zum"}
 _DETERMINERS = frozenset("der die das den dem des ein eine einer einen einem eines im am zum zur vom beim ins "
                          "ans aufs dieser diese dieses diesen diesem jede jeder jedes kein keine keinen".split())
 _PRONOUNS = frozenset("sie ihr ihre ihren ihrem ihnen ich er es wir".split())
+# a time of day: "17 Uhr", "14–16 Uhr", "9.30 Uhr"
+_CLOCK = re.compile(r"(?<![\d.,])\d{1,2}(?:[:.]\d{2})?(?:\s?[–-]\s?\d{1,2}(?:[:.]\d{2})?)?\s?Uhr\b")
 BOUND_CHARS = 12  # how far before a date "bis zum" / "seit" is looked for
 NAME_WORDS = 2  # a person's name as marked: first name and surname
 SENTENCE_END_LETTERS = 4  # a word of at least this many letters before a period ends a sentence ("Abt." does not)
@@ -208,6 +210,8 @@ class SpanFinder:
         if kind == "definition":
             return 1.0 if self._defines(sentence, query) else 0.0
         if kind == "date":
+            if query.asks_time:  # "Um welche Uhrzeit …?": a day is no answer
+                return 1.0 if _CLOCK.search(sentence) else 0.0
             # a time the question itself names ("… Infrastrukturmaßnahmen 2025 bis 2027") answers no "wann"
             spans = [sp for sp in self._date_spans(sentence, answer=True)
                      if not self._named_by(sentence[sp[0]:sp[1]], query) and not self._other_end(sentence, sp, query)]
@@ -290,6 +294,9 @@ class SpanFinder:
     def span(self, kind: str, sentence: str, query: Query) -> tuple[int, int] | None:
         """Character span of the phrase that answers a question of this type, or None."""
         if kind == "date":
+            clock = _CLOCK.search(sentence) if query.asks_time else None
+            if clock:
+                return clock.start(), clock.end()
             # a calendar date beats the other times ("am Dienstag, 29.03.2022"), a full date beats a year; a time
             # the question itself names is no answer to "wann"
             for answer in (False, True):

@@ -833,3 +833,15 @@ def test_a_question_for_a_beginning_is_not_answered_by_an_end():
     assert finder.strength("date", sentence, end) == 1.0
     assert finder.strength("date", "Das Programm läuft seit 2015.", end) == 0.0
     assert build_query("Seit welchem Jahr gibt es das QM?", cues=cues).answer_type == "date"
+
+
+def test_a_question_for_the_time_of_day_is_answered_and_marked_by_one():
+    cues = Cues.load(CORPUS)
+    finder = SpanFinder(cues)
+    query = build_query("Um welche Uhrzeit begann die Versammlung?", cues=cues)
+    assert query.answer_type == "date" and query.asks_time
+    assert finder.strength("date", "Die Versammlung war am 09.12.2022.", query) == 0.0  # a day is no time of day
+    sentence = "09.12.2022: Einwohnerversammlung, 17 Uhr, Oberstufenzentrum."
+    start, end = finder.span("date", sentence, query)
+    assert sentence[start:end] == "17 Uhr"
+    assert finder.strength("date", "Sprechstunde: 10.03.2022, 14–16 Uhr.", query) == 1.0
