@@ -98,6 +98,10 @@ class SpanFinder:
             self._other_times.append(weekday)
             self._day_exact.append(weekday)
         self._condition = phrase_pattern(self.cues.condition_markers)
+        # "bis zum" / "seit" right before a date: the end or the beginning of something
+        self._end_bound = phrase_pattern(self.cues.end_words, end=r"\s*$")
+        self._start_bound = phrase_pattern(self.cues.start_words, end=r"\s*$")
+        self._roles = tuple(r.lower() for r in self.cues.person_roles)
         self._count_question = phrase_pattern(self.cues.count_question)
         self._any_counter = {w.lower() for w in self.cues.any_counter}
         self._counted_nouns: dict[str, str | None] = {}
@@ -248,7 +252,7 @@ class SpanFinder:
         run: list[re.Match[str]] = []
         before = ""
 
-        roles = tuple(r.lower() for r in self.cues.person_roles)
+        roles = self._roles
 
         def close() -> None:
             # a role and the name after it ("die Bezirksbürgermeisterin Erika Mustermann"): the two words after
@@ -279,8 +283,8 @@ class SpanFinder:
         return [(start, start + len(sentence[start:end].rstrip("."))) for start, end in out]
 
     def person(self, sentence: str, query: Query) -> tuple[int, int] | None:
-        """The name closest to what the question asks about ("Wer leitete 2018 die Sozialverwaltung?": of three
-        senators, the one named next to "Soziales")."""
+        """The name closest to what the question asks about ("Wer war 2018 Senatorin für Integration, Arbeit und
+        Soziales?": of three senators, the one whose bracket names that office)."""
         names = self.names(sentence, query)
         focus = {c.term for c in query.focus}
         # "Elke Breitenbach (Integration, Arbeit und Soziales)": a bracket right after a name says whose it is
@@ -334,8 +338,7 @@ class SpanFinder:
         …?", "seit 2015" for "Bis wann …?"."""
         if not query.asks_bound:
             return False
-        words = self.cues.end_words if query.asks_bound == "start" else self.cues.start_words
-        pattern = phrase_pattern(words, end=r"\s*$")
+        pattern = self._end_bound if query.asks_bound == "start" else self._start_bound
         return bool(pattern and pattern.search(sentence[max(0, span[0] - BOUND_CHARS):span[0]]))
 
     def _named_by(self, written: str, query: Query) -> bool:
