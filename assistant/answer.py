@@ -414,7 +414,7 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
             # The best sentence's passage shares only the place with the question: a sentence on what is asked
             # leads instead ("An wen kann ich mich mit Fragen zu Hellersdorf-Nord wenden?"). It holds the weightiest
             # asked-about term ("Soziale Dienste" is no answer about the "Gesamtindex Soziale Ungleichheit").
-            main = max(_topic(query), key=lambda c: c.weight)
+            main = _main_topic(query)
             lead = _instead(lead, stating, scoring,
                             lambda c: main.found_in(c.terms | _context_terms(passages[c.passage_rank])))
         if stating and _counts_other(query, lead.sentence, finder, glossary):
@@ -426,8 +426,7 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
             # a sentence stating it leads instead, at the same time, from the lead's passage or with the weightiest
             # thing asked about, or "How much money does the KulturGut receive?" would lead with another programme's
             # budget and "Wer leitet das Bezirksamt?" with whoever signed a document
-            topic = _topic(query)
-            main = max(topic, key=lambda c: c.weight) if topic else None
+            main = _main_topic(query)
             first = lead
             lead = _instead(lead, stating, scoring, lambda c: not missing_facts(query, cues, c.sentence)
                             and not _dated_apart(query, c.sentence, finder)
@@ -436,6 +435,11 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
         cands.remove(lead)
         cands.insert(0, lead)
     return Ranking(finder, cands, seen)
+
+
+def _main_topic(query: Query) -> Concept | None:
+    """The weightiest term the question asks about besides its places (``_topic``); None when there is none."""
+    return max(_topic(query), key=lambda c: c.weight, default=None)
 
 
 def _instead(lead: _Candidate, stating: list[_Candidate], w: Scoring,

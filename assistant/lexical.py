@@ -216,11 +216,12 @@ class LexicalIndex:
         # word with another first letter is another word, "geschrieben" is no typo of "beschrieben"), so they are
         # grouped by it once. It picks the first of equally close words: from sorted lists, not a set, so the same
         # question gets the same answer in every process (set order changes with Python's hash seed).
+        self._sorted_terms = sorted(self._term_set)
         by_start: dict[str, list[str]] = {}
-        for w in sorted(self._term_set):
+        for w in self._sorted_terms:
             by_start.setdefault(w[:1], []).append(w)
         self._terms_by_start = by_start
-        self._sorted_terms = sorted(self._term_set)
+        self._kinds: dict[str, frozenset[str]] = {}  # kinds_of, per asked kind: it reads every term
 
     def inflected(self, term: str) -> bool:
         """The corpus uses the term with another short ending that the stemmer keeps apart: "Senatoren" (senator)
@@ -228,8 +229,8 @@ class LexicalIndex:
         ``MIN_INFLECTED_STEM`` letters, so that "rat" does not count as known through "ratgeb"."""
         if len(term) < MIN_INFLECTED_STEM:
             return False
-        at = bisect.bisect_left(self._sorted_terms, term)
-        for t in self._sorted_terms[at:]:
+        for i in range(bisect.bisect_left(self._sorted_terms, term), len(self._sorted_terms)):
+            t = self._sorted_terms[i]
             if not t.startswith(term):
                 break
             if len(t) - len(term) <= MAX_INFLECTION_CHARS:
@@ -241,9 +242,11 @@ class LexicalIndex:
         """The corpus terms that name a kind of ``term``: itself and the compounds ending in it whose first part
         (without its linking letters) is a corpus term too: "planungsburo" for "buro" ("Planung-s-büro"), but not
         "vertrag" or "ressortbeitrag" for "trag" ("Träger"), nor "darstell" for "stell"."""
-        return frozenset(t for t in self._term_set if t == term or (t.endswith(term) and any(
-            mod.endswith(link) and len(mod) - len(link) >= MIN_COMPOUND_PART
-            and mod[:len(mod) - len(link)] in self._term_set for mod in (t[:-len(term)],) for link in _LINKERS)))
+        if term not in self._kinds:
+            self._kinds[term] = frozenset(t for t in self._term_set if t == term or (t.endswith(term) and any(
+                mod.endswith(link) and len(mod) - len(link) >= MIN_COMPOUND_PART
+                and mod[:len(mod) - len(link)] in self._term_set for mod in (t[:-len(term)],) for link in _LINKERS)))
+        return self._kinds[term]
 
     def idf(self, term: str) -> float:
         """Inverse document frequency over chunks (unknown terms count as rare)."""
