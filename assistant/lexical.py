@@ -26,15 +26,25 @@ _STEMMER = Stemmer.Stemmer("german")
 STOP_WORDS_FILE = Path(__file__).resolve().parent / "data" / "stoppwoerter.yaml"
 
 
+_WORD_LISTS = yaml.safe_load(STOP_WORDS_FILE.read_text(encoding="utf-8")) or {}
+
+
 def _stop_words() -> frozenset[str]:
     """bm25s's German and English lists plus ``data/stoppwoerter.yaml``: bm25s's German list lacks question words,
     which every question carries and no passage answers with."""
-    data = yaml.safe_load(STOP_WORDS_FILE.read_text(encoding="utf-8")) or {}
-    return frozenset(STOPWORDS_GERMAN) | frozenset(STOPWORDS_EN) | {str(w).lower() for w in data.get("add") or ()}
+    added = {str(w).lower() for w in _WORD_LISTS.get("add") or ()}
+    return frozenset(STOPWORDS_GERMAN) | frozenset(STOPWORDS_EN) | added
 
 
 _STOP = _stop_words()
 _LINKERS = ("s", "es", "n", "en", "e", "")
+
+
+def _modifier_base(modifier: str, known: set[str] | frozenset[str], min_chars: int) -> str | None:
+    """The first part of a compound without its linking letters ("handlungs" -> "handlung"), if that is a known
+    word of at least ``min_chars`` letters; None otherwise."""
+    return next((modifier[:len(modifier) - len(link)] for link in _LINKERS if modifier.endswith(link)
+                 and len(modifier) - len(link) >= min_chars and modifier[:len(modifier) - len(link)] in known), None)
 # URLs (with a line-wrapped tail) are no words: "kinderarmut-in-marzahn" in a link is not about Kinderarmut.
 _URLISH = re.compile(r"\S*(?:https?:|www\.|\.de/|\.html|\.php)\S*(?:\n\S+(?=\n|$))?")
 
@@ -57,13 +67,8 @@ def stem(word: str) -> str:
 
 
 _LETTERS = "A-Za-zÄÖÜäöüß"
-def _list_joiners() -> str:
-    """``list_joiners`` of ``data/stoppwoerter.yaml`` as a regex alternation."""
-    data = yaml.safe_load(STOP_WORDS_FILE.read_text(encoding="utf-8")) or {}
-    return "(?:" + "|".join(re.escape(str(w)) for w in data.get("list_joiners") or ("und",)) + ")"
-
-
-_CONJ = _list_joiners()
+# ``list_joiners`` of ``data/stoppwoerter.yaml`` as a regex alternation
+_CONJ = "(?:" + "|".join(re.escape(str(w)) for w in _WORD_LISTS.get("list_joiners") or ("und",)) + ")"
 # "Lenkungs- oder Steuerungsgruppe", "Kosten-, Finanzierungs- und Zeitplan": a word cut at a hyphen that a list goes on
 # from (the Ergänzungsstrich of office prose); "Bauplanung und -durchführung" is the same from the other side.
 _ELIDED_HEAD = re.compile(rf"\b([{_LETTERS}]{{2,}})-(?=,\s|\s+{_CONJ}\s)")
@@ -103,8 +108,7 @@ def elided_compounds(text: str, vocabulary: set[str] | frozenset[str] = frozense
         first, tail = m.group(1), m.group(2)
         starts = [first[:i] for i in range(len(first) - 2, MIN_COMPOUND_PART - 1, -1)]
         if vocabulary:  # the modifier with its linking letters: "Stadtentwicklung-s-" of "Stadtentwicklungsplanung"
-            starts = [b for b in starts if any(fold(b).endswith(link) and fold(b)[:len(fold(b)) - len(link)]
-                                               in vocabulary for link in _LINKERS)][:1]
+            starts = [b for b in starts if _modifier_base(fold(b), vocabulary, 1)][:1]
         out.extend(b + tail for b in starts)
     return out
 
@@ -147,8 +151,7 @@ class Analyzer:
             head, mod = w[cut:], w[:cut]
             if head not in self.vocab and stem(head) not in self.vocab:
                 continue
-            bases = (mod[: len(mod) - len(link)] for link in _LINKERS if mod.endswith(link))
-            base = next((b for b in bases if len(b) >= 4 and b in self.vocab), None)
+            base = _modifier_base(mod, self.vocab, 4)
             if base is not None:
                 parts = (base, head)
                 break
@@ -243,9 +246,8 @@ class LexicalIndex:
         (without its linking letters) is a corpus term too: "planungsburo" for "buro" ("Planung-s-büro"), but not
         "vertrag" or "ressortbeitrag" for "trag" ("Träger"), nor "darstell" for "stell"."""
         if term not in self._kinds:
-            self._kinds[term] = frozenset(t for t in self._term_set if t == term or (t.endswith(term) and any(
-                mod.endswith(link) and len(mod) - len(link) >= MIN_COMPOUND_PART
-                and mod[:len(mod) - len(link)] in self._term_set for mod in (t[:-len(term)],) for link in _LINKERS)))
+            self._kinds[term] = frozenset(t for t in self._term_set if t == term or (
+                t.endswith(term) and _modifier_base(t[:-len(term)], self._term_set, MIN_COMPOUND_PART)))
         return self._kinds[term]
 
     def idf(self, term: str) -> float:
