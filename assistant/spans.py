@@ -290,8 +290,7 @@ class SpanFinder:
         # "Elke Breitenbach (Integration, Arbeit und Soziales)": a bracket right after a name says whose it is
         for start, end in names:
             bracket = re.match(r"\s*\(([^)]*)\)", sentence[end:])
-            inside = bracket.group(1) if bracket else ""
-            if bracket and (set(_ANALYZER.terms(inside)) | {stem(w) for w in _WORD.findall(inside)}) & focus:
+            if bracket and set(_ANALYZER.terms(bracket.group(1))) & focus:
                 return start, end
         return self._nearest(names, sentence, query)
 
