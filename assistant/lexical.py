@@ -246,8 +246,13 @@ class LexicalIndex:
         (without its linking letters) is a corpus term too: "planungsburo" for "buro" ("Planung-s-büro"), but not
         "vertrag" or "ressortbeitrag" for "trag" ("Träger"), nor "darstell" for "stell"."""
         if term not in self._kinds:
+            def known(modifier: str) -> bool:  # a word of the corpus, as written or as its stem ("entwicklung")
+                return any(modifier[:len(modifier) - len(link)] in self._term_set
+                           or stem(modifier[:len(modifier) - len(link)]) in self._term_set
+                           for link in _LINKERS if modifier.endswith(link)
+                           and len(modifier) - len(link) >= MIN_COMPOUND_PART)
             self._kinds[term] = frozenset(t for t in self._term_set if t == term or (
-                t.endswith(term) and _modifier_base(t[:-len(term)], self._term_set, MIN_COMPOUND_PART)))
+                t.endswith(term) and known(t[:-len(term)])))
         return self._kinds[term]
 
     def idf(self, term: str) -> float:

@@ -108,3 +108,13 @@ def test_a_word_with_another_first_letter_is_no_typo():
     index = LexicalIndex(["c0"], ["Das Verfahren ist im Leitfaden beschrieben."])
     assert index.query_terms("Leitfadn beschriebn") == ["leitfad", "beschrieb"]  # typos
     assert index.query_terms("geschrieben")[0] != "beschrieb"  # a word of its own, unknown to the corpus
+
+
+def test_kinds_of_a_thing_include_compounds_whose_first_part_the_corpus_uses_only_as_a_stem():
+    # "Stadtentwicklung" stems to "stadtentwickl": the Stadtentwicklungsamt is still a kind of Amt, the
+    # "insgesamt" of a sum is not
+    index = LexicalIndex(["c0", "c1", "c2"], ["Die Stadtentwicklung plant.", "Das Stadtentwicklungsamt koordiniert.",
+                                              "Insgesamt gibt es ein Amt und ein Jugendamt für die Jugend."])
+    kinds = index.kinds_of(stem("Amt"))
+    assert {stem("Stadtentwicklungsamt"), stem("Jugendamt"), stem("Amt")} <= kinds
+    assert stem("insgesamt") not in kinds
