@@ -91,15 +91,6 @@ def points_back(sentence: str) -> bool:
         return False
     first = m.group(1).lower()
     return first in _back_references() or f"{first} {(m.group(2) or '').lower()}" in _back_references()
-# Sentences in which a document says that it does not know something ("Datum nicht belegt", "lag nicht vor").
-_NOT_DOCUMENTED = re.compile(
-    r"nicht (belegt|bekannt|genannt|benannt|aufgeführt|ermittelt|veröffentlicht|beschrieben)|"
-    r"nicht in den ausgewerteten Quellen|(lag|lagen|liegen|liegt) (uns )?(hier )?nicht vor|"
-    r"geht aus .{0,60} nicht (eindeutig )?hervor|ließ sich .{0,80} nicht ermitteln|nicht ermitteln|"
-    r"ist öffentlich nicht bekannt|sind in den ausgewerteten Quellen \*?\*?nicht",
-    re.I,
-)
-
 
 PERSON_FACT = "person"  # the required fact (cues.yaml ``required_facts``) that asks for a name: the name is marked
 
@@ -111,8 +102,10 @@ def missing_facts(query: Query, cues: Cues, statement: str) -> list[str]:
             and not cues.required_facts[kind][1].search(statement)]
 
 
-def says_not_documented(sentence: str) -> bool:
-    return bool(_NOT_DOCUMENTED.search(sentence))
+def says_not_documented(sentence: str, cues: Cues | None = None) -> bool:
+    """The sentence is a document saying a fact is not documented (``not_documented`` in cues.yaml)."""
+    pattern = (cues or Cues.load()).not_documented
+    return bool(pattern and pattern.search(sentence))
 
 
 class UnsupportedAudience(UserFacingError, ValueError):
@@ -178,6 +171,7 @@ class _Candidate:
     place_penalty: float = 0.0  # the part of the score's scope penalty that is about places
     meaning_aside: float = 0.0  # meaning bonus not in ``score`` (a candidate only the place-blind view ranks high)
     header: bool = False  # a table's first row of short labels ("Kennzahl | Wert | Stand / Quelle")
+    not_documented: bool = False  # a document saying a fact is not documented (``says_not_documented``)
 
 
 def _clean(sentence: str, audience: str) -> str:
@@ -267,8 +261,8 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
             cov = _held(query.focus, terms, framed, w, before)
             before = terms
             # a sentence saying the fact is unknown does not hold it, whatever numbers or dates it names
-            strength = finder.strength(query.answer_type, s, query) \
-                if query.answer_type and not says_not_documented(s) else 0.0
+            unknown = says_not_documented(s, finder.cues)
+            strength = finder.strength(query.answer_type, s, query) if query.answer_type and not unknown else 0.0
             place = place_penalty(s, p, query, finder, w)
             score = (w.coverage * cov + w.retrieval * (p.score / top) + w.answer_type * strength
                      - (w.long_sentence if len(s) > w.long_chars else 0.0)
@@ -277,7 +271,8 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
                      + (w.category if terms & query.category_terms else 0.0)
                      # a question for the questions asked is answered by questions, as a "wann" by a date
                      + (w.answer_type if query.asks_questions and _question_list(s) else 0.0))
-            cand = _Candidate(s, quotes[pos].strip(), rank, pos, score, terms, strength > 0, place, header=header)
+            cand = _Candidate(s, quotes[pos].strip(), rank, pos, score, terms, strength > 0, place, header=header,
+                              not_documented=unknown)
             if faq and _states(cand, w):
                 cand.score += w.faq_answer  # the document's own answer to the question its heading asks
                 faq = False
@@ -432,6 +427,18 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
                             and not _dated_apart(query, c.sentence, finder)
                             and (main is None or c.passage_rank == first.passage_rank
                                  or main.found_in(c.terms | _passage_terms(passages[c.passage_rank]))))
+        if not lead.not_documented:
+            # A document saying the asked fact is not documented ("wie der vierte Teilbereich heißt, ist nicht
+            # belegt") outranks a related sentence that holds less of the question: the honest answer is to say so.
+            # Only from a passage retrieved as high as the lead's: "Veröffentlichung: Datum nicht belegt" further
+            # down does not silence the Eckdaten that say when the Konzept was finished
+            def framed(c: _Candidate) -> set[str]:
+                return c.terms | _context_terms(passages[c.passage_rank])
+
+            floor, own = scoring.not_documented_ratio * lead.score, coverage(query.focus, framed(lead))
+            lead = next((c for c in cands if c.not_documented and c.score >= floor
+                         and c.passage_rank <= lead.passage_rank
+                         and coverage(query.focus, framed(c)) > own + 1e-9), lead)
         cands.remove(lead)
         cands.insert(0, lead)
     return Ranking(finder, cands, seen)
@@ -488,7 +495,7 @@ def compose(query: Query, passages: list[Passage], *, cues: Cues | None = None,
     lead = cands[0]
     # When the best sentence is the document saying the asked-for fact is not documented, that is the honest
     # answer. (Measured on evals/dev.jsonl: looking beyond the best sentence refuses answerable questions.)
-    if says_not_documented(lead.sentence):
+    if lead.not_documented:
         return Composition("", [], (lead.sentence, passages[lead.passage_rank]))
     # "Wann/Wo ist die nächste Sprechstunde?": an answer naming only dates that are over is no answer ("Wie hoch ist
     # die Arbeitslosigkeit aktuell?" is answered by the latest figure, whatever its date)
@@ -553,7 +560,7 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
         coverage=coverage(query.focus, lead.terms), passage_coverage=coverage(query.focus, context),
         answer_type=strength, scope_penalty=scope_penalty(lead.sentence, p, query, finder, scoring,
                                                    finder.days_named(query.text)),
-        similarity=max(seen) if seen else None, not_documented=says_not_documented(lead.sentence),
+        similarity=max(seen) if seen else None, not_documented=lead.not_documented,
         other_places=other_places, other_times=times,
         elsewhere=(about.sentence, about.raw, about.passage_rank) if about is not None else None,
         place_only=_place_only(query, context) and not close,
@@ -670,7 +677,7 @@ def _supporting(query: Query, lead: _Candidate, cands: list[_Candidate], w: Scor
         if len(chosen) > limit or c.score < max(w.support_floor, w.support_ratio * lead.score):
             break
         if any(_near_duplicate(c.terms, x.terms) or c.sentence == x.sentence for x in chosen) \
-                or says_not_documented(c.sentence) or not _states(c, w) or c.place_penalty >= w.wrong_scope \
+                or c.not_documented or not _states(c, w) or c.place_penalty >= w.wrong_scope \
                 or (points_back(c.sentence) and not _follows(c, lead)):
             # "… is not known" supports no answer, nor does a label, a table's header row, a sentence about
             # another place than the asked one, or one that points back to a sentence the answer does not show

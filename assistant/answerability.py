@@ -29,7 +29,7 @@ import numpy as np
 
 from assistant.answer import LeadEvidence, says_not_documented
 from assistant.citations import content_terms, sentences
-from assistant.query import Query, coverage
+from assistant.query import Cues, Query, coverage
 
 if TYPE_CHECKING:
     from assistant.retrieval import Passage
@@ -82,7 +82,7 @@ SELECTED: tuple[str, ...] = ("top_dense", "passage_coverage", "english", "senten
 # ---------------------------------------------------------------- features
 
 def features(query: Query, passages: Sequence[Passage], evidence: LeadEvidence | None,
-             vocabulary: Container[str]) -> dict[str, float]:
+             vocabulary: Container[str], cues: Cues | None = None) -> dict[str, float]:
     """Every feature of one question (see ``FEATURE_DOC``). ``vocabulary`` holds the corpus's BM25 terms.
     ``sentence_similarity`` is NaN when no sentence similarity was available (the model imputes it)."""
     total = sum(c.weight for c in query.focus)
@@ -97,7 +97,7 @@ def features(query: Query, passages: Sequence[Passage], evidence: LeadEvidence |
     for p in passages[:TOP_PASSAGES]:
         context = content_terms(p.section) | content_terms(p.title)
         for s in sentences(p.text):
-            if says_not_documented(s):
+            if says_not_documented(s, cues):
                 not_documented = max(not_documented, coverage(query.focus, content_terms(s) | context))
     ev = evidence
     lead_terms: set[str] = set()

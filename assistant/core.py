@@ -413,7 +413,7 @@ class Assistant:
 
         evidence = lead_evidence(query, passages, cues=self.cues, glossary=self.glossary, similarity=similarity,
                                  scoring=self.scoring, ranking=ranking)
-        return evidence, features(query, passages, evidence, self.index().retriever.lexical.df)
+        return evidence, features(query, passages, evidence, self.index().retriever.lexical.df, self.cues)
 
     def _similarity(self, retriever: Retriever, query: Query, passages: list[Passage],
                     ) -> Callable[[list[str]], Sequence[float]] | None:

@@ -89,6 +89,8 @@ class Cues:
     # "Welche Leitfragen …?": the document's own questions are the answer, not headings to skip
     question_request: re.Pattern[str] | None = None
     person_roles: tuple[str, ...] = ()  # "Bürgermeisterin": the two capitalised words after one are a name
+    # a document saying a fact is not documented ("Das Datum ist nicht belegt"); None: no sentence does
+    not_documented: re.Pattern[str] | None = None
 
     @classmethod
     def load(cls, corpus_dir: Path | None = None) -> Cues:
@@ -139,6 +141,7 @@ class Cues:
                             if spec.get("question") and spec.get("answer")},
             question_request=_any(data.get("question_request")) if data.get("question_request") else None,
             person_roles=_phrases(((data.get("required_facts") or {}).get("person") or {}).get("roles")),
+            not_documented=_any(data.get("not_documented")) if data.get("not_documented") else None,
         )
 
 

@@ -411,10 +411,13 @@ class SpanFinder:
     def _answer_numbers(self, sentence: str, query: Query) -> list[tuple[int, int]]:
         """The numbers that may answer: not one the question itself names ("Wie viele Schulen haben mindestens
         75 %?" is not answered by "die Grenze liegt bei 75 %")."""
+        found = self._numbers(sentence)
+        if self._count_question and self._count_question.search(query.text):
+            # a time of day counts nothing: "Einwohnerversammlung …, 17 Uhr" does not say how many came
+            clocks = [m.span() for m in _CLOCK.finditer(sentence)]
+            found = [sp for sp in found if not any(s <= sp[0] < e for s, e in clocks)]
         asked = {self._number_key(query.text[s:e]) for s, e in self._numbers(query.text)}
-        if not asked:
-            return self._numbers(sentence)
-        return [sp for sp in self._numbers(sentence) if self._number_key(sentence[sp[0]:sp[1]]) not in asked]
+        return [sp for sp in found if self._number_key(sentence[sp[0]:sp[1]]) not in asked] if asked else found
 
     def _number_key(self, written: str) -> str:
         """A number as written, without its unit and case ("75 %" and "75" are the same number)."""

@@ -845,3 +845,33 @@ def test_a_question_for_the_time_of_day_is_answered_and_marked_by_one():
     start, end = finder.span("date", sentence, query)
     assert sentence[start:end] == "17 Uhr"
     assert finder.strength("date", "Sprechstunde: 10.03.2022, 14–16 Uhr.", query) == 1.0
+
+
+def test_a_note_that_the_sources_do_not_explain_the_asked_fact_is_quoted_as_the_answer():
+    from assistant.answer import compose
+    from assistant.lexical import LexicalIndex
+    from assistant.query import build_query
+    from assistant.records import SourceRecord
+    from assistant.retrieval import Passage
+
+    record = SourceRecord(doc="gebiete.pdf", title="Gebiete", type="Bericht", stand="2025", areas=(), audience="alle",
+                          reconstruction=False, page=1, page_end=1, page_label="1", page_label_end="1",
+                          section="Nordkiez")
+    text = ("Der Nordkiez besteht aus drei Teilgebieten (a bis c) und liegt am Stadtrand. "
+            "Wie das dritte Teilgebiet heißt, erläutern die ausgewerteten Quellen nicht. "
+            "Der Nordkiez wurde 2019 ausgewählt.")
+    passage = Passage(id="c1", record=record, text=text, score=1.0)
+    lexical = LexicalIndex(["c1"], [text])
+    # the honest answer quotes the note, instead of the sentence that only names the Teilgebiete
+    answer = compose(build_query("Wie heißt das dritte Teilgebiet des Nordkiez?", lexical=lexical), [passage],
+                     today=date(2026, 1, 1))
+    assert answer.not_documented is not None and answer.not_documented[0].startswith("Wie das dritte"), answer
+    # a question the note does not cover better than a sentence that answers it is answered
+    answer = compose(build_query("Aus wie vielen Teilgebieten besteht der Nordkiez?", lexical=lexical), [passage],
+                     today=date(2026, 1, 1))
+    assert answer.not_documented is None and answer.text.startswith("Der Nordkiez besteht aus **drei**"), answer
+
+
+def test_a_near_miss_the_documents_call_not_documented_is_refused_with_their_note(shipped):
+    answer = shipped.ask("Wie heißt der vierte Teilbereich des Handlungsraums Stadtrand Süd?")
+    assert answer.refused and "nicht belegt" in answer.text, answer.text
