@@ -429,6 +429,14 @@ def test_a_count_of_about_a_thousand_is_no_year():
                            build_query("Wann war die Pilotphase 2019/2020?")) == 0
 
 
+def test_a_time_of_day_is_no_count():
+    # how many came is not said by when it began
+    question = build_query("Wie viele Leute waren bei der Versammlung?")
+    assert FINDER.strength("number", "Einwohnerversammlung im Oberstufenzentrum, 17 Uhr; allgemeiner Austausch.",
+                           question) == 0
+    assert FINDER.strength("number", "Die Versammlung begann um 17 Uhr; es kamen 80 Leute.", question) == 1
+
+
 @pytest.mark.parametrize(("question", "sentence", "other"), [
     ("Wie viele Menschen nahmen teil?", "Angeboten wurden drei Wege der Beteiligung.", "Wege"),
     ("Wie viele Kommentare gab es zu den Maßnahmen?", "Man konnte zehn Schlüsselmaßnahmen kommentieren.",
