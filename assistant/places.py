@@ -150,6 +150,12 @@ def load_gazetteer(extra: tuple[str, ...] = (), path: Path = PLACES_FILE) -> Gaz
                 parents[str(locality)] = str(district)
     for area, inside in (data.get("teilgebiete") or {}).items():
         parents[str(area)] = str(inside or "")
+    ambiguous = {str(x) for x in data.get("mehrdeutig") or ()}
+    # "Neukölln-Nord" lies in Neukölln; not for the city ("Berlin-Mitte" is a district) nor for a name that is an
+    # everyday word too
+    for place in [p for p in parents if p != city and p not in ambiguous]:
+        for point in data.get("himmelsrichtungen") or ():
+            parents.setdefault(f"{place}-{point}", place)
     for area in extra:
         parents.setdefault(str(area), "")
-    return Gazetteer.build(parents, (str(x) for x in data.get("mehrdeutig") or ()), city)
+    return Gazetteer.build(parents, ambiguous, city)

@@ -267,6 +267,8 @@ def test_a_question_insisting_on_a_fact_the_documents_lack_is_refused(shipped, q
 @pytest.mark.parametrize(("question", "asked"), [
     ("Wie hoch ist die Arbeitslosigkeit in Neukölln?", "Neukölln"),  # the documents give the district's figure only
     ("Wie viele Einwohner hat Reinickendorf?", "Reinickendorf"),
+    # a compass part of a district the place list does not name
+    ("Wie hoch ist der Anteil der Kinder in Familien mit Grundsicherung in Neukölln-Nord?", "Neukölln-Nord"),
 ])
 def test_a_figure_for_another_place_is_no_answer(shipped, question, asked):
     answer = shipped.ask(question, audience="citizen")

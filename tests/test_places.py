@@ -28,6 +28,17 @@ def test_places_are_found_as_people_write_them():
     assert PLACES.places_in("Marzahn–Nord") == ["Marzahn-Nord"]  # an en dash
 
 
+def test_a_compass_part_of_a_known_place_lies_in_it():
+    # the file names no "Neukölln-Nord": it is still a part of Neukölln, and another place than Marzahn-Nord
+    assert PLACES.places_in("im Handlungsraum Neukölln-Nord") == ["Neukölln-Nord"]
+    assert PLACES.places_in("in spandau süd") == ["Spandau-Süd"]
+    assert PLACES.relation("Neukölln-Nord", "Neukölln") is Relation.INSIDE
+    assert PLACES.relation("Marzahn-Nord", "Neukölln-Nord") is Relation.OTHER
+    # a part the file lists keeps its place; an everyday word gets no parts ("Mitte-Nord" is no place)
+    assert PLACES.parents["Charlottenburg-Nord"] == "Charlottenburg-Wilmersdorf"
+    assert PLACES.places_in("Mitte-Nord") == []
+
+
 def test_names_that_are_everyday_words_count_only_as_named_places():
     assert PLACES.places_in("Mitte des 18. Jahrhunderts, ein Buch") == []
     assert PLACES.places_in("im Bezirk Mitte") == ["Mitte"]
