@@ -71,7 +71,18 @@ def time_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w:
         years = set(finder.years_in(sentence))
         if years and not years & set(query.asked_years) and not any(y in p.stand for y in query.asked_years):
             penalty += w.wrong_scope
+    elif _apart_from_asked_period(query, sentence, finder):
+        penalty += w.wrong_scope
     return penalty
+
+
+def _apart_from_asked_period(query: Query, sentence: str, finder: SpanFinder) -> bool:
+    """The question asks about a period ("im Zeitraum 2025 bis 2027") and every time the sentence names lies
+    outside it ("2021–2024: 25 Mio. Euro"): a figure for another period is no answer. A sentence naming no time
+    may hold for any."""
+    periods = [(lo, hi) for lo, hi, _ in finder.dates(query.text) if lo.year != hi.year]
+    named = finder.dates(sentence) if periods else []
+    return bool(named) and not any(lo <= p_hi and p_lo <= hi for lo, hi, _ in named for p_lo, p_hi in periods)
 
 
 def other_times(query: Query, sentence: str, finder: SpanFinder) -> tuple[tuple[str, ...], tuple[str, ...]]:

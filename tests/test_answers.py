@@ -885,3 +885,12 @@ def test_a_note_that_the_sources_do_not_explain_the_asked_fact_is_quoted_as_the_
 def test_a_near_miss_the_documents_call_not_documented_is_refused_with_their_note(shipped):
     answer = shipped.ask("Wie heißt der vierte Teilbereich des Handlungsraums Stadtrand Süd?")
     assert answer.refused and "nicht belegt" in answer.text, answer.text
+
+
+def test_a_figure_for_another_period_is_no_answer(shipped):
+    # the documents give the amount for 2021 to 2024 only; for 2025 to 2027 they name a new call, no amount
+    answer = shipped.ask("Welches Mittelvolumen steht für Soziale Infrastrukturmaßnahmen im Zeitraum 2025 bis 2027 "
+                         "zur Verfügung?")
+    assert answer.refused and "25 Mio" not in answer.text.split("\n")[0], answer.text
+    answer = shipped.ask("Wie viel Geld stand zwischen 2021 und 2024 für Soziale Infrastrukturmaßnahmen bereit?")
+    assert not answer.refused and "**25 Mio. Euro**" in answer.text, answer.text
