@@ -76,9 +76,9 @@ def test_both_splits_have_the_promised_mix_of_kinds():
     for kind, minimum in TOTALS.items():
         assert counts[0][kind] + counts[1][kind] >= minimum, kind
     share = counts[0]["questions"] / (counts[0]["questions"] + counts[1]["questions"])
-    # roughly half held-out: questions written while using the product go to dev (they steered changes), so the
+    # a large held-out part: questions written while using the product go to dev (they steered changes), so the
     # held-out split, never tuned on, keeps its questions and the dev split grows
-    assert 0.4 <= share <= 0.6
+    assert 0.35 <= share <= 0.6
     for qs, prefix in ((held_out, "q"), (dev, "d")):
         assert len({q.id for q in qs}) == len(qs) and all(re.fullmatch(prefix + r"\d{3}", q.id) for q in qs)
         assert len({(_norm(q.question), str(q.history)) for q in qs}) == len(qs)  # no question twice
