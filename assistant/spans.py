@@ -35,7 +35,8 @@ _DETERMINERS = frozenset("der die das den dem des ein eine einer einen einem ein
                          "ans aufs dieser diese dieses diesen diesem jede jeder jedes kein keine keinen".split())
 _PRONOUNS = frozenset("sie ihr ihre ihren ihrem ihnen ich er es wir".split())
 # a time of day: "17 Uhr", "14–16 Uhr", "9.30 Uhr"
-_CLOCK = re.compile(r"(?<![\d.,])\d{1,2}(?:[:.]\d{2})?(?:\s?[–-]\s?\d{1,2}(?:[:.]\d{2})?)?\s?Uhr\b")
+# a time of day or a span of them: "17 Uhr", "14–16 Uhr", "von 13 bis 16 Uhr"
+_CLOCK = re.compile(r"(?<![\d.,])\d{1,2}(?:[:.]\d{2})?(?:\s?(?:[–-]|bis)\s?\d{1,2}(?:[:.]\d{2})?)?\s?Uhr\b")
 BOUND_CHARS = 12  # how far before a date "bis zum" / "seit" is looked for
 NAME_WORDS = 2  # a person's name as marked: first name and surname
 SENTENCE_END_LETTERS = 4  # a word of at least this many letters before a period ends a sentence ("Abt." does not)

@@ -257,6 +257,9 @@ def test_a_lead_does_not_open_by_pointing_back(shipped):
     ("wer is bürgermeister in marzahn", "Namen"),  # without an article, in spoken words
     ("Wie oft tagt die Lenkungsgruppe?", "Wie oft"),  # its tasks, but no rhythm
     ("Welches Honorar erhielt das Planungsbüro für das Konzept Hellersdorf-Nord?", "Betrag"),
+    ("Wer leitet das Planungsbüro die raumplaner?", "Namen"),  # the office is named, not who heads it
+    # a count: the day and the hours of the Sprechstunde are no number of people ("von 13 bis 16 Uhr")
+    ("Wie viele Menschen haben an der mobilen Sprechstunde teilgenommen?", "Zahl"),
 ])
 def test_a_question_insisting_on_a_fact_the_documents_lack_is_refused(shipped, question, missing):
     answer = shipped.ask(question, audience="citizen")
@@ -843,6 +846,10 @@ def test_a_question_for_a_beginning_is_not_answered_by_an_end():
     assert finder.strength("date", sentence, end) == 1.0
     assert finder.strength("date", "Das Programm läuft seit 2015.", end) == 0.0
     assert build_query("Seit welchem Jahr gibt es das QM?", cues=cues).answer_type == "date"
+    # "wann endet" asks for an end as "bis wann" does: "seit 2021" is no answer to it
+    ends = build_query("Wann endet die Förderung für das Zentrum?", cues=cues)
+    assert ends.asks_bound == "end" and finder.strength("date", "Seit 2021 wird es gefördert.", ends) == 0.0
+    assert build_query("Wann begann die Förderung?", cues=cues).asks_bound == "start"
 
 
 def test_a_question_for_the_time_of_day_is_answered_and_marked_by_one():
@@ -894,3 +901,8 @@ def test_a_figure_for_another_period_is_no_answer(shipped):
     assert answer.refused and "25 Mio" not in answer.text.split("\n")[0], answer.text
     answer = shipped.ask("Wie viel Geld stand zwischen 2021 und 2024 für Soziale Infrastrukturmaßnahmen bereit?")
     assert not answer.refused and "**25 Mio. Euro**" in answer.text, answer.text
+
+
+def test_asking_when_something_happens_again_gets_the_past_dates_as_past(shipped):
+    answer = shipped.ask("wann gibts wieder ne sprechstunde auf dem platz", audience="citizen")
+    assert answer.refused and "nur vergangene Termine" in answer.text and "29.03.2022" in answer.text, answer.text
