@@ -431,17 +431,30 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
             # A document saying the asked fact is not documented ("wie der vierte Teilbereich heißt, ist nicht
             # belegt") outranks a related sentence that holds less of the question: the honest answer is to say so.
             # Only from a passage retrieved as high as the lead's: "Veröffentlichung: Datum nicht belegt" further
-            # down does not silence the Eckdaten that say when the Konzept was finished
-            def framed(c: _Candidate) -> set[str]:
-                return c.terms | _context_terms(passages[c.passage_rank])
+            # down does not silence the Eckdaten that say when the Konzept was finished. A note holds only what it
+            # says is unknown: in "Veröffentlichung | Datum nicht belegt; die Konzepte … sind abrufbar" the clause
+            # after it is known, and its words do not make the note about the question
+            def framed(c: _Candidate, text: str | None = None) -> set[str]:
+                return (c.terms if text is None else content_terms(text)) | _context_terms(passages[c.passage_rank])
 
             floor, own = scoring.not_documented_ratio * lead.score, coverage(query.focus, framed(lead))
             lead = next((c for c in cands if c.not_documented and c.score >= floor
                          and c.passage_rank <= lead.passage_rank
-                         and coverage(query.focus, framed(c)) > own + 1e-9), lead)
+                         and coverage(query.focus, framed(c, _unknown_part(c.sentence, cues))) > own + 1e-9), lead)
         cands.remove(lead)
         cands.insert(0, lead)
     return Ranking(finder, cands, seen)
+
+
+def _unknown_part(sentence: str, cues: Cues, heading_words: int = 4) -> str:
+    """A note up to the end of the clause that says something is not documented: what follows a semicolon after it
+    is known ("Datum nicht belegt; die Konzepte sind inzwischen abrufbar"). A note that heads a list names the
+    unknowns after it ("Was nicht bekannt ist; Datum des Beschlusses; …"): all of it counts."""
+    found = cues.not_documented.search(sentence) if cues.not_documented else None
+    end = sentence.find(";", found.end()) if found else -1
+    if end < 0 or (";" not in sentence[:found.start()] and len(sentence[:end].split()) <= heading_words):
+        return sentence
+    return sentence[:end]
 
 
 def _main_topic(query: Query) -> Concept | None:

@@ -906,3 +906,19 @@ def test_a_figure_for_another_period_is_no_answer(shipped):
 def test_asking_when_something_happens_again_gets_the_past_dates_as_past(shipped):
     answer = shipped.ask("wann gibts wieder ne sprechstunde auf dem platz", audience="citizen")
     assert answer.refused and "nur vergangene Termine" in answer.text and "29.03.2022" in answer.text, answer.text
+
+
+def test_a_note_holds_only_what_it_says_is_unknown():
+    from assistant.answer import _unknown_part
+
+    cues = Cues.load(CORPUS)
+    row = "7. Veröffentlichung | Download | Datum nicht belegt; die Konzepte für Nordkiez sind abrufbar"
+    assert _unknown_part(row, cues) == "7. Veröffentlichung | Download | Datum nicht belegt"
+    heading = "Was nicht bekannt ist; Datum des Beschlusses; Liste der Maßnahmen"  # a note heading its list
+    assert _unknown_part(heading, cues) == heading
+
+
+def test_a_note_on_one_rows_date_does_not_refuse_a_question_on_the_timeline(shipped):
+    answer = shipped.ask("Welche Termine umfasst der Zeitplan zur Erarbeitung des integrierten Handlungskonzepts "
+                         "Hellersdorf-Nord im Jahr 2022?", audience="staff")
+    assert not answer.refused, answer.text
