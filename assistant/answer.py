@@ -102,10 +102,9 @@ def missing_facts(query: Query, cues: Cues, statement: str) -> list[str]:
             and not cues.required_facts[kind][1].search(statement)]
 
 
-def says_not_documented(sentence: str, cues: Cues | None = None) -> bool:
+def says_not_documented(sentence: str, cues: Cues) -> bool:
     """The sentence is a document saying a fact is not documented (``not_documented`` in cues.yaml)."""
-    pattern = (cues or Cues.load()).not_documented
-    return bool(pattern and pattern.search(sentence))
+    return bool(cues.not_documented and cues.not_documented.search(sentence))
 
 
 class UnsupportedAudience(UserFacingError, ValueError):
@@ -261,8 +260,13 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
             cov = _held(query.focus, terms, framed, w, before)
             before = terms
             # a sentence saying the fact is unknown does not hold it, whatever numbers or dates it names
+            # … unless the question asks for one end of a period, the note is a remark in brackets and the rest holds
+            # that end: "bis 27.03.2022 (Beginn nicht belegt)" says until when, not since when
             unknown = says_not_documented(s, finder.cues)
-            strength = finder.strength(query.answer_type, s, query) if query.answer_type and not unknown else 0.0
+            known = _without_notes(s, finder.cues) if unknown and query.asks_bound else s
+            strength = finder.strength(query.answer_type, known, query) \
+                if query.answer_type and (not unknown or known != s) else 0.0
+            unknown = unknown and not strength
             place = place_penalty(s, p, query, finder, w)
             score = (w.coverage * cov + w.retrieval * (p.score / top) + w.answer_type * strength
                      - (w.long_sentence if len(s) > w.long_chars else 0.0)
@@ -446,6 +450,16 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
     return Ranking(finder, cands, seen)
 
 
+_REMARK = re.compile(r"\([^()]*\)")  # a remark in brackets ("(Beginn nicht belegt, spätestens 04.03.2022)")
+
+
+def _without_notes(sentence: str, cues: Cues) -> str:
+    """The sentence without the remarks in brackets that say something is not documented: such a remark qualifies
+    the statement around it ("bis 27.03.2022 (Beginn nicht belegt)"), where a note in the sentence itself is what
+    the sentence says ("Das Datum des dritten Termins … liegt uns nicht vor")."""
+    return _REMARK.sub(lambda m: "" if says_not_documented(m.group(0), cues) else m.group(0), sentence)
+
+
 def _unknown_part(sentence: str, cues: Cues, heading_words: int = 4) -> str:
     """A note up to the end of the clause that says something is not documented: what follows a semicolon after it
     is known ("Datum nicht belegt; die Konzepte sind inzwischen abrufbar"). A note that heads a list names the
@@ -507,7 +521,7 @@ def compose(query: Query, passages: list[Passage], *, cues: Cues | None = None,
         return Composition("", [])
     lead = cands[0]
     # When the best sentence is the document saying the asked-for fact is not documented, that is the honest
-    # answer. (Measured on evals/dev.jsonl: looking beyond the best sentence refuses answerable questions.)
+    # answer (``rank`` puts a note first only where it holds more of the question than the best statement)
     if lead.not_documented:
         return Composition("", [], (lead.sentence, passages[lead.passage_rank]))
     # "Wann/Wo ist die nächste Sprechstunde?": an answer naming only dates that are over is no answer ("Wie hoch ist

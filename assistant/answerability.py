@@ -82,7 +82,7 @@ SELECTED: tuple[str, ...] = ("top_dense", "passage_coverage", "english", "senten
 # ---------------------------------------------------------------- features
 
 def features(query: Query, passages: Sequence[Passage], evidence: LeadEvidence | None,
-             vocabulary: Container[str], cues: Cues | None = None) -> dict[str, float]:
+             vocabulary: Container[str], cues: Cues) -> dict[str, float]:
     """Every feature of one question (see ``FEATURE_DOC``). ``vocabulary`` holds the corpus's BM25 terms.
     ``sentence_similarity`` is NaN when no sentence similarity was available (the model imputes it)."""
     total = sum(c.weight for c in query.focus)

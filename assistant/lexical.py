@@ -40,11 +40,16 @@ _STOP = _stop_words()
 _LINKERS = ("s", "es", "n", "en", "e", "")
 
 
-def _modifier_base(modifier: str, known: set[str] | frozenset[str], min_chars: int) -> str | None:
+def _modifier_base(modifier: str, known: set[str] | frozenset[str], min_chars: int,
+                   stemmed: bool = False) -> str | None:
     """The first part of a compound without its linking letters ("handlungs" -> "handlung"), if that is a known
-    word of at least ``min_chars`` letters; None otherwise."""
-    return next((modifier[:len(modifier) - len(link)] for link in _LINKERS if modifier.endswith(link)
-                 and len(modifier) - len(link) >= min_chars and modifier[:len(modifier) - len(link)] in known), None)
+    word of at least ``min_chars`` letters (``stemmed``: or its stem is, for a set of stems: "entwicklung" is known
+    as "entwickl"); None otherwise."""
+    for link in _LINKERS:
+        base = modifier[:len(modifier) - len(link)]
+        if modifier.endswith(link) and len(base) >= min_chars and (base in known or (stemmed and stem(base) in known)):
+            return base
+    return None
 # URLs (with a line-wrapped tail) are no words: "kinderarmut-in-marzahn" in a link is not about Kinderarmut.
 _URLISH = re.compile(r"\S*(?:https?:|www\.|\.de/|\.html|\.php)\S*(?:\n\S+(?=\n|$))?")
 
@@ -243,16 +248,12 @@ class LexicalIndex:
 
     def kinds_of(self, term: str) -> frozenset[str]:
         """The corpus terms that name a kind of ``term``: itself and the compounds ending in it whose first part
-        (without its linking letters) is a corpus term too: "planungsburo" for "buro" ("Planung-s-büro"), but not
-        "vertrag" or "ressortbeitrag" for "trag" ("Träger"), nor "darstell" for "stell"."""
+        (without its linking letters) is a corpus term too, or its stem is: "planungsburo" for "buro"
+        ("Planung-s-büro"), "stadtentwicklungsamt" for "amt" ("Stadtentwicklung" is known as "stadtentwickl"), but
+        not "vertrag" or "ressortbeitrag" for "trag" ("Träger"), nor "darstell" for "stell"."""
         if term not in self._kinds:
-            def known(modifier: str) -> bool:  # a word of the corpus, as written or as its stem ("entwicklung")
-                return any(modifier[:len(modifier) - len(link)] in self._term_set
-                           or stem(modifier[:len(modifier) - len(link)]) in self._term_set
-                           for link in _LINKERS if modifier.endswith(link)
-                           and len(modifier) - len(link) >= MIN_COMPOUND_PART)
             self._kinds[term] = frozenset(t for t in self._term_set if t == term or (
-                t.endswith(term) and known(t[:-len(term)])))
+                t.endswith(term) and _modifier_base(t[:-len(term)], self._term_set, MIN_COMPOUND_PART, stemmed=True)))
         return self._kinds[term]
 
     def idf(self, term: str) -> float:

@@ -471,7 +471,8 @@ class Workspace:
 
         # (e) what the documents themselves say is not known, then what this outline could not find
         gaps = [(p, u, t) for p, u, t in self._ranked(advice, meaning)
-                if says_not_documented(t) and meaning.shared(t) and not _names_other_area(t, area, areas)]
+                if says_not_documented(t, self.assistant.cues) and meaning.shared(t)
+                and not _names_other_area(t, area, areas)]
         for p, u, text in gaps[:GAPS_MAX]:
             add("gap", p, u, text)
         if not any(i.kind == "example" for i in items):

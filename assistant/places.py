@@ -148,14 +148,16 @@ def load_gazetteer(extra: tuple[str, ...] = (), path: Path = PLACES_FILE) -> Gaz
         for locality in localities or ():
             if str(locality) != str(district):
                 parents[str(locality)] = str(district)
+    ambiguous = {str(x) for x in data.get("mehrdeutig") or ()}
+    # "Neukölln-Nord" and "Nord-Neukölln" lie in Neukölln: for districts and Ortsteile, not for the city
+    # ("Berlin-Mitte" is a district) nor for a name that is an everyday word too
+    points = [str(x) for x in data.get("himmelsrichtungen") or ()]
+    for place in [p for p in parents if p != city and p not in ambiguous]:
+        for point in points:
+            parents.setdefault(f"{place}-{point}", place)
+            parents.setdefault(f"{point}-{place}", place)
     for area, inside in (data.get("teilgebiete") or {}).items():
         parents[str(area)] = str(inside or "")
-    ambiguous = {str(x) for x in data.get("mehrdeutig") or ()}
-    # "Neukölln-Nord" lies in Neukölln; not for the city ("Berlin-Mitte" is a district) nor for a name that is an
-    # everyday word too
-    for place in [p for p in parents if p != city and p not in ambiguous]:
-        for point in data.get("himmelsrichtungen") or ():
-            parents.setdefault(f"{place}-{point}", place)
     for area in extra:
         parents.setdefault(str(area), "")
     return Gazetteer.build(parents, ambiguous, city)

@@ -166,7 +166,11 @@ def _any(patterns: Iterable[object] | None) -> re.Pattern[str]:
 def _load_cues(path: Path) -> Cues:
     if not path.exists():
         return Cues()
-    return Cues.from_dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    cues = Cues.from_dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    if cues.not_documented is None and path != DEFAULT_CUES and DEFAULT_CUES.exists():
+        # a corpus's own cues.yaml from before the list existed: its documents' notes are still read
+        cues = replace(cues, not_documented=_load_cues(DEFAULT_CUES).not_documented)
+    return cues
 
 
 @lru_cache(maxsize=128)  # the cue lists are tuples of a loaded Cues: built once, not for every question
@@ -467,16 +471,16 @@ def asked_bound(text: str, cues: Cues) -> str:
     return ""
 
 
-def asked_noun(text: str, cues: Cues) -> str:
+def asked_noun(text: str, cues: Cues, *, written: bool = False) -> str:
     """The stem of the noun a "welche/welcher/welches …" question asks for an instance of ("Welches Büro hat …?",
-    "Welche beiden Verbindungen …?": one lower-case word may stand between); "" for other questions and for
-    questions written all in lower case, where a noun cannot be told from other words."""
+    "Welche beiden Verbindungen …?": one lower-case word may stand between), or the noun as written; "" for other
+    questions and for questions written all in lower case, where a noun cannot be told from other words."""
     asking = phrase_pattern(cues.category_question)
     m = asking.match(text.strip()) if asking is not None else None
     if not m:
         return ""
     noun = re.match(r"\s+(?:[a-zäöüß]+\s+)?([A-ZÄÖÜ][\wäöüß]+)", text.strip()[m.end():])
-    return stem(noun.group(1)) if noun else ""
+    return "" if not noun else noun.group(1) if written else stem(noun.group(1))
 
 
 def asked_years(text: str, cues: Cues) -> tuple[str, ...]:
@@ -603,7 +607,8 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
     # the question word of the follow-up itself wins ("Und wie groß …?" after a "Wann …?" question)
     kind = answer_type(question, cues) or answer_type(text, cues)
     noun = asked_noun(text, cues)
-    if not kind and noun and noun in {stem(n) for n in cues.number_nouns}:
+    # as written: "Welche Fläche …?" asks for a size, "Welche Flächen werden begrünt?" for places
+    if not kind and noun and asked_noun(text, cues, written=True).lower() in {n.lower() for n in cues.number_nouns}:
         kind = "number"  # "Welche amtliche Nummer trägt …?", "Welche Höhe hat …?" are answered by a number
     # a short stem ("art" of "Welche Art …") would be the ending of unrelated words ("Start")
     category = noun if len(noun) >= MIN_CATEGORY_CHARS else ""

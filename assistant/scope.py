@@ -71,18 +71,29 @@ def time_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w:
         years = set(finder.years_in(sentence))
         if years and not years & set(query.asked_years) and not any(y in p.stand for y in query.asked_years):
             penalty += w.wrong_scope
-    elif _apart_from_asked_period(query, sentence, finder):
+    elif _apart_from_asked_period(query, sentence, p, finder):
         penalty += w.wrong_scope
     return penalty
 
 
-def _apart_from_asked_period(query: Query, sentence: str, finder: SpanFinder) -> bool:
+def _apart_from_asked_period(query: Query, sentence: str, p: Passage, finder: SpanFinder) -> bool:
     """The question asks about a period ("im Zeitraum 2025 bis 2027") and every time the sentence names lies
     outside it ("2021–2024: 25 Mio. Euro"): a figure for another period is no answer. A sentence naming no time
-    may hold for any."""
+    may hold for any, and so may a bound ("Seit 2019 stehen jährlich …", "bis 2030") or a source whose Stand lies
+    in the period."""
     periods = [(lo, hi) for lo, hi, _ in finder.dates(query.text) if lo.year != hi.year]
-    named = finder.dates(sentence) if periods else []
-    return bool(named) and not any(lo <= p_hi and p_lo <= hi for lo, hi, _ in named for p_lo, p_hi in periods)
+    if not periods or any(str(y) in p.stand for lo, hi in periods for y in range(lo.year, hi.year + 1)):
+        return False
+    starts, ends = phrase_pattern(finder.cues.start_words), phrase_pattern(finder.cues.end_words)
+    named: list[tuple[date, date]] = []
+    for lo, hi, written in finder.dates(sentence):
+        before = " ".join(_words_before(sentence, written)[-1:])  # the word right before: "seit 2019", "bis 2030"
+        if starts is not None and starts.fullmatch(before):
+            hi = date.max  # from then on
+        elif ends is not None and ends.fullmatch(before):
+            lo = date.min  # until then
+        named.append((lo, hi))
+    return bool(named) and not any(lo <= p_hi and p_lo <= hi for lo, hi in named for p_lo, p_hi in periods)
 
 
 def other_times(query: Query, sentence: str, finder: SpanFinder) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -52,7 +52,7 @@ def lexical() -> LexicalIndex:
 def _judge(question: str, passages: list[Passage], lexical: LexicalIndex) -> dict[str, float]:
     query = build_query(question, glossary=Glossary(), cues=Cues.load(), lexical=lexical)
     evidence = lead_evidence(query, passages, cues=Cues.load(), glossary=Glossary())
-    return features(query, passages, evidence, lexical.df)
+    return features(query, passages, evidence, lexical.df, Cues.load())
 
 
 def test_features_of_an_answered_question(lexical):

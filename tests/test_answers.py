@@ -440,6 +440,7 @@ def test_a_time_of_day_is_no_count():
     assert FINDER.strength("number", "Einwohnerversammlung im Oberstufenzentrum, 17 Uhr; allgemeiner Austausch.",
                            question) == 0
     assert FINDER.strength("number", "Die Versammlung begann um 17 Uhr; es kamen 80 Leute.", question) == 1
+    assert FINDER.strength("number", "Sprechstunde am 29.03.2022 von 13 bis 16 Uhr", question) == 0
 
 
 @pytest.mark.parametrize(("question", "sentence", "other"), [
@@ -922,3 +923,51 @@ def test_a_note_on_one_rows_date_does_not_refuse_a_question_on_the_timeline(ship
     answer = shipped.ask("Welche Termine umfasst der Zeitplan zur Erarbeitung des integrierten Handlungskonzepts "
                          "Hellersdorf-Nord im Jahr 2022?", audience="staff")
     assert not answer.refused, answer.text
+
+
+@pytest.mark.parametrize(("sentence", "note"), [
+    # how official documents say that something is not known
+    ("Dazu liegen noch keine Daten vor.", True),
+    ("Angaben zur Zahl der Teilnehmenden liegen nicht vor.", True),
+    ("Der Termin steht noch nicht fest.", True),
+    ("Die Höhe der Mittel ist bisher unbekannt.", True),
+    ("Die Unterlagen nennen keinen Termin.", True),
+    ("Beschluss | Beschluss des Bezirksamts | Datum nicht belegt", True),
+    ("Wie sich dieses Gebiet zu den Handlungsräumen verhält, erklären die Quellen nicht.", True),
+    # and what only looks so: a condition, a statement of fact, "nicht nur … sondern auch", a table's next cell
+    ("Ausgaben, die nicht belegt sind, werden nicht erstattet.", False),
+    ("Ein Interessenkonflikt liegt nicht vor.", False),
+    ("Dabei beschreiben die Dokumente die Ziele nicht nur allgemein, sondern auch konkret.", False),
+    ("Status: nicht | Bekannt seit: 2019", False),
+    ("Was nicht belegt ist; der genaue Wortlaut der Beschlussziffern", True),  # a note heading its list
+])
+def test_a_document_saying_it_does_not_know(sentence, note):
+    from assistant.answer import says_not_documented
+
+    assert says_not_documented(sentence, Cues.load(CORPUS)) is note
+
+
+def test_the_rest_of_a_row_with_a_note_still_answers():
+    from assistant.answer import _without_notes
+
+    cues = Cues.load(CORPUS)
+    row = "Online-Beteiligung | bis 27.03.2022 (Beginn nicht belegt, spätestens 04.03.2022)"
+    assert _without_notes(row, cues).strip() == "Online-Beteiligung | bis 27.03.2022"
+    end = build_query("Bis wann lief die Online-Beteiligung?", cues=cues)
+    start = build_query("Ab wann lief die Online-Beteiligung?", cues=cues)
+    finder = SpanFinder(cues)
+    assert finder.strength("date", _without_notes(row, cues), end) == 1.0  # until when: stated
+    assert finder.strength("date", _without_notes(row, cues), start) == 0.0  # since when: the note says unknown
+
+
+def test_again_asks_for_the_next_time_only_in_a_question_about_a_coming_one():
+    cues = Cues.load(CORPUS)
+    assert build_query("Wann gibt es wieder eine Sprechstunde?", cues=cues).next_event
+    assert not build_query("Wann wurde das Quartiersmanagement wieder verlängert?", cues=cues).next_event
+    assert not build_query("Seit wann steigt die Einwohnerzahl wieder?", cues=cues).upcoming
+
+
+def test_a_number_noun_asks_for_a_number_only_as_written():
+    cues = Cues.load(CORPUS)
+    assert build_query("Welche Fläche umfasst das Gebiet?", cues=cues).answer_type == "number"
+    assert build_query("Welche Flächen werden begrünt?", cues=cues).answer_type != "number"  # places, not a size

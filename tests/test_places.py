@@ -37,6 +37,30 @@ def test_a_compass_part_of_a_known_place_lies_in_it():
     # a part the file lists keeps its place; an everyday word gets no parts ("Mitte-Nord" is no place)
     assert PLACES.parents["Charlottenburg-Nord"] == "Charlottenburg-Wilmersdorf"
     assert PLACES.places_in("Mitte-Nord") == []
+    assert PLACES.places_in("in Nord-Neukölln") == ["Nord-Neukölln"]  # the compass point in front
+    assert PLACES.parents["Marzahn-Nord"] == "Marzahn"  # a listed area keeps its place
+
+
+def test_a_sentence_on_another_period_is_no_answer_but_a_bound_may_be():
+    from assistant.records import SourceRecord
+    from assistant.retrieval import Passage
+    from assistant.scope import time_penalty
+    from assistant.scoring import SCORING
+
+    record = SourceRecord(doc="x.pdf", title="Mittel", type="Bericht", stand="2023", areas=(), audience="alle",
+                          reconstruction=False, page=1, page_end=1, page_label="1", page_label_end="1", section="")
+    passage = Passage(id="c", record=record, text="", score=1.0)
+    query = build_query("Wie viel Geld steht im Zeitraum 2025 bis 2027 zur Verfügung?", cues=CUES)
+    finder = SpanFinder(CUES)
+
+    def penalty(sentence: str) -> float:
+        return time_penalty(sentence, passage, query, finder, SCORING, set())
+
+    assert penalty("2021–2024: 25 Mio. Euro Landesmittel") == SCORING.wrong_scope
+    assert penalty("Bis 2024 flossen 40 Mio. Euro.") == SCORING.wrong_scope  # ended before the period
+    assert penalty("Seit 2019 stehen jährlich 5 Mio. Euro bereit.") == 0  # may still hold
+    assert penalty("Der Beschluss vom 12.03.2024 sieht 30 Mio. Euro vor.") == 0
+    assert penalty("Es stehen 30 Mio. Euro bereit.") == 0  # no time named
 
 
 def test_names_that_are_everyday_words_count_only_as_named_places():

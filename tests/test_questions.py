@@ -67,6 +67,9 @@ def test_the_evaluation_set_has_the_promised_mix():
     assert not dev & {key(q) for q in qs}  # tuning questions are not evaluation questions
 
 
+HELD_OUT_QUESTIONS = 198  # the held-out split as first written; it may grow, never shrink
+
+
 def test_both_splits_have_the_promised_mix_of_kinds():
     held_out, dev = (load_questions(p) for p in SETS)
     counts = [_counts(held_out), _counts(dev)]
@@ -75,10 +78,9 @@ def test_both_splits_have_the_promised_mix_of_kinds():
             assert c[kind] >= minimum, (name, kind, c[kind])
     for kind, minimum in TOTALS.items():
         assert counts[0][kind] + counts[1][kind] >= minimum, kind
-    share = counts[0]["questions"] / (counts[0]["questions"] + counts[1]["questions"])
-    # a large held-out part: questions written while using the product go to dev (they steered changes), so the
-    # held-out split, never tuned on, keeps its questions and the dev split grows
-    assert 0.35 <= share <= 0.6
+    # questions written while using the product go to dev (they steered changes), so the held-out split, never tuned
+    # on, keeps its questions and the dev split grows
+    assert counts[0]["questions"] >= HELD_OUT_QUESTIONS
     for qs, prefix in ((held_out, "q"), (dev, "d")):
         assert len({q.id for q in qs}) == len(qs) and all(re.fullmatch(prefix + r"\d{3}", q.id) for q in qs)
         assert len({(_norm(q.question), str(q.history)) for q in qs}) == len(qs)  # no question twice
