@@ -432,22 +432,28 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
                             and (main is None or c.passage_rank == first.passage_rank
                                  or main.found_in(c.terms | _passage_terms(passages[c.passage_rank]))))
         if not lead.not_documented:
-            # A document saying the asked fact is not documented ("wie der vierte Teilbereich heißt, ist nicht
-            # belegt") outranks a related sentence that holds less of the question: the honest answer is to say so.
-            # Only from a passage retrieved as high as the lead's: "Veröffentlichung: Datum nicht belegt" further
-            # down does not silence the Eckdaten that say when the Konzept was finished. A note holds only what it
-            # says is unknown: in "Veröffentlichung | Datum nicht belegt; die Konzepte … sind abrufbar" the clause
-            # after it is known, and its words do not make the note about the question
-            def framed(c: _Candidate, text: str | None = None) -> set[str]:
-                return (c.terms if text is None else content_terms(text)) | _context_terms(passages[c.passage_rank])
-
-            floor, own = scoring.not_documented_ratio * lead.score, coverage(query.focus, framed(lead))
-            lead = next((c for c in cands if c.not_documented and c.score >= floor
-                         and c.passage_rank <= lead.passage_rank
-                         and coverage(query.focus, framed(c, _unknown_part(c.sentence, cues))) > own + 1e-9), lead)
+            lead = _note_instead(query, lead, cands, passages, cues, scoring)
         cands.remove(lead)
         cands.insert(0, lead)
     return Ranking(finder, cands, seen)
+
+
+def _note_instead(query: Query, lead: _Candidate, cands: list[_Candidate], passages: list[Passage], cues: Cues,
+                  w: Scoring) -> _Candidate:
+    """A document saying the asked fact is not documented ("wie der vierte Teilbereich heißt, ist nicht belegt")
+    outranks a related sentence that holds less of the question: the honest answer is to say so. Only a note from a
+    passage retrieved as high as the lead's ("Veröffentlichung: Datum nicht belegt" further down does not silence
+    the Eckdaten that say when the Konzept was finished), not about another place, and holding only what it says is
+    unknown: in "Veröffentlichung | Datum nicht belegt; die Konzepte … sind abrufbar" the clause after the note is
+    known, and its words do not make the note about the question."""
+    def held(c: _Candidate, text: str | None = None) -> float:
+        terms = c.terms if text is None else content_terms(text)
+        return coverage(query.focus, terms | _context_terms(passages[c.passage_rank]))
+
+    floor, own = w.not_documented_ratio * lead.score, held(lead)
+    return next((c for c in cands if c.not_documented and c.score >= floor and c.passage_rank <= lead.passage_rank
+                 and c.place_penalty < w.wrong_scope and held(c, _unknown_part(c.sentence, cues)) > own + 1e-9),
+                lead)
 
 
 _REMARK = re.compile(r"\([^()]*\)")  # a remark in brackets ("(Beginn nicht belegt, spätestens 04.03.2022)")
