@@ -415,21 +415,35 @@ def _read_text(path: Path) -> str:
         ) from exc
 
 
+_MD_LIST_ITEM = re.compile(r"^(?:[-*+•]|\d{1,9}[.)])\s")  # a Markdown list item starts a line of its own
+
+
 def _load_markdown(path: Path) -> tuple[list[Page], list[tuple[int, str]], str | None]:
     lines: list[str] = []
     headings: list[tuple[int, str]] = []
-    for line in _read_text(path).splitlines():
-        m = re.match(r"^(#{1,6})\s+(.*)$", line)
+    wraps = False  # the last line is paragraph or list text that a soft line break continues
+    for raw in _read_text(path).splitlines():
+        m = re.match(r"^(#{1,6})\s+(.*)$", raw)
         if m:
             text = m.group(2).replace("**", "").strip()
             headings.append((len(m.group(1)), text))
             lines.append(text)
+            wraps = False
             continue
-        if re.match(r"^\s*\|?\s*:?-{3,}", line):
+        if re.match(r"^\s*\|?\s*:?-{3,}", raw):
             continue  # table separator row
-        line = line.replace("**", "").lstrip("> ").strip()
+        line = raw.replace("**", "").lstrip("> ").strip()
         if line.startswith("|"):
             line = " | ".join(c.strip() for c in line.strip("|").split("|"))
+            wraps = False
+        elif line and wraps and not _MD_LIST_ITEM.match(line):
+            # in Markdown a single line break inside a paragraph is a space: "… kostet rund\n4 Mio. Euro." is one
+            # sentence (a hard break, two spaces or a backslash at the line's end, keeps its line)
+            lines[-1] += " " + line
+            wraps = not raw.endswith(("  ", "\\"))
+            continue
+        else:
+            wraps = bool(line) and not raw.endswith(("  ", "\\"))
         lines.append(line)
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     return [Page(1, "1", text)], headings, None

@@ -47,6 +47,7 @@ class KiezConfig:
     kind: str = ""
     frame: str = "{area}"
     essentials: tuple[Essential, ...] = ()
+    elsewhere: str = ""  # the notice on an answer found outside the chosen Kiez ("" : no such answer is given)
 
     @classmethod
     def load(cls, path: Path = KIEZ_DATA) -> KiezConfig:
@@ -55,6 +56,7 @@ class KiezConfig:
             citywide=tuple(str(a) for a in data.get("citywide") or ()),
             kind=str(data.get("kind") or ""),
             frame=str(data.get("frame") or "{area}"),
+            elsewhere=str(data.get("elsewhere") or ""),
             essentials=tuple(Essential(str(e["key"]), str(e["title"]), str(e["question"]))
                              for e in data.get("essentials") or ()),
         )
@@ -158,10 +160,17 @@ class KiezGuide:
     def ask(self, question: str, kiez: str, *, history: list | None = None, audience: str = "general",
             filters: dict | None = None) -> Scoped:
         areas = self.scope(question, kiez, filters)
-        if areas:
-            filters = self.filters(areas, filters)
-        answer = self.assistant.ask(question, history=history, audience=audience, filters=filters)
-        return Scoped(answer, areas, self.config.frame_for(areas) if areas else "", dict(filters or {}))
+        scoped = self.filters(areas, filters) if areas else filters
+        answer = self.assistant.ask(question, history=history, audience=audience, filters=scoped)
+        if areas and answer.refused and self.config.elsewhere:
+            # the chosen Kiez is a preference, not a wall: a question about a place elsewhere ("das Stadtteilhaus am
+            # Barnimplatz" from Hellersdorf-Nord) gets the answer the other documents give, marked as theirs
+            wider = self.assistant.ask(question, history=history, audience=audience, filters=filters)
+            if not wider.refused:
+                notice = self.config.elsewhere.replace("{area}", " und ".join(areas))
+                wider.notice = " ".join(n for n in (notice, wider.notice) if n)
+                return Scoped(wider, (), "", dict(filters or {}))
+        return Scoped(answer, areas, self.config.frame_for(areas) if areas else "", dict(scoped or {}))
 
     def page(self, name: str) -> KiezPage:
         # one generation for the area list and every answer on the page, even if a reload swaps in a newer one

@@ -29,7 +29,9 @@ log = logging.getLogger("assistant.store")
 MANIFEST = "manifest.json"
 SENTENCE_SUFFIX = "_saetze"  # the collection of answer-unit vectors beside the chunk collection
 # bumped when what an index holds changes; an index of another version is rebuilt on the next ingest
-INDEX_VERSION = 3  # 2: answer-unit vectors; 3: a chunk that continues a list item starts at its label
+# 2: answer-unit vectors; 3: a chunk that continues a list item starts at its label; 4: a Markdown paragraph wrapped
+# over several lines is read as one
+INDEX_VERSION = 4
 # HNSW search breadth. With chroma's default (100) a persisted collection of this corpus's size returned a
 # different set of 30 nearest chunks in different processes (0-3 of the exact 30 missing for the same query vector,
 # so the same question could get another answer after a restart); 200 returned the exact 30 in every run

@@ -42,7 +42,8 @@ SUEDHAFEN = """# Südhafen heute
 
 ## Geplante Vorhaben
 
-Im Südhafen ist eine neue Kita an der Kaimauer geplant. Die Kita soll 2026 eröffnen.
+Im Südhafen ist eine neue Kita an der Kaimauer geplant. Die Kita soll 2026 eröffnen. Der Bau der Kita kostet rund
+4 Mio. Euro.
 """
 STADT = """# Die Stadt fördert Quartiere
 
@@ -149,6 +150,20 @@ def test_kiez_filters_and_frames_answers_and_a_named_area_wins(invented):
     # an explicit area filter (the "Suche eingrenzen" box) wins over the Kiez
     explicit = guide.ask("Was ist geplant?", "Südhafen", audience="citizen", filters={"areas": ["Nordpark"]})
     assert explicit.frame == "" and {c.doc for c in explicit.answer.citations} <= {"nordpark.md"}
+
+
+@pytest.mark.slow
+def test_an_answer_only_another_areas_documents_give_comes_with_a_notice(invented):
+    guide = KiezGuide(invented)
+    # the Kita at the Kaimauer is the Südhafen's: asked from Nordpark, its documents and the city's do not say
+    found = guide.ask("Was kostet die Kita an der Kaimauer?", "Nordpark", audience="citizen")
+    assert not found.answer.refused and "4 Mio. Euro" in found.answer.text, found.answer.text
+    assert found.frame == "" and found.areas == ()  # not framed as the Kiez's answer
+    assert found.answer.notice.startswith(CONFIG.elsewhere.replace("{area}", "Nordpark"))
+    assert {c.doc for c in found.answer.citations} == {"suedhafen.md"}
+    # what no document answers stays an honest refusal, framed for the Kiez
+    refused = guide.ask("Wann hat das Stadtteilbüro am Samstag geöffnet?", "Nordpark", audience="citizen")
+    assert refused.answer.refused and refused.frame == CONFIG.frame_for(["Nordpark"])
 
 
 @pytest.mark.slow
