@@ -97,8 +97,8 @@ def test_a_markdown_paragraph_wrapped_over_lines_is_one_paragraph(tmp_path):
 
     md = tmp_path / "umbruch.md"
     md.write_text("# Kita\n\nDer Bau der Kita kostet rund\n4 Mio. Euro. Sie öffnet 2026.\n\n"
-                  "- ein Punkt, der\n  weitergeht\n- ein zweiter Punkt\n\nerste Zeile mit hartem Umbruch  \nzweite Zeile\n",
-                  encoding="utf-8")
+                  "- ein Punkt, der\n  weitergeht\n- ein zweiter Punkt\n\n"
+                  "erste Zeile mit hartem Umbruch  \nzweite Zeile\n", encoding="utf-8")
     text = load(md, tmp_path, {}).pages[0].text
     units = answer_units(text)
     assert "Der Bau der Kita kostet rund 4 Mio. Euro." in units, units  # a soft line break is a space
