@@ -51,22 +51,48 @@ class Gazetteer:
     parents: dict[str, str]  # place -> the place it lies in ("" for the city and for a place of unknown location)
     root: str = ""  # the city every known place lies in ("" when the file names none)
     ambiguous: frozenset[str] = frozenset()
+    # compass points ("Nord") that name a part of a place in ``compassable`` ("Neukölln-Nord", "Nord-Neukölln")
+    points: tuple[str, ...] = ()
+    compassable: frozenset[str] = frozenset()
     _names: tuple[str, ...] = field(default=(), repr=False, compare=False)
     _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def build(cls, parents: dict[str, str], ambiguous: Iterable[str] = (), root: str = "") -> Gazetteer:
-        amb = frozenset(ambiguous)
+    def build(cls, parents: dict[str, str], ambiguous: Iterable[str] = (), root: str = "",
+              points: Iterable[str] = (), compassable: Iterable[str] = ()) -> Gazetteer:
+        amb, points = frozenset(ambiguous), tuple(points)
         # longest first ("Marzahn-Nord" before "Marzahn"), an ambiguous name with its prefix before all ("Berlin
         # Mitte" is Mitte, not Berlin)
         names = tuple(sorted(parents, key=lambda n: (n not in amb, -len(n))))
         # the group holds the name only, not the words that make an ambiguous name a place (``replace``)
         alternatives = [f"{_AMBIGUOUS_PREFIX if n in amb else ''}(?P<p{i}>{_name_pattern(n)})"
                         for i, n in enumerate(names)]
+        # a compass point before or after a name, read in the same pass (one alternative per name and point would
+        # make the pattern a hundred times slower)
+        pts = "|".join(re.escape(p) for p in sorted(points, key=len, reverse=True))
+        before = f"(?:(?P<before>{pts})-)?" if pts else ""
+        after = f"(?:{_JOIN}(?P<after>{pts}))?" if pts else ""
         # "Berlin-Spandau", "Berlin-Marzahn": the city's name in front is part of the place's
-        pattern = re.compile(r"(?<![\w-])(?:Berlin-)?(?:" + "|".join(alternatives) + r")(?![\w-])", re.I) \
-            if names else None
-        return cls(dict(parents), root, amb, names, pattern)
+        pattern = re.compile(r"(?<![\w-])(?:Berlin-)?" + before + "(?:" + "|".join(alternatives) + ")" + after
+                             + r"(?![\w-])", re.I) if names else None
+        return cls(dict(parents), root, amb, tuple(points), frozenset(compassable), names, pattern)
+
+    def _found(self, m: re.Match[str]) -> tuple[str, int, int]:
+        """(the place, where its name starts and ends) of one match: a compass point makes it that part of a
+        compassable place ("Neukölln-Nord"), else it is ignored with the name it stands by."""
+        group = next(k for k, v in m.groupdict().items() if v is not None and k[0] == "p" and k[1:].isdigit())
+        name, start, end = self._names[int(group[1:])], m.start(group), m.end(group)
+        if name in self.compassable:
+            point = m.group("after") if "after" in m.re.groupindex else None
+            if point:
+                return f"{name}-{self._point(point)}", start, m.end("after")
+            point = m.group("before") if "before" in m.re.groupindex else None
+            if point:
+                return f"{self._point(point)}-{name}", m.start("before"), end
+        return name, start, end
+
+    def _point(self, written: str) -> str:
+        return next((p for p in self.points if p.lower() == written.lower()), written)
 
     def places_in(self, text: str) -> list[str]:
         """The places the text names, each once, in order of first mention."""
@@ -75,7 +101,7 @@ class Gazetteer:
     def place_at(self, text: str) -> str | None:
         """The place ``text`` begins with, if any ("dem Bezirk Mitte …" begins with none, "Mitte …" neither)."""
         m = self._pattern.match(text) if self._pattern is not None else None
-        return self._names[int((m.lastgroup or "p0")[1:])] if m else None
+        return self._found(m)[0] if m else None
 
     def replace(self, text: str, old: str, new: str) -> str:
         """``text`` with every mention of the place ``old`` (as ``places_in`` finds it) written as ``new``."""
@@ -83,19 +109,30 @@ class Gazetteer:
             return text
 
         def swap(m: re.Match[str]) -> str:
-            group = m.lastgroup or ""
-            if self._names[int(group[1:])] != old:
+            name, start, end = self._found(m)
+            if name != old:
                 return m.group(0)
-            return text[m.start():m.start(group)] + new + text[m.end(group):m.end()]
+            return text[m.start():start] + new + text[end:m.end()]
 
         return self._pattern.sub(swap, text)
 
+    def parent(self, place: str) -> str:
+        """The place ``place`` lies in; a compass part lies in its place ("Neukölln-Nord" in Neukölln)."""
+        if place in self.parents:
+            return self.parents[place]
+        for point in self.points:
+            for base in (place[:-len(point) - 1] if place.endswith(f"-{point}") else "",
+                         place[len(point) + 1:] if place.startswith(f"{point}-") else ""):
+                if base in self.compassable:
+                    return base
+        return ""
+
     def ancestors(self, place: str) -> list[str]:
         out: list[str] = []
-        parent = self.parents.get(place, "")
+        parent = self.parent(place)
         while parent and parent not in out and parent != place:
             out.append(parent)
-            parent = self.parents.get(parent, "")
+            parent = self.parent(parent)
         return out
 
     def located(self, place: str) -> bool:
@@ -129,7 +166,7 @@ def _places_in(gazetteer: Gazetteer, text: str) -> tuple[str, ...]:
         return ()
     found: dict[str, None] = {}
     for m in gazetteer._pattern.finditer(text):
-        found[gazetteer._names[int((m.lastgroup or "p0")[1:])]] = None
+        found[gazetteer._found(m)[0]] = None
     return tuple(found)
 
 
@@ -151,13 +188,10 @@ def load_gazetteer(extra: tuple[str, ...] = (), path: Path = PLACES_FILE) -> Gaz
     ambiguous = {str(x) for x in data.get("mehrdeutig") or ()}
     # "Neukölln-Nord" and "Nord-Neukölln" lie in Neukölln: for districts and Ortsteile, not for the city
     # ("Berlin-Mitte" is a district) nor for a name that is an everyday word too
-    points = [str(x) for x in data.get("himmelsrichtungen") or ()]
-    for place in [p for p in parents if p != city and p not in ambiguous]:
-        for point in points:
-            parents.setdefault(f"{place}-{point}", place)
-            parents.setdefault(f"{point}-{place}", place)
+    compassable = {p for p in parents if p != city and p not in ambiguous}
     for area, inside in (data.get("teilgebiete") or {}).items():
         parents[str(area)] = str(inside or "")
     for area in extra:
         parents.setdefault(str(area), "")
-    return Gazetteer.build(parents, ambiguous, city)
+    return Gazetteer.build(parents, ambiguous, city, (str(x) for x in data.get("himmelsrichtungen") or ()),
+                           compassable)
