@@ -40,7 +40,15 @@ from assistant.query import (  # noqa: F401  (re-exported: the ask path and test
     user_turns,
 )
 from assistant.retrieval import Passage
-from assistant.scope import other_times, place_penalty, place_scope, scope_penalty, time_penalty, wider_figure
+from assistant.scope import (
+    other_times,
+    overlap,
+    place_penalty,
+    place_scope,
+    scope_penalty,
+    time_penalty,
+    wider_figure,
+)
 from assistant.scoring import SCORING, Scoring
 from assistant.spans import SpanFinder, older_than, past_dates
 
@@ -495,9 +503,8 @@ def _dated_apart(query: Query, sentence: str, finder: SpanFinder) -> bool:
     ("Für 2021 bis 2024 standen 25 Mio. Euro bereit" for a question on 2025 bis 2027). Stricter than the lead's
     time check (``other_times``), which lets a bound or a period be answered by other years: a sentence that only
     takes the lead's place must not also change the time."""
-    asked, named = finder.dates(query.text), finder.dates(sentence)
-    return bool(asked and named) and not any(lo <= a_hi and a_lo <= hi
-                                             for lo, hi, _ in named for a_lo, a_hi, _ in asked)
+    asked, named = finder.asked_dates(query.text), finder.dates(sentence)
+    return bool(asked and named) and not overlap(named, asked)
 
 
 def _passage_terms(p: Passage) -> set[str]:

@@ -50,6 +50,8 @@ def _modifier_base(modifier: str, known: set[str] | frozenset[str], min_chars: i
         if modifier.endswith(link) and len(base) >= min_chars and (base in known or (stemmed and stem(base) in known)):
             return base
     return None
+
+
 # URLs (with a line-wrapped tail) are no words: "kinderarmut-in-marzahn" in a link is not about Kinderarmut.
 _URLISH = re.compile(r"\S*(?:https?:|www\.|\.de/|\.html|\.php)\S*(?:\n\S+(?=\n|$))?")
 

@@ -471,16 +471,16 @@ def asked_bound(text: str, cues: Cues) -> str:
     return ""
 
 
-def asked_noun(text: str, cues: Cues, *, written: bool = False) -> str:
-    """The stem of the noun a "welche/welcher/welches …" question asks for an instance of ("Welches Büro hat …?",
-    "Welche beiden Verbindungen …?": one lower-case word may stand between), or the noun as written; "" for other
-    questions and for questions written all in lower case, where a noun cannot be told from other words."""
+def asked_noun(text: str, cues: Cues) -> str:
+    """The noun, as written, a "welche/welcher/welches …" question asks for an instance of ("Welches Büro hat …?",
+    "Welche beiden Verbindungen …?": one lower-case word may stand between); "" for other questions and for
+    questions written all in lower case, where a noun cannot be told from other words."""
     asking = phrase_pattern(cues.category_question)
     m = asking.match(text.strip()) if asking is not None else None
     if not m:
         return ""
     noun = re.match(r"\s+(?:[a-zäöüß]+\s+)?([A-ZÄÖÜ][\wäöüß]+)", text.strip()[m.end():])
-    return "" if not noun else noun.group(1) if written else stem(noun.group(1))
+    return noun.group(1) if noun else ""
 
 
 def asked_years(text: str, cues: Cues) -> tuple[str, ...]:
@@ -606,9 +606,10 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
     expansions = tuple(x.strip() for x in expanded[len(text):].strip(" ()").split(";") if x.strip())
     # the question word of the follow-up itself wins ("Und wie groß …?" after a "Wann …?" question)
     kind = answer_type(question, cues) or answer_type(text, cues)
-    noun = asked_noun(text, cues)
+    written = asked_noun(text, cues)
+    noun = stem(written) if written else ""
     # as written: "Welche Fläche …?" asks for a size, "Welche Flächen werden begrünt?" for places
-    if not kind and noun and asked_noun(text, cues, written=True).lower() in {n.lower() for n in cues.number_nouns}:
+    if not kind and written.lower() in {n.lower() for n in cues.number_nouns}:
         kind = "number"  # "Welche amtliche Nummer trägt …?", "Welche Höhe hat …?" are answered by a number
     # a short stem ("art" of "Welche Art …") would be the ending of unrelated words ("Start")
     category = noun if len(noun) >= MIN_CATEGORY_CHARS else ""

@@ -81,7 +81,7 @@ def _apart_from_asked_period(query: Query, sentence: str, p: Passage, finder: Sp
     outside it ("2021–2024: 25 Mio. Euro"): a figure for another period is no answer. A sentence naming no time
     may hold for any, and so may a bound ("Seit 2019 stehen jährlich …", "bis 2030") or a source whose Stand lies
     in the period."""
-    periods = [(lo, hi) for lo, hi, _ in finder.dates(query.text) if lo.year != hi.year]
+    periods = [(lo, hi) for lo, hi, _ in finder.asked_dates(query.text) if lo.year != hi.year]
     if not periods or any(str(y) in p.stand for lo, hi in periods for y in range(lo.year, hi.year + 1)):
         return False
     starts, ends = phrase_pattern(finder.cues.start_words), phrase_pattern(finder.cues.end_words)
@@ -93,7 +93,12 @@ def _apart_from_asked_period(query: Query, sentence: str, p: Passage, finder: Sp
         elif ends is not None and ends.fullmatch(before):
             lo = date.min  # until then
         named.append((lo, hi))
-    return bool(named) and not any(lo <= p_hi and p_lo <= hi for lo, hi in named for p_lo, p_hi in periods)
+    return bool(named) and not overlap(named, periods)
+
+
+def overlap(spans: Sequence[tuple], others: Sequence[tuple]) -> bool:
+    """Some time span of ``spans`` shares a day with one of ``others`` (each: first day, last day, …)."""
+    return any(a[0] <= b[1] and b[0] <= a[1] for a in spans for b in others)
 
 
 def other_times(query: Query, sentence: str, finder: SpanFinder) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -104,14 +109,14 @@ def other_times(query: Query, sentence: str, finder: SpanFinder) -> tuple[tuple[
     bound in the sentence ("Seit 2015 gibt es …") may hold for the asked time and is left aside."""
     if not query.asked_years:
         return (), ()
-    asked = [d for d in finder.dates(query.text) if any(y in d[2] for y in query.asked_years)] or \
+    asked = [d for d in finder.asked_dates(query.text) if any(y in d[2] for y in query.asked_years)] or \
         [(date(int(y), 1, 1), date(int(y), 12, 31), y) for y in query.asked_years]
     bound = phrase_pattern(finder.cues.year_bounds)
     named = [d for d in finder.dates(sentence)
              if bound is None or not bound.search(" ".join(_words_before(sentence, d[2])))]
     if query.asks_day and any(lo == hi for lo, hi, _ in named):
         named = [d for d in named if d[0] == d[1]]  # the days it names, not the month it names besides them
-    if not named or any(lo <= a_hi and a_lo <= hi for lo, hi, _ in named for a_lo, a_hi, _ in asked):
+    if not named or overlap(named, asked):
         return (), ()
     return tuple(w for _, _, w in asked), tuple(dict.fromkeys(w for _, _, w in named))
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from assistant.glossary import Glossary
 from assistant.lexical import Analyzer, stem
@@ -34,12 +36,13 @@ _JOINERS = {"für", "und", "der", "des", "von", "im", "in", "zur", "zum"}
 _DETERMINERS = frozenset("der die das den dem des ein eine einer einen einem eines im am zum zur vom beim ins "
                          "ans aufs dieser diese dieses diesen diesem jede jeder jedes kein keine keinen".split())
 _PRONOUNS = frozenset("sie ihr ihre ihren ihrem ihnen ich er es wir".split())
-# a time of day: "17 Uhr", "14–16 Uhr", "9.30 Uhr"
 # a time of day or a span of them: "17 Uhr", "14–16 Uhr", "von 13 bis 16 Uhr"
 _CLOCK = re.compile(r"(?<![\d.,])\d{1,2}(?:[:.]\d{2})?(?:\s?(?:[–-]|bis)\s?\d{1,2}(?:[:.]\d{2})?)?\s?Uhr\b")
 BOUND_CHARS = 12  # how far before a date "bis zum" / "seit" is looked for
 NAME_WORDS = 2  # a person's name as marked: first name and surname
 SENTENCE_END_LETTERS = 4  # a word of at least this many letters before a period ends a sentence ("Abt." does not)
+_T = TypeVar("_T")
+QUESTIONS_REMEMBERED = 64  # questions whose dates and counted noun a finder keeps (one server asks many)
 
 
 def _ends_sentence(token: str) -> bool:
@@ -105,7 +108,8 @@ class SpanFinder:
         self._roles = tuple(r.lower() for r in self.cues.person_roles)
         self._count_question = phrase_pattern(self.cues.count_question)
         self._any_counter = {w.lower() for w in self.cues.any_counter}
-        self._counted_nouns: dict[str, str | None] = {}
+        # what is read from a question once and asked of every candidate sentence (its dates, the counted noun)
+        self._asked: dict[tuple[str, str], object] = {}
         # also as the first part of a hyphenated adjective: "die sechs-malige Gewinnerin" won six times; not of a
         # noun compound, which names a thing ("Vier-Felder-Tabelle")
         self._number_words = phrase_pattern(self.cues.words.get("number", ()),
@@ -252,7 +256,6 @@ class SpanFinder:
         out: list[tuple[int, int]] = []
         run: list[re.Match[str]] = []
         before = ""
-
         roles = self._roles
 
         def close() -> None:
@@ -345,16 +348,27 @@ class SpanFinder:
         """The time as written is one the question names itself: "2025–2027" for a question about "… 2025 bis
         2027", "2019/2020" for one about "die Pilotphase 2019/2020" (the same first and last day)."""
         ranges = {(lo, hi) for lo, hi, _ in self.dates(written)}
-        return bool(ranges) and ranges <= {(lo, hi) for lo, hi, _ in self.dates(query.text)}
+        return bool(ranges) and ranges <= {(lo, hi) for lo, hi, _ in self.asked_dates(query.text)}
 
     def counted_noun(self, question: str) -> str | None:
         """The thing a "wie viele" question counts, as written: the first capitalised word within a few words
         after the question phrase, places skipped ("Wie viele neue Kitas …", "Wie viele in Berlin lebende Kinder
         …"); None when that word is a unit ("Wie viele Euro …": an amount, not things) and in a question without
         capitals."""
-        if question not in self._counted_nouns:  # asked of every candidate sentence: read the question once
-            self._counted_nouns[question] = self._read_counted_noun(question)
-        return self._counted_nouns[question]
+        return self._read_once("counted", question, self._read_counted_noun)
+
+    def asked_dates(self, question: str) -> list[DateRange]:
+        """The dates and periods a question names (``dates``), read once per question."""
+        return self._read_once("dates", question, self.dates)
+
+    def _read_once(self, kind: str, question: str, read: Callable[[str], _T]) -> _T:
+        """``read(question)``, remembered for the last few questions: ranking asks it of every candidate."""
+        key = (kind, question)
+        if key not in self._asked:
+            if len(self._asked) >= QUESTIONS_REMEMBERED:
+                self._asked.clear()
+            self._asked[key] = read(question)
+        return self._asked[key]  # type: ignore[return-value]  # stored under its kind by this method only
 
     def _read_counted_noun(self, question: str) -> str | None:
         m = self._count_question.search(question) if self._count_question else None

@@ -34,14 +34,20 @@ def test_a_compass_part_of_a_known_place_lies_in_it():
     assert PLACES.places_in("in spandau süd") == ["Spandau-Süd"]
     assert PLACES.relation("Neukölln-Nord", "Neukölln") is Relation.INSIDE
     assert PLACES.relation("Marzahn-Nord", "Neukölln-Nord") is Relation.OTHER
-    # a part the file lists keeps its place; an everyday word gets no parts ("Mitte-Nord" is no place)
-    assert PLACES.parents["Charlottenburg-Nord"] == "Charlottenburg-Wilmersdorf"
+    # a place the file lists with a compass point keeps its own place: the Ortsteil Charlottenburg-Nord lies in the
+    # district, not in an Ortsteil "Charlottenburg"; an everyday word gets no parts ("Mitte-Nord" is no place)
+    assert PLACES.places_in("in Charlottenburg-Nord") == ["Charlottenburg-Nord"]
+    assert PLACES.parent("Charlottenburg-Nord") == "Charlottenburg-Wilmersdorf"
     assert PLACES.places_in("Mitte-Nord") == []
     assert PLACES.places_in("in Nord-Neukölln") == ["Nord-Neukölln"]  # the compass point in front
-    assert PLACES.parents["Marzahn-Nord"] == "Marzahn"  # a listed area keeps its place
+    assert PLACES.parent("Nord-Neukölln") == PLACES.parent("Neukölln-Nord") == "Neukölln"
+    assert PLACES.parent("Marzahn-Nord") == "Marzahn"  # a listed area keeps its place
+    assert PLACES.replace("Und in Neukölln-Nord?", "Neukölln-Nord", "Spandau") == "Und in Spandau?"
 
 
 def test_a_sentence_on_another_period_is_no_answer_but_a_bound_may_be():
+    from dataclasses import replace
+
     from assistant.records import SourceRecord
     from assistant.retrieval import Passage
     from assistant.scope import time_penalty
@@ -61,6 +67,9 @@ def test_a_sentence_on_another_period_is_no_answer_but_a_bound_may_be():
     assert penalty("Seit 2019 stehen jährlich 5 Mio. Euro bereit.") == 0  # may still hold
     assert penalty("Der Beschluss vom 12.03.2024 sieht 30 Mio. Euro vor.") == 0
     assert penalty("Es stehen 30 Mio. Euro bereit.") == 0  # no time named
+    current = Passage(id="d", record=replace(record, stand="2026"), text="", score=1.0)
+    # a source written during the period may state an earlier time and still hold for it
+    assert time_penalty("2021–2024: 25 Mio. Euro Landesmittel", current, query, finder, SCORING, set()) == 0
 
 
 def test_names_that_are_everyday_words_count_only_as_named_places():
