@@ -428,6 +428,13 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
             # The lead's number counts another thing ("447 Planungsräume" for "Wie viele Handlungsräume …?"): a
             # sentence with a number of the asked thing leads instead
             lead = _instead(lead, stating, scoring, lambda c: finder.counts_asked(c.sentence, query, glossary))
+        if stating and _measures_other(query, lead, passages, finder):
+            # The lead's figure measures another thing ("31,8 % der Minderjährigen" for "Wie hoch ist die
+            # Arbeitslosenquote?"): a sentence about the measured thing leads instead
+            lead = _instead(lead, stating, scoring, lambda c: not _measures_other(query, c, passages, finder))
+        if stating and _unquoted(query, lead, passages):
+            # The question names a programme in quotation marks that the lead does not: one that does leads
+            lead = _instead(lead, stating, scoring, lambda c: not _unquoted(query, c, passages))
         if stating and query.needs and missing_facts(query, cues, lead.sentence):
             # The question insists on a fact the lead lacks (a name for "Wer war 2018 Bildungssenatorin?", a price):
             # a sentence stating it leads instead, at the same time, from the lead's passage or with the weightiest
@@ -572,6 +579,7 @@ class LeadEvidence:
     unnamed: tuple[str, ...] = ()  # names the question asks about ("KulturGut") that the lead's passage lacks
     # (what the lead's numbers count, what the question counts): "drei Wege" for "Wie viele Menschen …?"
     counts_other: tuple[str, str] | None = None
+    measures_other: str | None = None  # what a "wie hoch" question measures, when the lead's figure is of another
 
 
 def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = None,
@@ -606,9 +614,11 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
         place_only=_place_only(query, context) and not close,
         # a name asked about may stand just before the lead's passage (the item heading "Stadtteilhaus am
         # Barnimplatz" ends the chunk before the cost sentence): retrieved passages of the same section count
-        unnamed=() if close else _unnamed(query, set().union(*(
+        unnamed=() if close else tuple(dict.fromkeys([*_unnamed(query, set().union(*(
             _passage_terms(q) for q in passages if q.doc == p.doc and q.section == p.section))),
+            *_unquoted(query, lead, passages)])),
         counts_other=_counts_other(query, lead.sentence, finder, glossary),
+        measures_other=_measures_other(query, lead, passages, finder),
     )
 
 
@@ -616,6 +626,39 @@ def _counts_other(query: Query, sentence: str, finder: SpanFinder,
                   glossary: Glossary | None) -> tuple[str, str] | None:
     """(what the lead's numbers count, what the question counts) when those differ (``SpanFinder.counts_other``)."""
     return finder.counts_other(sentence, query, glossary) if query.answer_type == "number" else None
+
+
+def _measures_other(query: Query, c: _Candidate, passages: list[Passage], finder: SpanFinder) -> str | None:
+    """The thing a "wie hoch / wie viel" question measures (``SpanFinder.measured_noun``), as written, when the
+    candidate, its heading and title and the sentence before it do not name it (also not as part of a compound, a
+    long form or a synonym): its figure measures something else. None otherwise."""
+    if query.answer_type != "number":
+        return None
+    noun = finder.measured_noun(query.question) or finder.measured_noun(query.text)
+    terms = set(content_terms(noun)) if noun else set()
+    concept = next((x for x in query.focus if x.term in terms), None)
+    if concept is None:
+        return None  # a stop word or a word the question's focus dropped: nothing to check
+    return None if _part_of(concept, _near_terms(c, passages)) else noun
+
+
+def _unquoted(query: Query, c: _Candidate, passages: list[Passage]) -> tuple[str, ...]:
+    """The names the question puts in quotation marks that the candidate, its heading and the sentence before do
+    not name ("Förderquote im Programm „Soziale Infrastrukturmaßnahmen“" and a sentence on another programme)."""
+    if not query.quoted:
+        return ()
+    near = _near_terms(c, passages)
+    return tuple(name for name, term in query.quoted if term not in near)
+
+
+def _near_terms(c: _Candidate, passages: list[Passage]) -> set[str]:
+    """The terms of a candidate, its passage's heading, title and areas, and the sentence before it."""
+    p = passages[c.passage_rank]
+    near = c.terms | _context_terms(p)
+    units = answer_units(p.text)
+    if 0 < c.position <= len(units):
+        near |= content_terms(units[c.position - 1])
+    return near
 
 
 def _unnamed(query: Query, passage_terms: set[str]) -> tuple[str, ...]:
@@ -940,6 +983,8 @@ def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> R
     if evidence.counts_other:
         counted, asked = evidence.counts_other
         return RefusalReason(f"Die nächstliegende Zahl bezieht sich auf „{counted}“, nicht auf „{asked}“.")
+    if evidence.measures_other:
+        return RefusalReason(f"Die nächstliegende Zahl betrifft nicht „{evidence.measures_other}“.")
     if evidence.unnamed:
         quoted = _joined([f"„{name}“" for name in evidence.unnamed])
         return RefusalReason(f"Die nächstliegende Angabe betrifft nicht {quoted}.")

@@ -64,7 +64,13 @@ class Cues:
     weekdays: tuple[str, ...] = ()  # "am Sonntag" names a day
     recurrence: tuple[str, ...] = ()  # "jährlich", "alle zwei Jahre": how often, an answer to "wann" too
     count_question: tuple[str, ...] = ()  # "wie viele": counts the noun that follows
+    measure_question: tuple[str, ...] = ()  # "wie hoch ist die …": measures the noun that follows
+    measure_skip: tuple[str, ...] = ()  # verbs and fillers between "wie hoch" and that noun
+    articles: tuple[str, ...] = ()  # "der", "die": in a lower-case question the measured noun follows one
+    measure_generic: tuple[str, ...] = ()  # "Zeit", "Geld": the unit tells what they measure
+    genitive: tuple[str, ...] = ()  # "der", "von": after a generic measure, the measured thing follows
     number_nouns: tuple[str, ...] = ()  # "Welche Nummer …?", "Welche Summe …?": the kind of thing is a number
+    number_noun_endings: tuple[str, ...] = ()  # … and compounds ending so ("Seitenumfang"), lower case
     any_counter: tuple[str, ...] = ()  # "Personen", "Hälfte": a number so written may count any thing
     definition_verbs: tuple[str, ...] = ()
     checklist_verbs: tuple[str, ...] = ()
@@ -116,7 +122,13 @@ class Cues:
             weekdays=_phrases((types.get("date") or {}).get("weekdays")),
             recurrence=_phrases((types.get("date") or {}).get("recurrence")),
             count_question=_phrases((types.get("number") or {}).get("count_question")),
+            measure_question=_phrases((types.get("number") or {}).get("measure_question")),
+            measure_skip=_phrases((types.get("number") or {}).get("measure_skip")),
+            articles=_phrases((types.get("number") or {}).get("articles")),
+            measure_generic=_phrases((types.get("number") or {}).get("measure_generic")),
+            genitive=_phrases((types.get("number") or {}).get("genitive")),
             number_nouns=_phrases((types.get("number") or {}).get("nouns")),
+            number_noun_endings=tuple(e.lower() for e in _phrases((types.get("number") or {}).get("noun_endings"))),
             any_counter=_phrases((types.get("number") or {}).get("any_counter")),
             definition_verbs=_phrases((types.get("definition") or {}).get("verbs")),
             checklist_verbs=_phrases((types.get("checklist") or {}).get("verbs")),
@@ -432,6 +444,7 @@ class Query:
     unknown: frozenset[str] = frozenset()  # focus terms the corpus never uses (nor a long form or synonym of them)
     names: tuple[tuple[str, str], ...] = ()  # (as written, focus term) of the names it asks about ("KulturGut", "BENE",
     # "Seilbahn" in "Was kostet die Seilbahn?")
+    quoted: tuple[tuple[str, str], ...] = ()  # (as written, rarest term) of names in quotation marks („Programm X“)
 
     @property
     def expanded(self) -> str:
@@ -461,14 +474,38 @@ def asked_places(text: str, glossary: Glossary, cues: Cues) -> tuple[str, ...]:
 MIN_CATEGORY_CHARS = 4
 
 
+def is_number_noun(written: str, cues: Cues) -> bool:
+    """``written`` (as written) is a kind of number: one of ``number_nouns``, or a compound ending in one of
+    ``number_noun_endings`` ("Seitenumfang", "Gesamtbudget")."""
+    word = written.lower()
+    return bool(word) and (word in {n.lower() for n in cues.number_nouns} or any(
+        word.endswith(n) and len(word) - len(n) >= MIN_CATEGORY_CHARS for n in cues.number_noun_endings))
+
+
 def asked_bound(text: str, cues: Cues) -> str:
     """ "start" for a question for a beginning ("Ab wann …", "Seit welchem Jahr …"), "end" for one for an end ("Bis
     wann …"), "" otherwise."""
     for kind, phrases in (("start", cues.start_question), ("end", cues.end_question)):
-        pattern = phrase_pattern(phrases)
+        pattern = phrase_pattern(tuple(p for p in phrases if GAP not in p))
         if pattern is not None and pattern.search(text):
             return kind
+        if any(_gapped(p).search(text) for p in phrases if GAP in p):
+            return kind
     return ""
+
+
+GAP = "…"  # in a cue phrase: the words between a separable verb and its particle ("wann läuft … aus")
+GAP_WORDS = 8  # at most this many words between them
+
+
+@lru_cache(maxsize=256)
+def _gapped(phrase: str) -> re.Pattern[str]:
+    """``phrase`` with its "…" matching up to GAP_WORDS words; what follows the gap ends the question ("Wann läuft
+    das Programm aus?", not "Wann läuft die Förderung aus dem Programm …")."""
+    head, _, tail = phrase.partition(GAP)
+    words = r"(?:\s+[\w\-–.,„“\"]+){1," + str(GAP_WORDS) + "}"
+    return re.compile(r"(?<![\w-])" + re.escape(head.strip()).replace(r"\ ", r"\s+") + words + r"\s+"
+                      + re.escape(tail.strip()).replace(r"\ ", r"\s+") + r"\s*[?!.]*\s*$", re.I)
 
 
 def asked_noun(text: str, cues: Cues) -> str:
@@ -595,6 +632,28 @@ def asked_names(question: str, focus: Sequence[Concept], lexical: LexicalIndex |
     return tuple(out)
 
 
+# a name in quotation marks ("im Programm „Soziale Infrastrukturmaßnahmen“", "'Europa im Quartier'")
+_QUOTED = re.compile(r"[„“\"‚'»«]([^„“\"‚‘’'»«]{3,80})[“”\"‘’'«»]")
+
+
+def quoted_names(question: str, focus: Sequence[Concept], lexical: LexicalIndex | None,
+                 places: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """The names the question puts in quotation marks, each with its rarest term the corpus knows: a statement
+    that lacks that term (and whose heading and sentence before lack it) is about another programme or project."""
+    if lexical is None:
+        return ()
+    asked, unknown = {c.term for c in focus}, unknown_terms(focus, lexical)
+    out: list[tuple[str, str]] = []
+    for m in _QUOTED.finditer(question):
+        name = m.group(1).strip()
+        if any(name in place or place in name for place in places):
+            continue
+        known = [t for t in lexical.query_terms(name) if t in asked and t not in unknown and lexical.df.get(t, 0) > 0]
+        if known:
+            out.append((name, min(known, key=lambda t: lexical.df.get(t, 0))))
+    return tuple(out)
+
+
 def build_query(question: str, *, history: list | None = None, audience: str = "general",
                 filters: Filters | None = None, glossary: Glossary | None = None, cues: Cues | None = None,
                 lexical: LexicalIndex | None = None, headings: Sequence[tuple[str, str]] = ()) -> Query:
@@ -609,7 +668,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
     written = asked_noun(text, cues)
     noun = stem(written) if written else ""
     # as written: "Welche Fläche …?" asks for a size, "Welche Flächen werden begrünt?" for places
-    if not kind and written.lower() in {n.lower() for n in cues.number_nouns}:
+    if not kind and is_number_noun(written, cues):
         kind = "number"  # "Welche amtliche Nummer trägt …?", "Welche Höhe hat …?" are answered by a number
     # a short stem ("art" of "Welche Art …") would be the ending of unrelated words ("Start")
     category = noun if len(noun) >= MIN_CATEGORY_CHARS else ""
@@ -647,4 +706,5 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         absent=() if is_english(question) else absent_nouns(question, focus, lexical),
         unknown=unknown_terms(focus, lexical),
         names=() if english or kind == "checklist" else asked_names(text, focus, lexical, places),
+        quoted=() if kind == "checklist" else quoted_names(text, focus, lexical, places),
     )

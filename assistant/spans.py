@@ -30,14 +30,16 @@ YEAR_ONLY = 0.75  # answer-type strength of a bare year or period for "wann" (a 
 CONDITION = 0.5  # … of a condition ("wenn …", "…, deren Familien …") for "wann": it may answer, a time is likelier
 STREET_REACH = 40  # characters before a number searched for the street it would be the house number of
 COUNT_WINDOW = 3  # words around a number in which the counted thing must appear
+MEASURE_WINDOW = 8  # words after "wie hoch" in which the measured thing must appear
+MEASURE_ADJECTIVES = 2  # lower-case words before it ("die durchschnittliche monatliche Miete")
 DEFINITION_WINDOW = 4  # words after the defined term in which "ist", "bezeichnet" … must follow
 _JOINERS = {"für", "und", "der", "des", "von", "im", "in", "zur", "zum"}
 # words before a run of capitalised nouns that make it a noun phrase, not a name (see SpanFinder._name_pair)
 _DETERMINERS = frozenset("der die das den dem des ein eine einer einen einem eines im am zum zur vom beim ins "
                          "ans aufs dieser diese dieses diesen diesem jede jeder jedes kein keine keinen".split())
 _PRONOUNS = frozenset("sie ihr ihre ihren ihrem ihnen ich er es wir".split())
-# a time of day or a span of them: "17 Uhr", "14–16 Uhr", "von 13 bis 16 Uhr"
-_CLOCK = re.compile(r"(?<![\d.,])\d{1,2}(?:[:.]\d{2})?(?:\s?(?:[–-]|bis)\s?\d{1,2}(?:[:.]\d{2})?)?\s?Uhr\b")
+# a time of day or span of one: "17 Uhr", "13–16 Uhr", "von 13 bis 16 Uhr", "zwischen 10 und 12 Uhr"
+_CLOCK = re.compile(r"(?<![\d.,])\d{1,2}(?:[:.]\d{2})?(?:\s?(?:[–-]|bis|und)\s?\d{1,2}(?:[:.]\d{2})?)?\s?Uhr\b")
 BOUND_CHARS = 12  # how far before a date "bis zum" / "seit" is looked for
 NAME_WORDS = 2  # a person's name as marked: first name and surname
 SENTENCE_END_LETTERS = 4  # a word of at least this many letters before a period ends a sentence ("Abt." does not)
@@ -107,6 +109,7 @@ class SpanFinder:
         self._start_bound = phrase_pattern(self.cues.start_words, end=r"\s*$")
         self._roles = tuple(r.lower() for r in self.cues.person_roles)
         self._count_question = phrase_pattern(self.cues.count_question)
+        self._measure_question = phrase_pattern(self.cues.measure_question)
         self._any_counter = {w.lower() for w in self.cues.any_counter}
         # what is read from a question once and asked of every candidate sentence (its dates, the counted noun)
         self._asked: dict[tuple[str, str], object] = {}
@@ -356,6 +359,45 @@ class SpanFinder:
         …"); None when that word is a unit ("Wie viele Euro …": an amount, not things) and in a question without
         capitals."""
         return self._read_once("counted", question, self._read_counted_noun)
+
+    def measured_noun(self, question: str) -> str | None:
+        """The thing a "wie hoch / wie viel" question measures, as written: the first capitalised word after the
+        question phrase, past verbs, fillers and up to two adjectives, places skipped ("Wie hoch ist die
+        Arbeitslosenquote …", "Wie viel Geld …"); a generic measure ("Anteil", "Höhe") hands on to the thing after
+        it ("Wie hoch ist der Anteil der Kinder …": "Kinder"). In a question without capitals only a word right
+        after an article counts ("wie hoch is die miete"). None when no such word follows ("Wie viel kostet …?")."""
+        return self._read_once("measured", question, self._read_measured_noun)
+
+    def _read_measured_noun(self, question: str) -> str | None:
+        m = self._measure_question.search(question) if self._measure_question else None
+        if m is None:
+            return None
+        lower = question == question.lower()
+        skip = {w.lower() for w in self.cues.measure_skip}
+        articles = {w.lower() for w in self.cues.articles}
+        generic = {w.lower() for w in (*self.cues.number_nouns, *self.cues.measure_generic)}
+        genitive = {w.lower() for w in self.cues.genitive}
+        after_article, after_generic, adjectives = False, False, 0
+        for word in _WORD.findall(question[m.end():])[:MEASURE_WINDOW]:
+            low = word.lower().strip(".-")
+            if after_generic and low not in genitive:
+                return None  # "Wie viel Geld sollte im Rahmen …": the unit will tell
+            if low in skip:
+                continue
+            if low in articles or (after_generic and low in genitive):
+                after_article, after_generic = True, False
+                continue
+            if self.places_in(word):
+                return None  # "Wie groß ist Marzahn-Nord?": the place itself is measured
+            if (word[:1].isupper() and not lower) or (lower and after_article):
+                if low in generic:
+                    after_article, after_generic = False, True
+                    continue
+                return word.strip(".-")
+            if lower or adjectives >= MEASURE_ADJECTIVES:
+                return None
+            adjectives += 1
+        return None
 
     def asked_dates(self, question: str) -> list[DateRange]:
         """The dates and periods a question names (``dates``), read once per question."""
