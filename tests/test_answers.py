@@ -984,6 +984,11 @@ def test_a_note_on_one_rows_date_does_not_refuse_a_question_on_the_timeline(ship
     ("Dabei beschreiben die Dokumente die Ziele nicht nur allgemein, sondern auch konkret.", False),
     ("Status: nicht | Bekannt seit: 2019", False),
     ("Was nicht belegt ist; der genaue Wortlaut der Beschlussziffern", True),  # a note heading its list
+    ("Offene Punkte; amtliche Nummerierung; Stand der Daten", True),  # a list headed as open
+    ("Die Finanzierung der Folgekosten bleibt offen.", True),
+    ("Ob das Haus gebaut wird, ist noch ungeklärt.", True),
+    ("Die Sprechstunde ist offen für alle.", False),
+    ("Offene Türen im Stadtteilzentrum", False),
 ])
 def test_a_document_saying_it_does_not_know(sentence, note):
     from assistant.answer import says_not_documented
