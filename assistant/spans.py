@@ -37,6 +37,8 @@ _JOINERS = {"für", "und", "der", "des", "von", "im", "in", "zur", "zum"}
 # words before a run of capitalised nouns that make it a noun phrase, not a name (see SpanFinder._name_pair)
 _DETERMINERS = frozenset("der die das den dem des ein eine einer einen einem eines im am zum zur vom beim ins "
                          "ans aufs dieser diese dieses diesen diesem jede jeder jedes kein keine keinen".split())
+_QUOTED_NAME = re.compile(r"\s?[„\"»][^“”\"«]{1,60}[“”\"«]")
+_DEFINITE = frozenset("der die das den dem des".split())
 _PRONOUNS = frozenset("sie ihr ihre ihren ihrem ihnen ich er es wir".split())
 # a time of day or span of one: "17 Uhr", "13–16 Uhr", "von 13 bis 16 Uhr", "zwischen 10 und 12 Uhr"
 _CLOCK = re.compile(r"(?<![\d.,])\d{1,2}(?:[:.]\d{2})?(?:\s?(?:[–-]|bis|und)\s?\d{1,2}(?:[:.]\d{2})?)?\s?Uhr\b")
@@ -240,9 +242,26 @@ class SpanFinder:
             spans = self._answer_numbers(sentence, query)
             return 0.0 if not spans else (1.0 if any(self._counts_focus(sentence, sp, query) for sp in spans)
                                           else PARTIAL)
-        if self.span(kind, sentence, query):
-            return 1.0
+        found = self.span(kind, sentence, query)
+        if found:
+            # "Welches Büro …?" is not answered by "Das Planungsbüro hat …", which refers back to an office named
+            # elsewhere ("wer bezahlt …?" is answered by "das Jugendamt")
+            bare = kind == "organisation" and bool(query.category) \
+                and stem(sentence[found[0]:found[1]]).endswith(query.category) and self._bare_reference(sentence, found)
+            return PARTIAL if bare else 1.0
         return PARTIAL if kind == "organisation" and self._name_pair(sentence, query) else 0.0
+
+    @staticmethod
+    def _bare_reference(sentence: str, span: tuple[int, int]) -> bool:
+        """The organisation is one common noun after a definite article, with no name after it ("das Planungsbüro
+        hat …", not "das Planungsbüro „die raumplaner“", "die SPK" or "das Bezirksamt Marzahn-Hellersdorf")."""
+        word = sentence[span[0]:span[1]]
+        if " " in word.strip() or word.isupper():
+            return False
+        before = _WORD.findall(sentence[max(0, span[0] - 8):span[0]])
+        # what follows may name it all the same: "die Senatsverwaltung für Stadtentwicklung", "das Amt (SPK)"
+        named_after = re.match(r"\s*(?:[(„\"»]|(?:für|des|der|von)\s+[A-ZÄÖÜ]|[A-ZÄÖÜ])", sentence[span[1]:])
+        return bool(before) and before[-1].lower() in _DEFINITE and not named_after
 
     def _name_pair(self, sentence: str, query: Query) -> bool:
         """A person's or a team's name may answer "wer" where no body or office is named ("Den Rekord hielt John
@@ -323,7 +342,10 @@ class SpanFinder:
             # a number about something else is no answer to mark ("31,8 % der Minderjährigen" for "wie viel Miete")
             return self._nearest(counted, sentence, query) if counted else None
         if kind == "organisation":
-            return self._named(sentence, query, self._org_words, self._org_endings, abbreviations=True)
+            named = self._named(sentence, query, self._org_words, self._org_endings, abbreviations=True)
+            quoted = _QUOTED_NAME.match(sentence, named[1]) if named else None
+            # the name in quotation marks after it is part of it: Planungsbüro „die raumplaner“
+            return (named[0], quoted.end()) if named and quoted else named
         if kind == "place":
             urls = [(m.start(), m.end()) for m in URL.finditer(sentence)]
             return urls[0] if urls else self._named(sentence, query, self._place_words, self._place_endings)

@@ -587,6 +587,17 @@ def test_a_which_question_asks_for_an_instance_of_its_noun(shipped):
     # … also as a compound ending in a kind of number, but not one ending in "Fläche" (a place)
     assert build_query("Welchen maximalen Seitenumfang hat das Konzept?", cues=cues).answer_type == "number"
     assert build_query("Welche Grünfläche wird umgestaltet?", cues=cues).answer_type == ""
+    # "das Planungsbüro" refers back to an office named elsewhere: it does not say which office; its name in
+    # quotation marks does, and is marked with it
+    finder, which = SpanFinder(cues), build_query("Welches Büro hat den Plan geschrieben?", cues=cues)
+    assert finder.strength("organisation", "Das Planungsbüro hat den Leitfaden angewandt.", which) < 1
+    named = "Beauftragt ist das Planungsbüro „die raumplaner“; die SPK koordiniert."
+    assert finder.strength("organisation", named, which) == 1
+    start, end = finder.span("organisation", named, which)
+    assert named[start:end] == "Planungsbüro „die raumplaner“"
+    # … while "wer" is answered by "das Jugendamt"
+    assert finder.strength("organisation", "Das Haus finanziert künftig das Jugendamt.",
+                           build_query("Wer bezahlt das Haus?", cues=cues)) == 1
     # the sentence naming a Planungsbüro names the office, not the one naming the district's Bezirksamt
     answer = shipped.ask("Welches Büro hat in Friedrichshain-Kreuzberg an dem Konzept mitgearbeitet?")
     assert not answer.refused and "raumscript" in lead_of(answer), answer.text
