@@ -64,6 +64,7 @@ class Cues:
     weekdays: tuple[str, ...] = ()  # "am Sonntag" names a day
     recurrence: tuple[str, ...] = ()  # "jährlich", "alle zwei Jahre": how often, an answer to "wann" too
     count_question: tuple[str, ...] = ()  # "wie viele": counts the noun that follows
+    duration_question: tuple[str, ...] = ()  # "wie lange": a period answers as well as a length
     measure_question: tuple[str, ...] = ()  # "wie hoch ist die …": measures the noun that follows
     measure_skip: tuple[str, ...] = ()  # verbs and fillers between "wie hoch" and that noun
     articles: tuple[str, ...] = ()  # "der", "die": in a lower-case question the measured noun follows one
@@ -122,6 +123,7 @@ class Cues:
             weekdays=_phrases((types.get("date") or {}).get("weekdays")),
             recurrence=_phrases((types.get("date") or {}).get("recurrence")),
             count_question=_phrases((types.get("number") or {}).get("count_question")),
+            duration_question=_phrases((types.get("number") or {}).get("duration_question")),
             measure_question=_phrases((types.get("number") or {}).get("measure_question")),
             measure_skip=_phrases((types.get("number") or {}).get("measure_skip")),
             articles=_phrases((types.get("number") or {}).get("articles")),
@@ -432,6 +434,7 @@ class Query:
     asks_year: bool = False  # "in welchem Jahr …": a year is a full answer, not only a day
     asks_day: bool = False  # "an welchem Tag …": only a day answers
     asks_time: bool = False  # "um welche Uhrzeit …": only a time of day answers
+    asks_duration: bool = False  # "wie lange …": a period ("1999 bis 2020") answers as well as a length
     asks_bound: str = ""  # "start" for "ab wann …", "end" for "bis wann …": a date bounding the other end is none
     needs: tuple[str, ...] = ()  # kinds of fact the answer must state (price, opening hours, contact)
     # the kind of thing "Welches Büro …?" asks for (its stem), and the corpus terms that name such a thing (itself
@@ -698,6 +701,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         asks_day=bool(day and day.search(text)),
         asks_bound=asked_bound(text, cues),
         asks_time=bool((clock := phrase_pattern(cues.time_question)) and clock.search(text)),
+        asks_duration=bool((lasting := phrase_pattern(cues.duration_question)) and lasting.search(text)),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
         category=category,
         category_terms=(lexical.kinds_of(category) if lexical is not None else frozenset({category}))

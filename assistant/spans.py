@@ -239,6 +239,8 @@ class SpanFinder:
             # a year or month answers "wann", but not "an welchem Tag" or "welches Datum"
             return 0.0 if query.asks_day else 1.0 if query.asks_year else YEAR_ONLY
         if kind == "number":
+            if query.asks_duration and self._period_span(sentence, query):
+                return 1.0
             spans = self._answer_numbers(sentence, query)
             return 0.0 if not spans else (1.0 if any(self._counts_focus(sentence, sp, query) for sp in spans)
                                           else PARTIAL)
@@ -250,6 +252,15 @@ class SpanFinder:
                 and stem(sentence[found[0]:found[1]]).endswith(query.category) and self._bare_reference(sentence, found)
             return PARTIAL if bare else 1.0
         return PARTIAL if kind == "organisation" and self._name_pair(sentence, query) else 0.0
+
+    def _period_span(self, sentence: str, query: Query) -> tuple[int, int] | None:
+        """The first period over more than one year the sentence names ("1999 bis 2020"), unless the question
+        names it itself."""
+        for lo, hi, written in self.dates(sentence):
+            at = sentence.find(written)
+            if hi.year > lo.year and at >= 0 and not self._named_by(written, query):
+                return at, at + len(written)
+        return None
 
     @staticmethod
     def _bare_reference(sentence: str, span: tuple[int, int]) -> bool:
@@ -340,7 +351,9 @@ class SpanFinder:
             spans = self._answer_numbers(sentence, query)
             counted = [sp for sp in spans if self._counts_focus(sentence, sp, query)]
             # a number about something else is no answer to mark ("31,8 % der Minderjährigen" for "wie viel Miete")
-            return self._nearest(counted, sentence, query) if counted else None
+            if counted:
+                return self._nearest(counted, sentence, query)
+            return self._period_span(sentence, query) if query.asks_duration else None
         if kind == "organisation":
             named = self._named(sentence, query, self._org_words, self._org_endings, abbreviations=True)
             quoted = _QUOTED_NAME.match(sentence, named[1]) if named else None

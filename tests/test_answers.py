@@ -434,6 +434,18 @@ def test_a_count_of_about_a_thousand_is_no_year():
                            build_query("Wann war die Pilotphase 2019/2020?")) == 0
 
 
+def test_a_period_answers_how_long():
+    question = build_query("Wie lange gab es das Quartiersmanagement in Marzahn-Nord?")
+    assert question.answer_type == "number" and question.asks_duration
+    row = "Förderzeitraum | 1999 bis 2020"
+    assert FINDER.strength("number", row, question) == 1
+    start, end = FINDER.span("number", row, question)
+    assert row[start:end] == "1999 bis 2020"
+    assert FINDER.strength("number", "Der Plan stammt von 2020.", question) == 0  # one year is no duration
+    # a period is no count
+    assert FINDER.strength("number", row, build_query("Wie viele Gebiete gab es?")) == 0
+
+
 def test_a_time_of_day_is_no_count():
     # how many came is not said by when it began
     question = build_query("Wie viele Leute waren bei der Versammlung?")

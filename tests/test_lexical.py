@@ -118,3 +118,10 @@ def test_kinds_of_a_thing_include_compounds_whose_first_part_the_corpus_uses_onl
     kinds = index.kinds_of(stem("Amt"))
     assert {stem("Stadtentwicklungsamt"), stem("Jugendamt"), stem("Amt")} <= kinds
     assert stem("insgesamt") not in kinds
+
+
+def test_spoken_and_berlin_function_words_are_no_search_terms():
+    # "dit" (das), "gabs" (gab es), "ham" (haben) would weigh as rare words no document uses
+    terms = Analyzer().terms("wie lange gabs dit quartiersmanagement, wat ham die leute gesagt")
+    assert "quartiersmanagement" in terms
+    assert not {"dit", "gab", "gabs", "ham", "wat"} & set(terms)
