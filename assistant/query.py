@@ -709,6 +709,10 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         asks_questions=bool(cues.question_request and cues.question_request.search(text)),
         absent=() if is_english(question) else absent_nouns(question, focus, lexical),
         unknown=unknown_terms(focus, lexical),
-        names=() if english or kind == "checklist" else asked_names(text, focus, lexical, places),
+        # an English question's names are those with an inner capital ("KulturGut"): its all-capital words ("EU")
+        # and rare words are English, not the documents' names
+        names=() if kind == "checklist" else tuple(
+            (name, term) for name, term in asked_names(text, focus, lexical, places)
+            if not english or (not name.isupper() and not name.istitle() and not name.islower())),
         quoted=() if kind == "checklist" else quoted_names(text, focus, lexical, places),
     )

@@ -118,6 +118,15 @@ def test_spelling_variants_acronyms_and_english(shipped):
     assert "marzahn-hellersdorf-spk.html" in [p.doc for p in shipped.search("Was macht die SPK?", 3)]
     english = shipped.ask("When did the Berlin Senate adopt the Gemeinschaftsinitiative?")
     assert not english.refused and "30.10.2018" in english.text
+    # English words the glossary gives in German ("body" … "adopts": beschließt, "concept": Handlungskonzept)
+    english = shipped.ask("Which body adopts the integrated action concept?")
+    assert not english.refused and "Bezirksamt" in lead_of(english), english.text
+    # a name with an inner capital is a name in English too: the documents give no money for the KulturGut
+    english = shipped.ask("How much money does the KulturGut receive per year?")
+    assert english.refused and "„KulturGut“" in english.text, english.text
+    # "a share of total costs" asks for a share, not for a price
+    query = shipped.parse("What is the usual grant rate, as a share of total costs?")
+    assert query.needs == ()
 
 
 @pytest.mark.parametrize(("question", "expected"), [
