@@ -447,14 +447,14 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
                             and (main is None or c.passage_rank == first.passage_rank
                                  or main.found_in(c.terms | _passage_terms(passages[c.passage_rank]))))
         if not lead.not_documented:
-            lead = _note_instead(query, lead, cands, passages, cues, scoring)
+            lead = _note_instead(query, lead, cands, passages, cues, scoring, glossary or Glossary())
         cands.remove(lead)
         cands.insert(0, lead)
     return Ranking(finder, cands, seen)
 
 
 def _note_instead(query: Query, lead: _Candidate, cands: list[_Candidate], passages: list[Passage], cues: Cues,
-                  w: Scoring) -> _Candidate:
+                  w: Scoring, glossary: Glossary) -> _Candidate:
     """A document saying the asked fact is not documented ("wie der vierte Teilbereich heißt, ist nicht belegt")
     outranks a related sentence that holds less of the question: the honest answer is to say so. Only a note from a
     passage retrieved as high as the lead's ("Veröffentlichung: Datum nicht belegt" further down does not silence
@@ -462,7 +462,8 @@ def _note_instead(query: Query, lead: _Candidate, cands: list[_Candidate], passa
     unknown: in "Veröffentlichung | Datum nicht belegt; die Konzepte … sind abrufbar" the clause after the note is
     known, and its words do not make the note about the question."""
     def held(c: _Candidate, text: str | None = None) -> float:
-        terms = c.terms if text is None else content_terms(text)
+        # an abbreviation holds its long form: "die Bildung der OE SPK" is about the "Organisationseinheit"
+        terms = content_terms(glossary.expand(c.sentence if text is None else text))
         return coverage(query.focus, terms | _context_terms(passages[c.passage_rank]))
 
     floor, own = w.not_documented_ratio * lead.score, held(lead)

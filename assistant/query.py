@@ -61,6 +61,8 @@ class Cues:
     end_question: tuple[str, ...] = ()  # "bis wann": asks when something ended or ends
     start_words: tuple[str, ...] = ()  # "ab", "seit": a date after one is a beginning
     end_words: tuple[str, ...] = ()  # "bis": a date after one is an end
+    start_markers: tuple[str, ...] = ()  # "begann", "seit": a sentence with one gives a beginning
+    end_markers: tuple[str, ...] = ()  # "endete", "bis": a sentence with one gives an end
     weekdays: tuple[str, ...] = ()  # "am Sonntag" names a day
     recurrence: tuple[str, ...] = ()  # "jährlich", "alle zwei Jahre": how often, an answer to "wann" too
     count_question: tuple[str, ...] = ()  # "wie viele": counts the noun that follows
@@ -120,6 +122,8 @@ class Cues:
             end_question=_phrases((types.get("date") or {}).get("end_question")),
             start_words=_phrases((types.get("date") or {}).get("start_words")),
             end_words=_phrases((types.get("date") or {}).get("end_words")),
+            start_markers=_phrases((types.get("date") or {}).get("start_markers")),
+            end_markers=_phrases((types.get("date") or {}).get("end_markers")),
             weekdays=_phrases((types.get("date") or {}).get("weekdays")),
             recurrence=_phrases((types.get("date") or {}).get("recurrence")),
             count_question=_phrases((types.get("number") or {}).get("count_question")),

@@ -108,6 +108,8 @@ class SpanFinder:
         self._condition = phrase_pattern(self.cues.condition_markers)
         # "bis zum" / "seit" right before a date: the end or the beginning of something
         self._end_bound = phrase_pattern(self.cues.end_words, end=r"\s*$")
+        self._bound_markers = {"start": phrase_pattern(self.cues.start_markers),
+                               "end": phrase_pattern(self.cues.end_markers)}
         self._start_bound = phrase_pattern(self.cues.start_words, end=r"\s*$")
         self._roles = tuple(r.lower() for r in self.cues.person_roles)
         self._count_question = phrase_pattern(self.cues.count_question)
@@ -229,6 +231,9 @@ class SpanFinder:
             # a time the question itself names ("… Infrastrukturmaßnahmen 2025 bis 2027") answers no "wann"
             spans = [sp for sp in self._date_spans(sentence, answer=True)
                      if not self._named_by(sentence[sp[0]:sp[1]], query) and not self._other_end(sentence, sp, query)]
+            marker = self._bound_markers.get(query.asks_bound) if query.asks_bound else None
+            if spans and marker is not None and not marker.search(sentence):
+                return 0.0  # "Wann ist das QM zu Ende?": the date of a survey it held gives no end
             if not spans:
                 # "wann" as "under what condition": "wenn …" or a relative clause ("…, deren Familien …") answers
                 # (not for "in welchem Jahr" or "an welchem Tag", which ask for a time)
@@ -425,7 +430,8 @@ class SpanFinder:
             if self.places_in(word):
                 return None  # "Wie groß ist Marzahn-Nord?": the place itself is measured
             if (word[:1].isupper() and not lower) or (lower and after_article):
-                if low in generic:
+                # a unit is a measure too: "Wie viel Prozent der Kinder …" measures the children
+                if low in generic or (self._units and self._units.fullmatch(word)):
                     after_article, after_generic = False, True
                     continue
                 return word.strip(".-")

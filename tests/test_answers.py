@@ -498,6 +498,7 @@ def test_glossary_synonyms_count_the_same_thing():
     ("Wie hoch ist die durchschnittliche monatliche Miete?", None),  # a measure the unit tells ("Euro")
     ("Wie hoch ist der Anteil der Kinder in Armut?", "Kinder"),  # a generic measure hands on to its thing
     ("Wie hoch ist die Zahl der Arbeitslosen?", "Arbeitslosen"),
+    ("Wie viel Prozent der Kinder leben von Grundsicherung?", "Kinder"),  # a unit hands on too
     ("Wie viel Zeit verblieb, als das Spiel endete?", None),  # "17 Sekunden": the unit tells
     ("Wie viel Geld sollte im Rahmen des Plans fließen?", None),
     ("Wie groß ist Marzahn-Nord?", None),  # the place itself is measured
@@ -927,6 +928,13 @@ def test_a_question_for_a_beginning_is_not_answered_by_an_end():
                        cues=cues).asks_bound == "end"
     assert build_query("wann fängt dit an", cues=cues).asks_bound == "start"
     assert build_query("Wann läuft die Förderung aus dem Programm weiter?", cues=cues).asks_bound == ""
+    # a date the sentence does not mark as an end is no end: the date of a survey the QM held does not say when
+    # the QM ends; "endete … Ende 2020" does
+    ends = build_query("Wann ist das Quartiersmanagement zu Ende?", cues=cues)
+    assert ends.asks_bound == "end"
+    assert finder.strength("date", "Nov./Dez. 2021: Aktivierende Befragung im QM-Gebiet.", ends) == 0
+    assert finder.strength("date", "Das Quartiersmanagement endete Ende 2020.", ends) > 0
+    assert finder.strength("date", "Die Bildung der OE SPK zum 01.01.2018.", start) > 0
 
 
 def test_a_question_for_the_time_of_day_is_answered_and_marked_by_one():
