@@ -36,6 +36,7 @@ from assistant.query import (  # noqa: F401  (re-exported: the ask path and test
     concepts,
     coverage,
     is_english,
+    phrase_pattern,
     rewrite_followup,
     user_turns,
 )
@@ -247,8 +248,10 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
         units = answer_units(p.text)
         # what a statement quotes to find its place on the page: merged questions quote their first one
         units, quotes = _questions_together(units) if query.asks_questions else (units, units)
+        indicator = ""  # what the last table row measured: the first cell's part before its first comma
         for pos, raw in enumerate(units):
             s = _clean(raw, query.audience)
+            s, indicator = _read_ditto(s, indicator, finder.cues)
             # "Diese Verwaltung …" right under the heading that names it stands on its own; elsewhere it does not
             alone = not points_back(s) or not previous or title_like(previous, p)
             header = "|" not in previous_raw and _labels_only(raw, w)
@@ -290,6 +293,26 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
                 faq = False
             out.append(cand)
     return out
+
+
+_cached_pattern = functools.lru_cache(maxsize=16)(phrase_pattern)
+
+
+def _read_ditto(row: str, indicator: str, cues: Cues) -> tuple[str, str]:
+    """(the row as read, what it measures): a table row opening with "dasselbe" (``Cues.ditto``) repeats the
+    indicator of the row above ("dasselbe, Bezirksregion Marzahn-Nord | 31,8 %" is read as "Minderjährige in
+    SGB-II-Bedarfsgemeinschaften, Bezirksregion Marzahn-Nord | 31,8 %"); another row sets the indicator."""
+    if "|" not in row:
+        return row, indicator
+    first = row.split("|", 1)[0]
+    pattern = _cached_pattern(cues.ditto)
+    m = pattern.match(first.strip()) if pattern is not None else None
+    if m is None:
+        return row, first.split(",", 1)[0].strip()
+    if not indicator:
+        return row, indicator
+    start = row.find(m.group(0))
+    return f"{row[:start]}{indicator}{row[start + len(m.group(0)):]}", indicator
 
 
 def _labels_only(raw: str, w: Scoring) -> bool:

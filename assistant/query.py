@@ -82,6 +82,7 @@ class Cues:
     next_event: tuple[str, ...] = ()  # of those, the ones asking for a coming event whatever the question word
     past_markers: tuple[str, ...] = ()
     reference_markers: tuple[str, ...] = ()  # a date in such a sentence is when a figure held, not an event
+    ditto: tuple[str, ...] = ()  # "dasselbe": a table row opening so repeats the first cell of the row above
     place_exclusion: tuple[str, ...] = ()  # "außer", "neben": the place named next is not the one asked about
     year_bounds: tuple[str, ...] = ()  # "seit", "bis": the year named next bounds a period, it is not asked about
     category_question: tuple[str, ...] = ()  # "welches": the noun after it names the kind of thing asked for
@@ -143,6 +144,7 @@ class Cues:
             next_event=_phrases(data.get("next_event")),
             past_markers=_phrases(data.get("past_markers")),
             reference_markers=_phrases(data.get("reference_markers")),
+            ditto=_phrases(data.get("ditto")),
             place_exclusion=_phrases(data.get("place_exclusion")),
             year_bounds=_phrases(data.get("year_bounds")),
             category_question=_phrases(data.get("category_question")),

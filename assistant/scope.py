@@ -69,7 +69,11 @@ def time_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w:
             penalty += w.wrong_scope
     if query.asked_years:  # not a bound ("seit 2015" is answered by a sentence on 2017)
         years = set(finder.years_in(sentence))
-        if years and not years & set(query.asked_years) and not any(y in p.stand for y in query.asked_years):
+        # a source whose Stand is the asked year may speak of it without naming it, but not in a sentence that
+        # names a later year ("Ende 2024 …" in a source of 2020)
+        stand_holds = any(y in p.stand for y in query.asked_years) and not any(
+            y > max(query.asked_years) for y in years)
+        if years and not years & set(query.asked_years) and not stand_holds:
             penalty += w.wrong_scope
     elif _apart_from_asked_period(query, sentence, p, finder):
         penalty += w.wrong_scope

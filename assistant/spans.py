@@ -30,6 +30,7 @@ YEAR_ONLY = 0.75  # answer-type strength of a bare year or period for "wann" (a 
 CONDITION = 0.5  # … of a condition ("wenn …", "…, deren Familien …") for "wann": it may answer, a time is likelier
 STREET_REACH = 40  # characters before a number searched for the street it would be the house number of
 COUNT_WINDOW = 3  # words around a number in which the counted thing must appear
+YEAR_LABEL = 8  # how far before a value its year label ("2020: 27,7 %") is looked for
 MEASURE_WINDOW = 8  # words after "wie hoch" in which the measured thing must appear
 MEASURE_ADJECTIVES = 2  # lower-case words before it ("die durchschnittliche monatliche Miete")
 DEFINITION_WINDOW = 4  # words after the defined term in which "ist", "bezeichnet" … must follow
@@ -354,6 +355,11 @@ class SpanFinder:
             return None
         if kind == "number":
             spans = self._answer_numbers(sentence, query)
+            # the value given for the asked year: "25,0 % (2015: 37,9 %; 2020: 27,7 %)" for "… 2020?"
+            dated = [sp for sp in spans if any(re.search(rf"\b{y}\s*:\s*$", sentence[max(0, sp[0] - YEAR_LABEL):sp[0]])
+                                               for y in query.asked_years)]
+            if dated:
+                return dated[0]
             counted = [sp for sp in spans if self._counts_focus(sentence, sp, query)]
             # a number about something else is no answer to mark ("31,8 % der Minderjährigen" for "wie viel Miete")
             if counted:

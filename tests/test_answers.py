@@ -543,6 +543,30 @@ def test_a_count_of_another_thing_is_no_answer(shipped):
     assert not answer.refused and answer.answer_span == "zehn", answer.text
 
 
+def test_a_ditto_row_is_read_with_the_indicator_of_the_row_above():
+    from assistant.answer import _read_ditto
+
+    cues, indicator, read = Cues.load(CORPUS), "", []
+    for row in ["Minderjährige in SGB-II-Bedarfsgemeinschaften, Bezirksregion Hellersdorf-Nord | 36,8 % | 2024",
+                "dasselbe, Bezirksregion Marzahn-Nord | 31,8 % | 2024", "dasselbe, Berlin | 22,5 % | 2024",
+                "Arbeitslosigkeit, Bezirk | 6,3 % | 2019", "dito, Berlin | 7,8 % | 2019", "Das ist dasselbe."]:
+        row, indicator = _read_ditto(row, indicator, cues)
+        read.append(row)
+    assert read[1] == "Minderjährige in SGB-II-Bedarfsgemeinschaften, Bezirksregion Marzahn-Nord | 31,8 % | 2024"
+    assert read[2].startswith("Minderjährige in SGB-II-Bedarfsgemeinschaften, Berlin |")
+    assert read[4] == "Arbeitslosigkeit, Berlin | 7,8 % | 2019"
+    assert read[5] == "Das ist dasselbe."  # prose, no table row
+
+
+def test_the_value_for_the_asked_year_is_marked(shipped):
+    # the district's row gives earlier years in brackets; a sentence saying "Ende 2024" in a source of 2020 is
+    # about 2024, not 2020
+    answer = shipped.ask("Wie hoch war die Kinderarmut im Bezirk 2020?")
+    assert not answer.refused and answer.answer_span == "27,7 %", answer.text
+    answer = shipped.ask("Wie hoch war die Kinderarmut im Bezirk 2015?")
+    assert not answer.refused and answer.answer_span == "37,9 %", answer.text
+
+
 def test_a_figure_for_another_year_is_no_answer(shipped):
     answer = shipped.ask("Wie hoch war die Kinderarmut in Hellersdorf-Nord im Jahr 2019?", audience="citizen")
     # the refusal quotes what the documents say for 2024
