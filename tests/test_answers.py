@@ -495,7 +495,8 @@ def test_glossary_synonyms_count_the_same_thing():
 
 @pytest.mark.parametrize(("question", "measured"), [
     ("Wie hoch war die Arbeitslosenquote im Bezirk Ende 2024?", "Arbeitslosenquote"),
-    ("Wie hoch ist die durchschnittliche monatliche Miete?", None),  # a measure the unit tells ("Euro")
+    ("Wie hoch ist die durchschnittliche monatliche Miete?", "Miete"),  # a rent, not any sum in euros
+    ("Wie hoch sind die Kosten?", None),  # a measure the unit tells ("Euro")
     ("Wie hoch ist der Anteil der Kinder in Armut?", "Kinder"),  # a generic measure hands on to its thing
     ("Wie hoch ist die Zahl der Arbeitslosen?", "Arbeitslosen"),
     ("Wie viel Prozent der Kinder leben von Grundsicherung?", "Kinder"),  # a unit hands on too
