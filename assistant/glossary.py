@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from assistant.language import is_english
+
 GLOSSARY = "glossary.yaml"
 
 
@@ -16,6 +18,11 @@ GLOSSARY = "glossary.yaml"
 class Contact:
     name: str
     purpose: str
+
+
+def _word_lists(data: dict | None) -> dict[str, tuple[str, ...]]:
+    """{word: (alternatives, …)} from a YAML mapping whose values are a list or one word."""
+    return {str(k): tuple(str(x) for x in (v if isinstance(v, list) else [v])) for k, v in (data or {}).items()}
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,9 @@ class Glossary:
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # abbreviations that, written in lower case, are ordinary words ("qm": Quadratmeter, not Quartiersmanagement)
     lowercase_words: frozenset[str] = frozenset()
+    # English words with the German words documents use: applied to English questions only, since their stems
+    # meet German words ("senate" is stemmed like "Senat", "rate" like "Rat")
+    english: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, corpus_dir: Path) -> Glossary:
@@ -38,10 +48,14 @@ class Glossary:
             abbreviations={str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()},
             contacts=contacts,
             areas=tuple(str(a) for a in data.get("areas") or []),
-            synonyms={str(k): tuple(str(x) for x in (v if isinstance(v, list) else [v]))
-                      for k, v in (data.get("synonyms") or {}).items()},
+            synonyms=_word_lists(data.get("synonyms")),
             lowercase_words=frozenset(str(w).lower() for w in data.get("lowercase_words") or []),
+            english=_word_lists(data.get("english")),
         )
+
+    def synonyms_for(self, question: str) -> dict[str, tuple[str, ...]]:
+        """The synonyms that apply to ``question``: with the English entries when it is written in English."""
+        return {**self.synonyms, **self.english} if self.english and is_english(question) else self.synonyms
 
     @functools.cached_property
     def _synonym_groups(self) -> tuple[frozenset[str], ...]:
@@ -68,7 +82,7 @@ class Glossary:
         extra: list[str] = []
         lowered = question.lower()
         uncased = question == lowered
-        for word, alternatives in self.synonyms.items():
+        for word, alternatives in self.synonyms_for(question).items():
             if re.search(rf"\b{re.escape(word.lower())}", lowered):
                 extra.extend(a for a in alternatives if a.lower() not in lowered)
         for short, long in sorted(self.abbreviations.items(), key=lambda kv: -len(kv[0])):

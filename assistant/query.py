@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 import yaml
 
 from assistant.glossary import Glossary
+from assistant.language import is_english
 from assistant.lexical import Analyzer, stem
 from assistant.places import load_gazetteer
 
@@ -61,7 +62,8 @@ class Cues:
     end_question: tuple[str, ...] = ()  # "bis wann": asks when something ended or ends
     start_words: tuple[str, ...] = ()  # "ab", "seit": a date after one is a beginning
     end_words: tuple[str, ...] = ()  # "bis": a date after one is an end
-    start_markers: tuple[str, ...] = ()  # "begann", "seit": a sentence with one gives a beginning
+    online_words: tuple[str, ...] = ()  # place words on the web ("online", "Plattform")
+    online_question: tuple[str, ...] = ()  # "im Netz", "finde": a web address answers "wo" fully
     end_markers: tuple[str, ...] = ()  # "endete", "bis": a sentence with one gives an end
     weekdays: tuple[str, ...] = ()  # "am Sonntag" names a day
     recurrence: tuple[str, ...] = ()  # "jährlich", "alle zwei Jahre": how often, an answer to "wann" too
@@ -123,7 +125,8 @@ class Cues:
             end_question=_phrases((types.get("date") or {}).get("end_question")),
             start_words=_phrases((types.get("date") or {}).get("start_words")),
             end_words=_phrases((types.get("date") or {}).get("end_words")),
-            start_markers=_phrases((types.get("date") or {}).get("start_markers")),
+            online_words=_phrases((types.get("place") or {}).get("online_words")),
+            online_question=_phrases((types.get("place") or {}).get("online_question")),
             end_markers=_phrases((types.get("date") or {}).get("end_markers")),
             weekdays=_phrases((types.get("date") or {}).get("weekdays")),
             recurrence=_phrases((types.get("date") or {}).get("recurrence")),
@@ -219,17 +222,6 @@ class Concept:
         return self.term in terms or (bool(self.alternatives) and len(self.alternatives & terms) >= self.need)
 
 
-_EN_STOP = frozenset(
-    "the a an is are was were what when where who which how many much does do did of in on for to and or with "
-    "by at from this that there their it its be can i you we".split()
-)
-
-
-def is_english(question: str) -> bool:
-    words = re.findall(r"[a-zäöüß]+", question.lower())
-    return bool(words) and sum(w in _EN_STOP for w in words) / len(words) >= 0.3
-
-
 def _lower_case_terms(question: str, lexical: LexicalIndex) -> set[str]:
     """The terms of the words written in lower case, in a question that writes its nouns with capitals (some noun
     other than the first word is capitalised); empty otherwise: in a question written all in lower case, nouns
@@ -272,7 +264,7 @@ def concepts(question: str, lexical: LexicalIndex | None, glossary: Glossary) ->
         if key in out and short_terms:
             c = out[key]
             out[key] = Concept(key, c.weight, c.alternatives | {max(short_terms, key=len)}, need=1)
-    for word, alternatives in glossary.synonyms.items():
+    for word, alternatives in glossary.synonyms_for(question).items():
         key = stem(word)
         if key in out:
             alts = frozenset(t for a in alternatives for t in analyzer.terms(a))
@@ -441,6 +433,7 @@ class Query:
     asks_day: bool = False  # "an welchem Tag …": only a day answers
     asks_time: bool = False  # "um welche Uhrzeit …": only a time of day answers
     asks_duration: bool = False  # "wie lange …": a period ("1999 bis 2020") answers as well as a length
+    asks_online: bool = False  # "wo … im Netz", "wo finde ich …": a web address answers "wo" as well as a place
     asks_bound: str = ""  # "start" for "ab wann …", "end" for "bis wann …": a date bounding the other end is none
     needs: tuple[str, ...] = ()  # kinds of fact the answer must state (price, opening hours, contact)
     # the kind of thing "Welches Büro …?" asks for (its stem), and the corpus terms that name such a thing (itself
@@ -707,6 +700,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         asks_day=bool(day and day.search(text)),
         asks_bound=asked_bound(text, cues),
         asks_time=bool((clock := phrase_pattern(cues.time_question)) and clock.search(text)),
+        asks_online=bool((web := phrase_pattern(cues.online_question)) and web.search(text)),
         asks_duration=bool((lasting := phrase_pattern(cues.duration_question)) and lasting.search(text)),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
         category=category,

@@ -109,8 +109,7 @@ class SpanFinder:
         self._condition = phrase_pattern(self.cues.condition_markers)
         # "bis zum" / "seit" right before a date: the end or the beginning of something
         self._end_bound = phrase_pattern(self.cues.end_words, end=r"\s*$")
-        self._bound_markers = {"start": phrase_pattern(self.cues.start_markers),
-                               "end": phrase_pattern(self.cues.end_markers)}
+        self._end_markers = phrase_pattern(self.cues.end_markers)
         self._start_bound = phrase_pattern(self.cues.start_words, end=r"\s*$")
         self._roles = tuple(r.lower() for r in self.cues.person_roles)
         self._count_question = phrase_pattern(self.cues.count_question)
@@ -135,6 +134,7 @@ class SpanFinder:
         self._org_endings = tuple(e.lower() for e in self.cues.endings.get("organisation", ()))
         self._place_words = {w.lower() for w in self.cues.words.get("place", ())}
         self._place_endings = tuple(e.lower() for e in self.cues.endings.get("place", ()))
+        self._online_words = {w.lower() for w in self.cues.online_words}
         self.places = load_gazetteer(tuple(self.areas))
 
     @classmethod
@@ -232,8 +232,8 @@ class SpanFinder:
             # a time the question itself names ("… Infrastrukturmaßnahmen 2025 bis 2027") answers no "wann"
             spans = [sp for sp in self._date_spans(sentence, answer=True)
                      if not self._named_by(sentence[sp[0]:sp[1]], query) and not self._other_end(sentence, sp, query)]
-            marker = self._bound_markers.get(query.asks_bound) if query.asks_bound else None
-            if spans and marker is not None and not marker.search(sentence):
+            if spans and query.asks_bound == "end" and self._end_markers is not None \
+                    and not self._end_markers.search(sentence):
                 return 0.0  # "Wann ist das QM zu Ende?": the date of a survey it held gives no end
             if not spans:
                 # "wann" as "under what condition": "wenn …" or a relative clause ("…, deren Familien …") answers
@@ -250,6 +250,9 @@ class SpanFinder:
             spans = self._answer_numbers(sentence, query)
             return 0.0 if not spans else (1.0 if any(self._counts_focus(sentence, sp, query) for sp in spans)
                                           else PARTIAL)
+        if kind == "place":
+            place, reachable = self._place_span(sentence, query)
+            return 0.0 if place is None else 1.0 if reachable else PARTIAL
         found = self.span(kind, sentence, query)
         if found:
             # "Welches Büro …?" is not answered by "Das Planungsbüro hat …", which refers back to an office named
@@ -371,9 +374,20 @@ class SpanFinder:
             # the name in quotation marks after it is part of it: Planungsbüro „die raumplaner“
             return (named[0], quoted.end()) if named and quoted else named
         if kind == "place":
-            urls = [(m.start(), m.end()) for m in URL.finditer(sentence)]
-            return urls[0] if urls else self._named(sentence, query, self._place_words, self._place_endings)
+            return self._place_span(sentence, query)[0]
         return None
+
+    def _place_span(self, sentence: str, query: Query) -> tuple[tuple[int, int] | None, bool]:
+        """(the place that answers "wo", whether one can go there): for a question about the web or about finding
+        something to read, a web address first; else a place one can go to, and only then a web address."""
+        urls = [(m.start(), m.end()) for m in URL.finditer(sentence)]
+        if query.asks_online and urls:
+            return urls[0], True
+        physical = self._named(sentence, query, self._place_words - self._online_words, self._place_endings)
+        if physical or query.asks_online:
+            return physical or self._named(sentence, query, self._place_words, self._place_endings), True
+        web = urls[0] if urls else self._named(sentence, query, self._online_words, ())
+        return web, False
 
     def _counts_focus(self, sentence: str, span: tuple[int, int], query: Query) -> bool:
         """A number next to a noun the question asks about, in the same clause, counts or measures that thing

@@ -544,6 +544,18 @@ def test_a_count_of_another_thing_is_no_answer(shipped):
     assert not answer.refused and answer.answer_span == "zehn", answer.text
 
 
+def test_where_asks_for_a_place_one_can_go_unless_it_asks_about_the_web():
+    both = "Online-Beteiligung auf mein.berlin.de und eine mobile Sprechstunde auf dem Alice-Salomon-Platz."
+    web_only = "Online-Beteiligung auf mein.berlin.de (März 2022)."
+    held = build_query("Wo war die Sprechstunde im März 2022?")
+    start, end = FINDER.span("place", both, held)
+    assert both[start:end] == "Alice-Salomon-Platz"
+    assert FINDER.strength("place", web_only, held) < FINDER.strength("place", both, held) == 1
+    for question in ("Wo kann ich im Netz mitmachen?", "Wo finde ich das Konzept?"):
+        start, end = FINDER.span("place", both, build_query(question))
+        assert both[start:end] == "mein.berlin.de", question
+
+
 def test_a_ditto_row_is_read_with_the_indicator_of_the_row_above():
     from assistant.answer import _read_ditto
 

@@ -321,3 +321,25 @@ def test_glossary_synonyms_stand_for_each_other_in_both_directions():
     assert glossary.synonymous("Ressorts", "Senatsverwaltungen") and glossary.synonymous("Senatsverwaltung", "Ressort")
     assert glossary.synonymous("Einwohner", "Leute")
     assert not glossary.synonymous("Wege", "Menschen")
+
+
+@pytest.mark.parametrize(("question", "english"), [
+    ("When did the Berlin Senate adopt the Gemeinschaftsinitiative?", True),
+    ("Which body adopts the integrated action concept?", True),  # few function words, but no German ones
+    ("How long may construction projects run under Europa im Quartier?", True),  # a German name inside
+    ("Was ist in Marzahn los?", False),  # "was", "in" are German words too
+    ("was is in dem plan", False),
+    ("Wie viele Handlungsräume hat der Senat festgelegt?", False),
+])
+def test_english_questions_are_told_from_german_ones(question, english):
+    from assistant.language import is_english
+
+    assert is_english(question) is english
+
+
+def test_english_glossary_words_apply_to_english_questions_only():
+    glossary = Glossary(english={"senate": ("Senat", "Senatsverwaltung")})
+    assert "Senatsverwaltung" in glossary.expand("When did the senate decide?")
+    # "Senat" is stemmed like "senate": a German question does not get the English entry's words
+    assert glossary.expand("Wann hat der Senat beschlossen?") == "Wann hat der Senat beschlossen?"
+    assert "senate" not in glossary.synonyms_for("Wann hat der Senat beschlossen?")
