@@ -69,6 +69,7 @@ class Cues:
     recurrence: tuple[str, ...] = ()  # "jährlich", "alle zwei Jahre": how often, an answer to "wann" too
     count_question: tuple[str, ...] = ()  # "wie viele": counts the noun that follows
     duration_question: tuple[str, ...] = ()  # "wie lange": a period answers as well as a length
+    asked_units: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "hektar": ("Hektar", "ha")
     measure_question: tuple[str, ...] = ()  # "wie hoch ist die …": measures the noun that follows
     measure_skip: tuple[str, ...] = ()  # verbs and fillers between "wie hoch" and that noun
     articles: tuple[str, ...] = ()  # "der", "die": in a lower-case question the measured noun follows one
@@ -132,6 +133,8 @@ class Cues:
             recurrence=_phrases((types.get("date") or {}).get("recurrence")),
             count_question=_phrases((types.get("number") or {}).get("count_question")),
             duration_question=_phrases((types.get("number") or {}).get("duration_question")),
+            asked_units={str(k).lower(): _phrases(v) for k, v in
+                         ((types.get("number") or {}).get("asked_units") or {}).items()},
             measure_question=_phrases((types.get("number") or {}).get("measure_question")),
             measure_skip=_phrases((types.get("number") or {}).get("measure_skip")),
             articles=_phrases((types.get("number") or {}).get("articles")),
@@ -433,6 +436,7 @@ class Query:
     asks_day: bool = False  # "an welchem Tag …": only a day answers
     asks_time: bool = False  # "um welche Uhrzeit …": only a time of day answers
     asks_duration: bool = False  # "wie lange …": a period ("1999 bis 2020") answers as well as a length
+    unit: tuple[str, ...] = ()  # the ways of writing the unit the question asks the figure in ("in Hektar": ha)
     asks_online: bool = False  # "wo … im Netz", "wo finde ich …": a web address answers "wo" as well as a place
     asks_bound: str = ""  # "start" for "ab wann …", "end" for "bis wann …": a date bounding the other end is none
     needs: tuple[str, ...] = ()  # kinds of fact the answer must state (price, opening hours, contact)
@@ -474,6 +478,16 @@ def asked_places(text: str, glossary: Glossary, cues: Cues) -> tuple[str, ...]:
 
 
 MIN_CATEGORY_CHARS = 4
+
+
+def asked_unit(text: str, cues: Cues) -> tuple[str, ...]:
+    """How a document writes the unit the question asks the figure in ("Wie groß ist das Gebiet in Hektar?",
+    "Wie viel Prozent …?", "How many hectares …?"); () when it asks for none."""
+    for m in re.finditer(r"\b(?:in|wie\s+viel|wieviel|wie\s+viele|how\s+many|how\s+much)\s+([\wäöüß²]+)", text, re.I):
+        forms = cues.asked_units.get(m.group(1).lower())
+        if forms:
+            return forms
+    return ()
 
 
 def is_number_noun(written: str, cues: Cues) -> bool:
@@ -702,6 +716,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         asks_time=bool((clock := phrase_pattern(cues.time_question)) and clock.search(text)),
         asks_online=bool((web := phrase_pattern(cues.online_question)) and web.search(text)),
         asks_duration=bool((lasting := phrase_pattern(cues.duration_question)) and lasting.search(text)),
+        unit=asked_unit(text, cues) if kind == "number" else (),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
         category=category,
         category_terms=(lexical.kinds_of(category) if lexical is not None else frozenset({category}))

@@ -30,6 +30,7 @@ YEAR_ONLY = 0.75  # answer-type strength of a bare year or period for "wann" (a 
 CONDITION = 0.5  # … of a condition ("wenn …", "…, deren Familien …") for "wann": it may answer, a time is likelier
 STREET_REACH = 40  # characters before a number searched for the street it would be the house number of
 COUNT_WINDOW = 3  # words around a number in which the counted thing must appear
+UNIT_REACH = 30  # how far after a number its unit may follow ("11,5 Mio. Euro", "587.000 Quadratkilometer")
 YEAR_LABEL = 8  # how far before a value its year label ("2020: 27,7 %") is looked for
 MEASURE_WINDOW = 8  # words after "wie hoch" in which the measured thing must appear
 MEASURE_ADJECTIVES = 2  # lower-case words before it ("die durchschnittliche monatliche Miete")
@@ -248,6 +249,9 @@ class SpanFinder:
             if query.asks_duration and self._period_span(sentence, query):
                 return 1.0
             spans = self._answer_numbers(sentence, query)
+            if query.unit:
+                # "… in Hektar?": only a figure in hectares answers
+                spans = [sp for sp in spans if self._in_unit(sentence, sp, query.unit)]
             return 0.0 if not spans else (1.0 if any(self._counts_focus(sentence, sp, query) for sp in spans)
                                           else PARTIAL)
         if kind == "place":
@@ -358,6 +362,8 @@ class SpanFinder:
             return None
         if kind == "number":
             spans = self._answer_numbers(sentence, query)
+            if query.unit:
+                spans = [sp for sp in spans if self._in_unit(sentence, sp, query.unit)]
             # the value given for the asked year: "25,0 % (2015: 37,9 %; 2020: 27,7 %)" for "… 2020?"
             dated = [sp for sp in spans if any(re.search(rf"\b{y}\s*:\s*$", sentence[max(0, sp[0] - YEAR_LABEL):sp[0]])
                                                for y in query.asked_years)]
@@ -568,6 +574,14 @@ class SpanFinder:
             return False
         following = re.match(r"[a-z]?\s*(\S*)", sentence[m.end():])  # "4a", then the next word
         return not (following and following.group(1)[:1].isupper())
+
+    @staticmethod
+    def _in_unit(sentence: str, span: tuple[int, int], forms: tuple[str, ...]) -> bool:
+        """The number at ``span`` is written with one of the unit's ``forms`` ("250,41 ha", "75 %")."""
+        after = sentence[span[1] - 1:span[1] + UNIT_REACH]  # from the number's last digit or unit on
+        return any(re.match(rf"\S*?\d?\s?(?:(?:Mio|Mrd|Tsd)\.?\s|Millionen\s|Milliarden\s)?{re.escape(form)}(?![\w])",
+                            after, re.I) for form in forms) or any(
+            re.search(rf"(?<![\w]){re.escape(form)}(?![\w])", sentence[span[0]:span[1]], re.I) for form in forms)
 
     def _with_units(self, sentence: str, end: int) -> int:
         for _ in range(2):  # "11,5 Mio. Euro"

@@ -121,6 +121,10 @@ def test_spelling_variants_acronyms_and_english(shipped):
     # English words the glossary gives in German ("body" … "adopts": beschließt, "concept": Handlungskonzept)
     english = shipped.ask("Which body adopts the integrated action concept?")
     assert not english.refused and "Bezirksamt" in lead_of(english), english.text
+    # "who was the senator" insists on a name
+    english = shipped.ask("Who was the senator for urban development and housing when the initiative was adopted "
+                          "in 2018?")
+    assert not english.refused and english.answer_span == "Katrin Lompscher", english.text
     # a name with an inner capital is a name in English too: the documents give no money for the KulturGut
     english = shipped.ask("How much money does the KulturGut receive per year?")
     assert english.refused and "„KulturGut“" in english.text, english.text
@@ -441,6 +445,20 @@ def test_a_count_of_about_a_thousand_is_no_year():
     # a time the question names itself answers no "wann"
     assert FINDER.strength("date", "Pilotphase laut Senatsbilanz 2019/2020",
                            build_query("Wann war die Pilotphase 2019/2020?")) == 0
+
+
+@pytest.mark.parametrize(("question", "sentence", "answers"), [
+    ("Wie groß ist das Gebiet in Hektar?", "Fläche: 250,41 ha.", True),
+    ("Wie groß ist das Gebiet in Hektar?", "Befragt wurden mehr als 800 Menschen im Gebiet.", False),
+    ("Wie viel Prozent der Kinder sind arm?", "Es sind 37.007 Kinder.", False),  # a count is no share
+    ("Wie viel Prozent der Kinder sind arm?", "Es sind 25,0 % der Kinder.", True),
+    ("Was kostet das Haus in Euro?", "Die Kosten liegen bei rund 11,5 Mio. Euro.", True),
+    ("Wie viele Quadratkilometer gingen verloren?", "Es waren 587.000 Quadratkilometer.", True),
+])
+def test_a_figure_asked_in_a_unit_is_answered_only_in_that_unit(question, sentence, answers):
+    query = build_query(question, cues=Cues.load(CORPUS))
+    assert query.unit
+    assert (FINDER.strength("number", sentence, query) > 0) is answers
 
 
 def test_a_period_answers_how_long():
