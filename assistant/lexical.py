@@ -68,9 +68,14 @@ def fold(word: str) -> str:
     return _UMLAUT_SPELLING.sub(r"\1", w)
 
 
+# the feminine plural "-innen" ("Senatorinnen", "Einwohnerinnen"): Snowball stems it apart from the singular
+# ("senatorinn" vs "senatorin"), so "Bildungssenatorin" would never meet "Senatorinnen"
+_FEMININE_PLURAL = re.compile(r"(?<=[a-z]{4}in)nen$")
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(fold(word))
+    return _STEMMER.stemWord(_FEMININE_PLURAL.sub("", fold(word)))
 
 
 _LETTERS = "A-Za-zÄÖÜäöüß"
@@ -190,7 +195,7 @@ def vocabulary_of(texts: Sequence[str]) -> list[str]:
 
 
 # Bump when the analysis changes: a saved index with another version is rebuilt from chroma on open.
-ANALYZER_VERSION = 6
+ANALYZER_VERSION = 7
 
 
 class LexicalIndex:

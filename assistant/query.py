@@ -86,6 +86,8 @@ class Cues:
     past_markers: tuple[str, ...] = ()
     reference_markers: tuple[str, ...] = ()  # a date in such a sentence is when a figure held, not an event
     ditto: tuple[str, ...] = ()  # "dasselbe": a table row opening so repeats the first cell of the row above
+    present_words: tuple[str, ...] = ()  # "heute": the question asks about the present …
+    past_words: tuple[str, ...] = ()  # … which a sentence saying "damals" is not about
     place_exclusion: tuple[str, ...] = ()  # "außer", "neben": the place named next is not the one asked about
     year_bounds: tuple[str, ...] = ()  # "seit", "bis": the year named next bounds a period, it is not asked about
     category_question: tuple[str, ...] = ()  # "welches": the noun after it names the kind of thing asked for
@@ -151,6 +153,8 @@ class Cues:
             past_markers=_phrases(data.get("past_markers")),
             reference_markers=_phrases(data.get("reference_markers")),
             ditto=_phrases(data.get("ditto")),
+            present_words=_phrases(data.get("present_words")),
+            past_words=_phrases(data.get("past_words")),
             place_exclusion=_phrases(data.get("place_exclusion")),
             year_bounds=_phrases(data.get("year_bounds")),
             category_question=_phrases(data.get("category_question")),

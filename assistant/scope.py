@@ -5,6 +5,8 @@ assistant/spans.py."""
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -67,6 +69,8 @@ def time_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w:
             penalty -= w.named_day
         elif days:
             penalty += w.wrong_scope
+    if present_against_past(query.text, sentence, finder)[0]:  # "heute" is not answered by "damals"
+        penalty += w.wrong_scope
     if query.asked_years:  # not a bound ("seit 2015" is answered by a sentence on 2017)
         years = set(finder.years_in(sentence))
         # a source whose Stand is the asked year may speak of it without naming it, but not in a sentence that
@@ -111,6 +115,9 @@ def other_times(query: Query, sentence: str, finder: SpanFinder) -> tuple[tuple[
     "09.12.2022". Empty tuples otherwise, and for a sentence naming no time (it may hold for any time). The asked
     times are the question's dates and months in the years it asks about (``Query.asked_years``: no bounds); a
     bound in the sentence ("Seit 2015 gibt es …") may hold for the asked time and is left aside."""
+    now = present_against_past(query.text, sentence, finder)
+    if now[0]:
+        return now
     if not query.asked_years:
         return (), ()
     asked = [d for d in finder.asked_dates(query.text) if any(y in d[2] for y in query.asked_years)] or \
@@ -123,6 +130,22 @@ def other_times(query: Query, sentence: str, finder: SpanFinder) -> tuple[tuple[
     if not named or overlap(named, asked):
         return (), ()
     return tuple(w for _, _, w in asked), tuple(dict.fromkeys(w for _, _, w in named))
+
+
+def present_against_past(question: str, sentence: str, finder: SpanFinder) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the word by which the question asks about the present, the word by which the sentence speaks of the past):
+    "Wer ist heute Senatorin …?" and "Damals zuständige Senatorinnen: …"; empty tuples otherwise, also when the
+    question itself looks back ("Wie hieß das Programm früher?")."""
+    present, past = _pattern(finder.cues.present_words), _pattern(finder.cues.past_words)
+    if present is None or past is None or past.search(question):
+        return (), ()
+    asked, named = present.search(question), past.search(sentence)
+    return ((asked.group(0),), (named.group(0),)) if asked and named else ((), ())
+
+
+@functools.lru_cache(maxsize=32)
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    return phrase_pattern(words)
 
 
 def _words_before(sentence: str, written: str) -> list[str]:

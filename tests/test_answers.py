@@ -598,6 +598,16 @@ def test_the_value_for_the_asked_year_is_marked(shipped):
     assert not answer.refused and answer.answer_span == "37,9 %", answer.text
 
 
+def test_a_question_about_the_present_is_not_answered_by_a_sentence_about_the_past(shipped):
+    from assistant.scope import present_against_past
+
+    assert present_against_past("Wer ist heute Senatorin?", "Damals zuständige Senatorinnen: …", FINDER) == (
+        ("heute",), ("Damals",))
+    assert present_against_past("Wie hieß das Programm früher?", "Damals hieß es Soziale Stadt.", FINDER)[0] == ()
+    answer = shipped.ask("Wer ist heute Senatorin oder Senator für Stadtentwicklung, Bauen und Wohnen?")
+    assert answer.refused and "Lompscher" not in answer.text.split("Fragen Sie")[0], answer.text
+
+
 def test_a_figure_for_another_year_is_no_answer(shipped):
     answer = shipped.ask("Wie hoch war die Kinderarmut in Hellersdorf-Nord im Jahr 2019?", audience="citizen")
     # the refusal quotes what the documents say for 2024

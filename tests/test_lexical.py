@@ -125,3 +125,9 @@ def test_spoken_and_berlin_function_words_are_no_search_terms():
     terms = Analyzer().terms("wie lange gabs dit quartiersmanagement, wat ham die leute gesagt")
     assert "quartiersmanagement" in terms
     assert not {"dit", "gab", "gabs", "ham", "wat"} & set(terms)
+
+
+def test_a_feminine_plural_meets_its_singular():
+    assert stem("Senatorinnen") == stem("Senatorin")
+    assert stem("Mitarbeiterinnen") == stem("Mitarbeiterin")
+    assert stem("beginnen") != stem("begin") and stem("gewinnen") == "gewinn"  # verbs in "-innen" keep theirs
