@@ -622,7 +622,7 @@ def lead_evidence(query: Query, passages: list[Passage], *, cues: Cues | None = 
     strength = finder.strength(query.answer_type, lead.sentence, query) if query.answer_type else 0.0
     other_places, about = _answered_elsewhere(query, passages, lead, cands, finder, scoring) \
         if query.places else ((), None)
-    times = other_times(query, lead.sentence, finder)
+    times = other_times(query, lead.sentence, finder, p)
     if about is None and times[1]:
         about = lead
     close = _close(seen, scoring)

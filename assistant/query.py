@@ -87,6 +87,7 @@ class Cues:
     reference_markers: tuple[str, ...] = ()  # a date in such a sentence is when a figure held, not an event
     ditto: tuple[str, ...] = ()  # "dasselbe": a table row opening so repeats the first cell of the row above
     present_words: tuple[str, ...] = ()  # "heute": the question asks about the present …
+    name_heads: tuple[str, ...] = ()  # "Programm": the capitalised words after it name one
     past_words: tuple[str, ...] = ()  # … which a sentence saying "damals" is not about
     place_exclusion: tuple[str, ...] = ()  # "außer", "neben": the place named next is not the one asked about
     year_bounds: tuple[str, ...] = ()  # "seit", "bis": the year named next bounds a period, it is not asked about
@@ -154,6 +155,7 @@ class Cues:
             reference_markers=_phrases(data.get("reference_markers")),
             ditto=_phrases(data.get("ditto")),
             present_words=_phrases(data.get("present_words")),
+            name_heads=_phrases(data.get("name_heads")),
             past_words=_phrases(data.get("past_words")),
             place_exclusion=_phrases(data.get("place_exclusion")),
             year_bounds=_phrases(data.get("year_bounds")),
@@ -657,15 +659,22 @@ _QUOTED = re.compile(r"[„“\"‚'»«]([^„“\"‚‘’'»«]{3,80})[“�
 
 
 def quoted_names(question: str, focus: Sequence[Concept], lexical: LexicalIndex | None,
-                 places: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    """The names the question puts in quotation marks, each with its rarest term the corpus knows: a statement
-    that lacks that term (and whose heading and sentence before lack it) is about another programme or project."""
+                 places: Sequence[str], cues: Cues | None = None) -> tuple[tuple[str, str], ...]:
+    """The names the question puts in quotation marks or right after the kind of thing they name (``name_heads``:
+    "im Programm Soziale Infrastrukturmaßnahmen"), each with its rarest term the corpus knows: a statement that
+    lacks that term (and whose heading and sentence before lack it) is about another programme or project."""
     if lexical is None:
         return ()
     asked, unknown = {c.term for c in focus}, unknown_terms(focus, lexical)
     out: list[tuple[str, str]] = []
-    for m in _QUOTED.finditer(question):
-        name = m.group(1).strip()
+    written = [m.group(1) for m in _QUOTED.finditer(question)]
+    heads = phrase_pattern(cues.name_heads, end=r"\s+") if cues is not None else None
+    if heads is not None:
+        # a name after the kind of thing it names, unquoted: "im Programm Soziale Infrastrukturmaßnahmen"
+        written += [m.group(1) for m in re.finditer(heads.pattern + r"((?-i:[A-ZÄÖÜ][\w-]+(?:\s+(?:im|in|der|für|und)"
+                                                     r"?\s*[A-ZÄÖÜ][\w-]+)*))", question, heads.flags)]
+    for name in written:
+        name = name.strip()
         if any(name in place or place in name for place in places):
             continue
         known = [t for t in lexical.query_terms(name) if t in asked and t not in unknown and lexical.df.get(t, 0) > 0]
@@ -733,5 +742,5 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         names=() if kind == "checklist" else tuple(
             (name, term) for name, term in asked_names(text, focus, lexical, places)
             if not english or (not name.isupper() and not name.istitle() and not name.islower())),
-        quoted=() if kind == "checklist" else quoted_names(text, focus, lexical, places),
+        quoted=() if kind == "checklist" else quoted_names(text, focus, lexical, places, cues),
     )

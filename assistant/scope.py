@@ -109,17 +109,23 @@ def overlap(spans: Sequence[tuple], others: Sequence[tuple]) -> bool:
     return any(a[0] <= b[1] and b[0] <= a[1] for a in spans for b in others)
 
 
-def other_times(query: Query, sentence: str, finder: SpanFinder) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def other_times(query: Query, sentence: str, finder: SpanFinder,
+                p: Passage | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(the times the question asks about, the times the sentence names), as written, when the sentence names only
     other times: "im Jahr 2020" is not answered by a figure for "Ende 2024", "an welchem Tag im Oktober 2022" not by
-    "09.12.2022". Empty tuples otherwise, and for a sentence naming no time (it may hold for any time). The asked
+    "09.12.2022", "2025 bis 2027" (with the sentence's passage ``p``) not by "2021–2024". Empty tuples otherwise, and
+    for a sentence naming no time (it may hold for any time). The asked
     times are the question's dates and months in the years it asks about (``Query.asked_years``: no bounds); a
     bound in the sentence ("Seit 2015 gibt es …") may hold for the asked time and is left aside."""
     now = present_against_past(query.text, sentence, finder)
     if now[0]:
         return now
     if not query.asked_years:
-        return (), ()
+        # a period asked about ("2025 bis 2027") and a sentence only on times outside it ("2021–2024: 25 Mio. Euro")
+        if p is None or not _apart_from_asked_period(query, sentence, p, finder):
+            return (), ()
+        asked_periods = [w for lo, hi, w in finder.asked_dates(query.text) if lo.year != hi.year]
+        return tuple(asked_periods), tuple(dict.fromkeys(w for _, _, w in finder.dates(sentence)))
     asked = [d for d in finder.asked_dates(query.text) if any(y in d[2] for y in query.asked_years)] or \
         [(date(int(y), 1, 1), date(int(y), 12, 31), y) for y in query.asked_years]
     bound = phrase_pattern(finder.cues.year_bounds)

@@ -455,15 +455,17 @@ class SpanFinder:
                 continue
             if self.places_in(word):
                 return None  # "Wie groß ist Marzahn-Nord?": the place itself is measured
-            if (word[:1].isupper() and not lower) or (lower and after_article):
+            # a noun right after the phrase ("wie viel Geld") or after an article ("wie lange gilt die Zweckbindung");
+            # not after other words ("wie viel müssen private Antragsteller tragen": the payers)
+            if (word[:1].isupper() and not lower and (after_article or not adjectives)) or (lower and after_article):
                 # a unit is a measure too: "Wie viel Prozent der Kinder …" measures the children
                 if low in generic or (self._units and self._units.fullmatch(word)):
                     after_article, after_generic = False, True
                     continue
                 return word.strip(".-")
-            if lower or adjectives >= MEASURE_ADJECTIVES:
+            if word[:1].isupper() or lower or adjectives >= MEASURE_ADJECTIVES:
                 return None
-            adjectives += 1
+            adjectives += 1  # a verb before the article ("gilt"), an adjective after it ("durchschnittliche")
         return None
 
     def asked_dates(self, question: str) -> list[DateRange]:

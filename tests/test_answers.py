@@ -523,6 +523,7 @@ def test_glossary_synonyms_count_the_same_thing():
     ("Wie groß ist Marzahn-Nord?", None),  # the place itself is measured
     ("wie hoch is die förderquote", "förderquote"),  # no capitals: the word after an article
     ("wie viel kriegt der verein", None),
+    ("Und wie viel müssen private Antragsteller selbst tragen?", None),  # the payers, not what is measured
 ])
 def test_the_thing_a_measure_question_measures(question, measured):
     assert FINDER.measured_noun(question) == measured
