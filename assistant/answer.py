@@ -295,19 +295,16 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
     return out
 
 
-_cached_pattern = functools.lru_cache(maxsize=16)(phrase_pattern)
-
-
 def _read_ditto(row: str, indicator: str, cues: Cues) -> tuple[str, str]:
     """(the row as read, what it measures): a table row opening with "dasselbe" (``Cues.ditto``) repeats the
     indicator of the row above ("dasselbe, Bezirksregion Marzahn-Nord | 31,8 %" is read as "Minderjährige in
     SGB-II-Bedarfsgemeinschaften, Bezirksregion Marzahn-Nord | 31,8 %"); another row sets the indicator."""
     if "|" not in row:
         return row, indicator
-    first = row.split("|", 1)[0]
-    pattern = _cached_pattern(cues.ditto)
-    m = pattern.match(first.strip()) if pattern is not None else None
-    if m is None:
+    first = row.split("|", 1)[0].strip()
+    pattern = phrase_pattern(cues.ditto)
+    m = pattern.match(first) if pattern is not None else None
+    if m is None or first[m.end():].strip()[:1] not in ("", ","):
         return row, first.split(",", 1)[0].strip()
     if not indicator:
         return row, indicator

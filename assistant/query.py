@@ -655,7 +655,9 @@ def asked_names(question: str, focus: Sequence[Concept], lexical: LexicalIndex |
 
 
 # a name in quotation marks ("im Programm „Soziale Infrastrukturmaßnahmen“", "'Europa im Quartier'")
-_QUOTED = re.compile(r"[„“\"‚'»«]([^„“\"‚‘’'»«]{3,80})[“”\"‘’'«»]")
+QUOTED_CHARS = 80  # a name in quotation marks is at most this long
+# (an apostrophe inside a word, "what's", "gibt's", opens and closes no quotation)
+_QUOTED = re.compile(r"(?:[„“\"‚»«]|(?<!\w)')([^„“\"‚‘’'»«]{3," + str(QUOTED_CHARS) + r"})(?:[“”\"‘’«»]|'(?!\w))")
 
 
 def quoted_names(question: str, focus: Sequence[Concept], lexical: LexicalIndex | None,

@@ -5,8 +5,6 @@ assistant/spans.py."""
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -142,16 +140,11 @@ def present_against_past(question: str, sentence: str, finder: SpanFinder) -> tu
     """(the word by which the question asks about the present, the word by which the sentence speaks of the past):
     "Wer ist heute Senatorin …?" and "Damals zuständige Senatorinnen: …"; empty tuples otherwise, also when the
     question itself looks back ("Wie hieß das Programm früher?")."""
-    present, past = _pattern(finder.cues.present_words), _pattern(finder.cues.past_words)
-    if present is None or past is None or past.search(question):
-        return (), ()
+    present, past = phrase_pattern(finder.cues.present_words), phrase_pattern(finder.cues.past_words)
+    if present is None or past is None or past.search(question) or present.search(sentence):
+        return (), ()  # the question looks back itself, or the sentence speaks of the present too
     asked, named = present.search(question), past.search(sentence)
     return ((asked.group(0),), (named.group(0),)) if asked and named else ((), ())
-
-
-@functools.lru_cache(maxsize=32)
-def _pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    return phrase_pattern(words)
 
 
 def _words_before(sentence: str, written: str) -> list[str]:

@@ -247,7 +247,10 @@ class SpanFinder:
             return 0.0 if query.asks_day else 1.0 if query.asks_year else YEAR_ONLY
         if kind == "number":
             if query.asks_duration and self._period_span(sentence, query):
-                return 1.0
+                # a period of what is asked about ("Förderzeitraum | 1999 bis 2020" … of the QM); another one
+                # ("Pilotphase 2019/2020" for "Wie lange dauert die Sprechstunde?") only half answers
+                terms = set(_ANALYZER.terms(sentence))
+                return 1.0 if any(c.found_in(terms) for c in query.focus) else PARTIAL
             spans = self._answer_numbers(sentence, query)
             if query.unit:
                 # "… in Hektar?": only a figure in hectares answers
@@ -428,7 +431,7 @@ class SpanFinder:
 
     def measured_noun(self, question: str) -> str | None:
         """The thing a "wie hoch / wie viel" question measures, as written: the first capitalised word after the
-        question phrase, past verbs, fillers and up to two adjectives, places skipped ("Wie hoch ist die
+        question phrase, past verbs, fillers, times, places and up to two adjectives ("Wie hoch ist die
         Arbeitslosenquote …", "Wie viel Geld …"); a generic measure ("Anteil", "Höhe") hands on to the thing after
         it ("Wie hoch ist der Anteil der Kinder …": "Kinder"). In a question without capitals only a word right
         after an article counts ("wie hoch is die miete"). None when no such word follows ("Wie viel kostet …?")."""
@@ -443,18 +446,19 @@ class SpanFinder:
         articles = {w.lower() for w in self.cues.articles}
         generic = {w.lower() for w in (*self.cues.number_nouns, *self.cues.measure_generic)}
         genitive = {w.lower() for w in self.cues.genitive}
+        times = {w.lower() for w in (*self.cues.months, *self.cues.vague_months, *self.cues.weekdays)}
         after_article, after_generic, adjectives = False, False, 0
         for word in _WORD.findall(question[m.end():])[:MEASURE_WINDOW]:
             low = word.lower().strip(".-")
             if after_generic and low not in genitive:
                 return None  # "Wie viel Geld sollte im Rahmen …": the unit will tell
-            if low in skip:
-                continue
+            if low in skip or low in times or low.isdigit():
+                continue  # "Wie hoch war Ende 2024 die …": when, not what
+            if self.places_in(word):
+                continue  # "Wie hoch ist in Marzahn-Nord die …": where, not what
             if low in articles or (after_generic and low in genitive):
                 after_article, after_generic = True, False
                 continue
-            if self.places_in(word):
-                return None  # "Wie groß ist Marzahn-Nord?": the place itself is measured
             # a noun right after the phrase ("wie viel Geld") or after an article ("wie lange gilt die Zweckbindung");
             # not after other words ("wie viel müssen private Antragsteller tragen": the payers)
             if (word[:1].isupper() and not lower and (after_article or not adjectives)) or (lower and after_article):

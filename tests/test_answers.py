@@ -464,10 +464,12 @@ def test_a_figure_asked_in_a_unit_is_answered_only_in_that_unit(question, senten
 def test_a_period_answers_how_long():
     question = build_query("Wie lange gab es das Quartiersmanagement in Marzahn-Nord?")
     assert question.answer_type == "number" and question.asks_duration
-    row = "Förderzeitraum | 1999 bis 2020"
+    row = "Förderzeitraum Quartiersmanagement | 1999 bis 2020"
     assert FINDER.strength("number", row, question) == 1
     start, end = FINDER.span("number", row, question)
     assert row[start:end] == "1999 bis 2020"
+    # a period of something else only half answers
+    assert 0 < FINDER.strength("number", "Pilotphase | 2019 bis 2020", question) < 1
     assert FINDER.strength("number", "Der Plan stammt von 2020.", question) == 0  # one year is no duration
     # a period is no count
     assert FINDER.strength("number", row, build_query("Wie viele Gebiete gab es?")) == 0
@@ -524,6 +526,8 @@ def test_glossary_synonyms_count_the_same_thing():
     ("wie hoch is die förderquote", "förderquote"),  # no capitals: the word after an article
     ("wie viel kriegt der verein", None),
     ("Und wie viel müssen private Antragsteller selbst tragen?", None),  # the payers, not what is measured
+    ("Wie hoch war Ende 2024 die Arbeitslosenquote?", "Arbeitslosenquote"),  # times and places are skipped
+    ("Wie hoch ist in Marzahn-Nord die Arbeitslosenquote?", "Arbeitslosenquote"),
 ])
 def test_the_thing_a_measure_question_measures(question, measured):
     assert FINDER.measured_noun(question) == measured
@@ -588,6 +592,8 @@ def test_a_ditto_row_is_read_with_the_indicator_of_the_row_above():
     assert read[2].startswith("Minderjährige in SGB-II-Bedarfsgemeinschaften, Berlin |")
     assert read[4] == "Arbeitslosigkeit, Berlin | 7,8 % | 2019"
     assert read[5] == "Das ist dasselbe."  # prose, no table row
+    # a row that only opens with such a word is a row of its own
+    assert _read_ditto("Dieselbe Stelle berät | Mo–Fr", "Arbeitslosigkeit", cues)[0] == "Dieselbe Stelle berät | Mo–Fr"
 
 
 def test_the_value_for_the_asked_year_is_marked(shipped):
@@ -605,6 +611,9 @@ def test_a_question_about_the_present_is_not_answered_by_a_sentence_about_the_pa
     assert present_against_past("Wer ist heute Senatorin?", "Damals zuständige Senatorinnen: …", FINDER) == (
         ("heute",), ("Damals",))
     assert present_against_past("Wie hieß das Programm früher?", "Damals hieß es Soziale Stadt.", FINDER)[0] == ()
+    # a place's former use is no time: "heute in der ehemaligen Kaufhalle" speaks of the present
+    assert present_against_past("Wo ist das Zentrum heute?", "Es ist heute in der ehemaligen Kaufhalle.",
+                                FINDER)[0] == ()
     answer = shipped.ask("Wer ist heute Senatorin oder Senator für Stadtentwicklung, Bauen und Wohnen?")
     assert answer.refused and "Lompscher" not in answer.text.split("Fragen Sie")[0], answer.text
 
@@ -1095,6 +1104,12 @@ def test_a_note_on_one_rows_date_does_not_refuse_a_question_on_the_timeline(ship
     ("Ob das Haus gebaut wird, ist noch ungeklärt.", True),
     ("Die Sprechstunde ist offen für alle.", False),
     ("Offene Türen im Stadtteilzentrum", False),
+    ("Es ist noch offen, wann gebaut wird.", True),
+    ("Die Anmeldung ist noch offen.", False),  # a door, not a fact
+    ("Die Bibliothek ist derzeit offen.", False),
+    ("Das Stadtteilzentrum bleibt offen, auch in den Ferien.", False),
+    ("Offene Fragen zur Beteiligung beantwortet das QM-Team.", False),
+    ("Offene Punkte aus der letzten Sitzung: Der Spielplatz wird eröffnet.", False),
 ])
 def test_a_document_saying_it_does_not_know(sentence, note):
     from assistant.answer import says_not_documented

@@ -343,3 +343,11 @@ def test_english_glossary_words_apply_to_english_questions_only():
     # "Senat" is stemmed like "senate": a German question does not get the English entry's words
     assert glossary.expand("Wann hat der Senat beschlossen?") == "Wann hat der Senat beschlossen?"
     assert "senate" not in glossary.synonyms_for("Wann hat der Senat beschlossen?")
+
+
+def test_apostrophes_in_words_open_no_quotation():
+    from assistant.query import _QUOTED
+
+    assert [m.group(1) for m in _QUOTED.finditer("What's the rate in 'Europa im Quartier'?")] == [
+        "Europa im Quartier"]
+    assert [m.group(1) for m in _QUOTED.finditer("Was gibt's Neues zum „Stadtteilzentrum“?")] == ["Stadtteilzentrum"]
