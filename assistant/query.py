@@ -69,7 +69,9 @@ class Cues:
     recurrence: tuple[str, ...] = ()  # "jährlich", "alle zwei Jahre": how often, an answer to "wann" too
     count_question: tuple[str, ...] = ()  # "wie viele": counts the noun that follows
     duration_question: tuple[str, ...] = ()  # "wie lange": a period answers as well as a length
-    asked_units: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "hektar": ("Hektar", "ha")
+    asked_units: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "hektar": ("Hektar", "ha"), as written
+    unit_question: tuple[str, ...] = ()  # "in", "wie viel": a unit after them is the one asked for
+    multipliers: tuple[str, ...] = ()  # "Mio.": may stand between a number and its unit
     measure_question: tuple[str, ...] = ()  # "wie hoch ist die …": measures the noun that follows
     measure_skip: tuple[str, ...] = ()  # verbs and fillers between "wie hoch" and that noun
     articles: tuple[str, ...] = ()  # "der", "die": in a lower-case question the measured noun follows one
@@ -136,8 +138,10 @@ class Cues:
             recurrence=_phrases((types.get("date") or {}).get("recurrence")),
             count_question=_phrases((types.get("number") or {}).get("count_question")),
             duration_question=_phrases((types.get("number") or {}).get("duration_question")),
-            asked_units={str(k).lower(): _phrases(v) for k, v in
+            asked_units={str(k).lower(): tuple(str(x) for x in v or ()) for k, v in
                          ((types.get("number") or {}).get("asked_units") or {}).items()},
+            unit_question=_phrases((types.get("number") or {}).get("unit_question")),
+            multipliers=tuple(str(x) for x in (types.get("number") or {}).get("multipliers") or ()),
             measure_question=_phrases((types.get("number") or {}).get("measure_question")),
             measure_skip=_phrases((types.get("number") or {}).get("measure_skip")),
             articles=_phrases((types.get("number") or {}).get("articles")),
@@ -489,11 +493,30 @@ MIN_CATEGORY_CHARS = 4
 def asked_unit(text: str, cues: Cues) -> tuple[str, ...]:
     """How a document writes the unit the question asks the figure in ("Wie groß ist das Gebiet in Hektar?",
     "Wie viel Prozent …?", "How many hectares …?"); () when it asks for none."""
-    for m in re.finditer(r"\b(?:in|wie\s+viel|wieviel|wie\s+viele|how\s+many|how\s+much)\s+([\wäöüß²]+)", text, re.I):
-        forms = cues.asked_units.get(m.group(1).lower())
-        if forms:
-            return forms
+    lead = phrase_pattern(cues.unit_question, end=r"\s+")
+    if lead is None:
+        return ()
+    for m in lead.finditer(text):
+        word = re.match(r"[^\s?!.,;:]+", text[m.end():])
+        if word and text[m.end() + word.end():][:1] != "-":  # "in Euro-Regionen" asks for no unit
+            forms = _unit_forms(cues).get(word.group(0).lower()) or _unit_forms(cues).get(word.group(0))
+            if forms:
+                return forms
     return ()
+
+
+def _unit_forms(cues: Cues) -> dict[str, tuple[str, ...]]:
+    """Every way of asking for a unit ("hektar", "ha", "%") -> how documents write it; a written form of up to three
+    characters only as written ("ha", not "HA")."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name, forms in cues.asked_units.items():
+        out[name] = forms
+        for form in forms:
+            out[form if len(form) <= SHORT_UNIT else form.lower()] = forms
+    return out
+
+
+SHORT_UNIT = 3  # a unit written with at most this many characters is matched as written
 
 
 def is_number_noun(written: str, cues: Cues) -> bool:

@@ -6,6 +6,7 @@ today's date."""
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ YEAR_ONLY = 0.75  # answer-type strength of a bare year or period for "wann" (a 
 CONDITION = 0.5  # … of a condition ("wenn …", "…, deren Familien …") for "wann": it may answer, a time is likelier
 STREET_REACH = 40  # characters before a number searched for the street it would be the house number of
 COUNT_WINDOW = 3  # words around a number in which the counted thing must appear
+SHORT_UNIT = 3  # a unit of at most this many characters is matched as written ("ha", not "HA")
 UNIT_REACH = 30  # how far after a number its unit may follow ("11,5 Mio. Euro", "587.000 Quadratkilometer")
 YEAR_LABEL = 8  # how far before a value its year label ("2020: 27,7 %") is looked for
 MEASURE_WINDOW = 8  # words after "wie hoch" in which the measured thing must appear
@@ -581,13 +583,13 @@ class SpanFinder:
         following = re.match(r"[a-z]?\s*(\S*)", sentence[m.end():])  # "4a", then the next word
         return not (following and following.group(1)[:1].isupper())
 
-    @staticmethod
-    def _in_unit(sentence: str, span: tuple[int, int], forms: tuple[str, ...]) -> bool:
-        """The number at ``span`` is written with one of the unit's ``forms`` ("250,41 ha", "75 %")."""
-        after = sentence[span[1] - 1:span[1] + UNIT_REACH]  # from the number's last digit or unit on
-        return any(re.match(rf"\S*?\d?\s?(?:(?:Mio|Mrd|Tsd)\.?\s|Millionen\s|Milliarden\s)?{re.escape(form)}(?![\w])",
-                            after, re.I) for form in forms) or any(
-            re.search(rf"(?<![\w]){re.escape(form)}(?![\w])", sentence[span[0]:span[1]], re.I) for form in forms)
+    def _in_unit(self, sentence: str, span: tuple[int, int], forms: tuple[str, ...]) -> bool:
+        """The number at ``span`` is written with one of the unit's ``forms`` ("250,41 ha", "75 %", "11,5 Mio.
+        Euro"), short forms only as written."""
+        after, within = _unit_patterns(forms, self.cues.multipliers)
+        # from the number's last character on; or the unit is already part of the marked number
+        return bool(after.match(sentence, span[1] - 1, span[1] + UNIT_REACH)
+                    or within.search(sentence[span[0]:span[1]]))
 
     def _with_units(self, sentence: str, end: int) -> int:
         for _ in range(2):  # "11,5 Mio. Euro"
@@ -702,6 +704,16 @@ def past_dates(sentence: str, finder: SpanFinder, today: date) -> list[str]:
     if not dates or any(hi >= today for _, hi, _ in dates):
         return []
     return [written for lo, hi, written in dates if lo == hi]
+
+
+@functools.lru_cache(maxsize=32)
+def _unit_patterns(forms: tuple[str, ...], multipliers: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a unit right after a number, perhaps after a multiplier; the unit anywhere in a marked number)."""
+    unit = "(?:" + "|".join(f"(?-i:{re.escape(f)})" if len(f) <= SHORT_UNIT else re.escape(f) for f in forms) + ")"
+    mult = "|".join(re.escape(m) for m in multipliers)
+    after = re.compile(r"\S*?\d?\s?(?:(?:" + mult + r")\s)?" + unit + r"(?![\w-])" if mult else
+                       r"\S*?\d?\s?" + unit + r"(?![\w-])", re.I)
+    return after, re.compile(r"(?<![\w-])" + unit + r"(?![\w-])", re.I)
 
 
 def older_than(stand: str, years: int, today: date, finder: SpanFinder) -> bool:

@@ -456,6 +456,11 @@ def test_a_count_of_about_a_thousand_is_no_year():
     ("Wie viele Quadratkilometer gingen verloren?", "Es waren 587.000 Quadratkilometer.", True),
 ])
 def test_a_figure_asked_in_a_unit_is_answered_only_in_that_unit(question, sentence, answers):
+    # (a short unit only as written: "3 QM-Gebiete" holds no square metres; "in Euro-Regionen" asks for none)
+    cues = Cues.load(CORPUS)
+    assert FINDER.strength("number", "Es gibt 3 QM-Gebiete.", build_query("Wie viele Quadratmeter?", cues=cues)) == 0
+    assert build_query("Wie viele Projekte gibt es in Euro-Regionen?", cues=cues).unit == ()
+    assert build_query("Wie groß ist es in ha?", cues=cues).unit == build_query("… in Hektar?", cues=cues).unit
     query = build_query(question, cues=Cues.load(CORPUS))
     assert query.unit
     assert (FINDER.strength("number", sentence, query) > 0) is answers
