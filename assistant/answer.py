@@ -179,6 +179,7 @@ class _Candidate:
     place_penalty: float = 0.0  # the part of the score's scope penalty that is about places
     meaning_aside: float = 0.0  # meaning bonus not in ``score`` (a candidate only the place-blind view ranks high)
     header: bool = False  # a table's first row of short labels ("Kennzahl | Wert | Stand / Quelle")
+    before: frozenset[str] = frozenset()  # the terms of the sentence before it in its passage
     not_documented: bool = False  # a document saying a fact is not documented (``says_not_documented``)
 
 
@@ -269,7 +270,7 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
             if not terms:
                 continue
             cov = _held(query.focus, terms, framed, w, before)
-            before = terms
+            previous_terms, before = frozenset(before), terms
             # a sentence saying the fact is unknown does not hold it, whatever numbers or dates it names
             # … unless the question asks for one end of a period, the note is a remark in brackets and the rest holds
             # that end: "bis 27.03.2022 (Beginn nicht belegt)" says until when, not since when
@@ -287,7 +288,7 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
                      # a question for the questions asked is answered by questions, as a "wann" by a date
                      + (w.answer_type if query.asks_questions and _question_list(s) else 0.0))
             cand = _Candidate(s, quotes[pos].strip(), rank, pos, score, terms, strength > 0, place, header=header,
-                              not_documented=unknown)
+                              not_documented=unknown, before=previous_terms)
             if faq and _states(cand, w):
                 cand.score += w.faq_answer  # the document's own answer to the question its heading asks
                 faq = False
@@ -483,7 +484,7 @@ def _note_instead(query: Query, lead: _Candidate, cands: list[_Candidate], passa
     known, and its words do not make the note about the question."""
     def held(c: _Candidate, text: str | None = None) -> float:
         # an abbreviation holds its long form: "die Bildung der OE SPK" is about the "Organisationseinheit"
-        terms = content_terms(glossary.expand(c.sentence if text is None else text))
+        terms = content_terms(glossary.with_long_forms(c.sentence if text is None else text))
         return coverage(query.focus, terms | _context_terms(passages[c.passage_rank]))
 
     floor, own = w.not_documented_ratio * lead.score, held(lead)
@@ -597,7 +598,9 @@ class LeadEvidence:
     not_documented: bool  # the sentence is a document saying the fact is not documented
     # the lead's passage shares only the asked place with the question: of the other terms the corpus knows, none
     place_only: bool = False
-    unnamed: tuple[str, ...] = ()  # names the question asks about ("KulturGut") that the lead's passage lacks
+    # names the question asks about ("KulturGut") that the lead's passage lacks, and names it puts in quotation
+    # marks or after "Programm" that the lead, its heading and the sentence before lack
+    unnamed: tuple[str, ...] = ()
     # (what the lead's numbers count, what the question counts): "drei Wege" for "Wie viele Menschen …?"
     counts_other: tuple[str, str] | None = None
     measures_other: str | None = None  # what a "wie hoch" question measures, when the lead's figure is of another
@@ -674,12 +677,7 @@ def _unquoted(query: Query, c: _Candidate, passages: list[Passage]) -> tuple[str
 
 def _near_terms(c: _Candidate, passages: list[Passage]) -> set[str]:
     """The terms of a candidate, its passage's heading, title and areas, and the sentence before it."""
-    p = passages[c.passage_rank]
-    near = c.terms | _context_terms(p)
-    units = answer_units(p.text)
-    if 0 < c.position <= len(units):
-        near |= content_terms(units[c.position - 1])
-    return near
+    return c.terms | _context_terms(passages[c.passage_rank]) | c.before
 
 
 def _unnamed(query: Query, passage_terms: set[str]) -> tuple[str, ...]:

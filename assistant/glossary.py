@@ -20,6 +20,18 @@ class Contact:
     purpose: str
 
 
+@functools.lru_cache(maxsize=1024)
+def _word_start(word: str) -> re.Pattern[str]:
+    """A synonym's pattern, compiled once: ``expand`` runs for every question and every search."""
+    return re.compile(rf"\b{re.escape(word)}")
+
+
+@functools.lru_cache(maxsize=1024)
+def _abbreviation(short: str) -> re.Pattern[str]:
+    """An abbreviation as a word of its own ("SPK", not the "spk" in a URL part "spk-")."""
+    return re.compile(rf"(?<![\w-]){re.escape(short)}(?![\w-])")
+
+
 def _word_lists(data: dict | None) -> dict[str, tuple[str, ...]]:
     """{word: (alternatives, …)} from a YAML mapping whose values are a list or one word."""
     return {str(k): tuple(str(x) for x in (v if isinstance(v, list) else [v])) for k, v in (data or {}).items()}
@@ -75,6 +87,13 @@ class Glossary:
         ta, tb = set(analyzer.terms(a)), set(analyzer.terms(b))
         return any(ta & group and tb & group for group in self._synonym_groups)
 
+    def with_long_forms(self, text: str) -> str:
+        """``text`` with the long form of each abbreviation it uses appended (a document's sentence: "die Bildung der
+        OE SPK" is about the "Organisationseinheit Sozialraumorientierte Planungskoordination"); no synonyms."""
+        extra = [long for short, long in self.abbreviations.items()
+                 if _abbreviation(short).search(text) and long.lower() not in text.lower()]
+        return text if not extra else f"{text} ({'; '.join(extra)})"
+
     def expand(self, question: str) -> str:
         """Append the long form of every abbreviation the question uses (case-sensitive for short ones,
         so "BA" matches but "ba" in a word does not; not in a question written all in lower case, whose writer
@@ -83,7 +102,7 @@ class Glossary:
         lowered = question.lower()
         uncased = question == lowered
         for word, alternatives in self.synonyms_for(question).items():
-            if re.search(rf"\b{re.escape(word.lower())}", lowered):
+            if _word_start(word.lower()).search(lowered):
                 extra.extend(a for a in alternatives if a.lower() not in lowered)
         for short, long in sorted(self.abbreviations.items(), key=lambda kv: -len(kv[0])):
             cased = len(short) <= 3 and short.isupper()

@@ -1,29 +1,39 @@
 """Whether a question is written in English: English questions get the glossary's English words in German and
-their own cues (cross-lingual similarities run lower). A share of common English function words is enough here;
-a language-identification library would be one more dependency for a two-way decision."""
+their own cues (cross-lingual similarities run lower). Shares of common function words (``data/sprachen.yaml``)
+are enough for this two-way decision; a language-identification library would be one more dependency, and short
+questions full of German names ("How long may projects run under Europa im Quartier?") are where such tools err."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
-# English function words that are no German words ("was", "in", "an", "die", "is" in Berlin German are)
-_EN_STOP = frozenset(
-    "the a are were what when where who which how many much does do did of on for to and or with by at from this "
-    "that there their it its be can i you we may might must will would should could has have had not any all per "
-    "as about under into than they he she his her our your my me us them these those here why whose whom been "
-    "long far get gets got".split()
-)
-_DE_STOP = frozenset(
-    "der die das den dem des ein eine einen einem einer und oder ist sind war waren wie wer was wann wo welche "
-    "welcher welches welchen im am zum zur für mit von bei auf aus nicht es gibt hat haben wird werden kann ich "
-    "man wir sie er ihr".split()
-)
+import yaml
+
+WORDS_FILE = Path(__file__).resolve().parent / "data" / "sprachen.yaml"
 ENGLISH_SHARE = 0.3  # this share of a question's words are English function words …
-ENGLISH_WITHOUT_GERMAN = 2  # … or this many, and no German function word ("Which body adopts the concept?")
+ENGLISH_AT_LEAST = 2  # … and at least this many, or no German function word stands beside them
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> tuple[frozenset[str], frozenset[str]]:
+    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
+    return (frozenset(str(w).lower() for w in data.get("english") or ()),
+            frozenset(str(w).lower() for w in data.get("german") or ()))
 
 
 def is_english(question: str) -> bool:
-    words = re.findall(r"[a-zäöüß]+", question.lower())
-    english = sum(w in _EN_STOP for w in words)
-    return bool(words) and (english / len(words) >= ENGLISH_SHARE or (
-        english >= ENGLISH_WITHOUT_GERMAN and not any(w in _DE_STOP for w in words)))
+    """The question is English: enough English function words, or some and no German ones ("Which body adopts the
+    integrated action concept?")."""
+    english_words, german_words = _function_words()
+    # a name in quotation marks is in the documents' language: "… budget for 'Europa im Quartier' in Berlin?"
+    unquoted = re.sub(r"[„“\"»«]([^„“”\"»«]*)[“”\"«»]|(?<!\w)'[^']*'(?!\w)", " ", question)
+    words = re.findall(r"[a-zäöüß]+", unquoted.lower())
+    english = sum(w in english_words for w in words)
+    if not english:
+        return False
+    german = any(w in german_words for w in words)
+    if english / len(words) >= ENGLISH_SHARE:
+        return english >= ENGLISH_AT_LEAST or not german  # "What is GI?"; not "Kosten for Teilnehmer?"
+    return english >= ENGLISH_AT_LEAST and not german

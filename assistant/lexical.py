@@ -69,13 +69,20 @@ def fold(word: str) -> str:
 
 
 # the feminine plural "-innen" ("Senatorinnen", "Einwohnerinnen"): Snowball stems it apart from the singular
-# ("senatorinn" vs "senatorin"), so "Bildungssenatorin" would never meet "Senatorinnen"
-_FEMININE_PLURAL = re.compile(r"(?<=[a-z]{4}in)nen$")
+# ("senatorinn" vs "senatorin"), so "Bildungssenatorin" would never meet "Senatorinnen". At least
+# FEMININE_STEM_LETTERS letters before "-in"; words ending in "-innen" that are no feminine plurals
+# ("Hauptgewinnen", "beginnen") are listed in data/stoppwoerter.yaml (not_feminine)
+FEMININE_STEM_LETTERS = 4
+_FEMININE_PLURAL = re.compile(r"(?<=[a-z]{" + str(FEMININE_STEM_LETTERS) + r"}in)nen$")
+_NOT_FEMININE = tuple(fold(str(w)) for w in _WORD_LISTS.get("not_feminine") or ())
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(_FEMININE_PLURAL.sub("", fold(word)))
+    folded = fold(word)
+    if not folded.endswith(_NOT_FEMININE):
+        folded = _FEMININE_PLURAL.sub("", folded)
+    return _STEMMER.stemWord(folded)
 
 
 _LETTERS = "A-Za-zÄÖÜäöüß"
@@ -195,7 +202,7 @@ def vocabulary_of(texts: Sequence[str]) -> list[str]:
 
 
 # Bump when the analysis changes: a saved index with another version is rebuilt from chroma on open.
-ANALYZER_VERSION = 7
+ANALYZER_VERSION = 8
 
 
 class LexicalIndex:

@@ -90,6 +90,7 @@ class Cues:
     ditto: tuple[str, ...] = ()  # "dasselbe": a table row opening so repeats the first cell of the row above
     present_words: tuple[str, ...] = ()  # "heute": the question asks about the present …
     name_heads: tuple[str, ...] = ()  # "Programm": the capitalised words after it name one
+    name_joiners: tuple[str, ...] = ()  # "für": "die Senatsverwaltung für Stadtentwicklung" names the office
     past_words: tuple[str, ...] = ()  # … which a sentence saying "damals" is not about
     place_exclusion: tuple[str, ...] = ()  # "außer", "neben": the place named next is not the one asked about
     year_bounds: tuple[str, ...] = ()  # "seit", "bis": the year named next bounds a period, it is not asked about
@@ -160,6 +161,7 @@ class Cues:
             ditto=_phrases(data.get("ditto")),
             present_words=_phrases(data.get("present_words")),
             name_heads=_phrases(data.get("name_heads")),
+            name_joiners=_phrases(data.get("name_joiners")),
             past_words=_phrases(data.get("past_words")),
             place_exclusion=_phrases(data.get("place_exclusion")),
             year_bounds=_phrases(data.get("year_bounds")),
@@ -545,12 +547,15 @@ GAP_WORDS = 8  # at most this many words between them
 
 @lru_cache(maxsize=256)
 def _gapped(phrase: str) -> re.Pattern[str]:
-    """``phrase`` with its "…" matching up to GAP_WORDS words; what follows the gap ends the question ("Wann läuft
-    das Programm aus?", not "Wann läuft die Förderung aus dem Programm …")."""
+    """``phrase`` with its "…" matching up to GAP_WORDS words; what follows the gap ends a clause of the question
+    ("Wann läuft das Programm aus?", "Wann läuft das QM aus, und wer übernimmt?", not "Wann läuft die Förderung aus
+    dem Programm …"). An English phrase's last word is a verb of its own ("When does the funding end for …?")."""
     head, _, tail = phrase.partition(GAP)
-    words = r"(?:\s+[\w\-–.,„“\"]+){1," + str(GAP_WORDS) + "}"
+    words = r"(?:\s+[\w\-–.„“\"]+){1," + str(GAP_WORDS) + "}"
+    english = is_english(phrase.replace(GAP, " "))
+    ending = r"(?![\w-])" if english else r"\s*(?:[,;?!.]|$)"
     return re.compile(r"(?<![\w-])" + re.escape(head.strip()).replace(r"\ ", r"\s+") + words + r"\s+"
-                      + re.escape(tail.strip()).replace(r"\ ", r"\s+") + r"\s*[?!.]*\s*$", re.I)
+                      + re.escape(tail.strip()).replace(r"\ ", r"\s+") + ending, re.I)
 
 
 def asked_noun(text: str, cues: Cues) -> str:

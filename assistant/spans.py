@@ -32,6 +32,7 @@ CONDITION = 0.5  # … of a condition ("wenn …", "…, deren Familien …") fo
 STREET_REACH = 40  # characters before a number searched for the street it would be the house number of
 COUNT_WINDOW = 3  # words around a number in which the counted thing must appear
 SHORT_UNIT = 3  # a unit of at most this many characters is matched as written ("ha", not "HA")
+ARTICLE_REACH = 8  # how far before an organisation word its article is looked for
 UNIT_REACH = 30  # how far after a number its unit may follow ("11,5 Mio. Euro", "587.000 Quadratkilometer")
 YEAR_LABEL = 8  # how far before a value its year label ("2020: 27,7 %") is looked for
 MEASURE_WINDOW = 8  # words after "wie hoch" in which the measured thing must appear
@@ -42,7 +43,6 @@ _JOINERS = {"für", "und", "der", "des", "von", "im", "in", "zur", "zum"}
 _DETERMINERS = frozenset("der die das den dem des ein eine einer einen einem eines im am zum zur vom beim ins "
                          "ans aufs dieser diese dieses diesen diesem jede jeder jedes kein keine keinen".split())
 _QUOTED_NAME = re.compile(r"\s?[„\"»][^“”\"«]{1,60}[“”\"«]")
-_DEFINITE = frozenset("der die das den dem des".split())
 _PRONOUNS = frozenset("sie ihr ihre ihren ihrem ihnen ich er es wir".split())
 # a time of day or span of one: "17 Uhr", "13–16 Uhr", "von 13 bis 16 Uhr", "zwischen 10 und 12 Uhr"
 _CLOCK = re.compile(r"(?<![\d.,])\d{1,2}(?:[:.]\d{2})?(?:\s?(?:[–-]|bis|und)\s?\d{1,2}(?:[:.]\d{2})?)?\s?Uhr\b")
@@ -280,17 +280,21 @@ class SpanFinder:
                 return at, at + len(written)
         return None
 
-    @staticmethod
-    def _bare_reference(sentence: str, span: tuple[int, int]) -> bool:
+    def _bare_reference(self, sentence: str, span: tuple[int, int]) -> bool:
         """The organisation is one common noun after a definite article, with no name after it ("das Planungsbüro
-        hat …", not "das Planungsbüro „die raumplaner“", "die SPK" or "das Bezirksamt Marzahn-Hellersdorf")."""
+        hat …", "das Planungsbüro Entwürfe vorlegte"; not "das Planungsbüro „die raumplaner“", "die SPK",
+        "die Senatsverwaltung für Stadtentwicklung" or "das Bezirksamt Marzahn-Hellersdorf")."""
         word = sentence[span[0]:span[1]]
         if " " in word.strip() or word.isupper():
             return False
-        before = _WORD.findall(sentence[max(0, span[0] - 8):span[0]])
-        # what follows may name it all the same: "die Senatsverwaltung für Stadtentwicklung", "das Amt (SPK)"
-        named_after = re.match(r"\s*(?:[(„\"»]|(?:für|des|der|von)\s+[A-ZÄÖÜ]|[A-ZÄÖÜ])", sentence[span[1]:])
-        return bool(before) and before[-1].lower() in _DEFINITE and not named_after
+        before = _WORD.findall(sentence[max(0, span[0] - ARTICLE_REACH):span[0]])
+        articles = {w.lower() for w in self.cues.articles}
+        # a name after it: in quotation marks or brackets, an abbreviation, a hyphenated proper name, or a
+        # genitive or "für" phrase ("… für Stadtentwicklung")
+        joiners = "|".join(re.escape(w) for w in self.cues.name_joiners) or "für"
+        named_after = re.match(r"\s*(?:[(„\"»]|(?:" + joiners + r")\s+[A-ZÄÖÜ]|[A-ZÄÖÜ]{2,}\b|[A-ZÄÖÜ]\w*-[A-ZÄÖÜ])",
+                               sentence[span[1]:])
+        return bool(before) and before[-1].lower() in articles and not named_after
 
     def _name_pair(self, sentence: str, query: Query) -> bool:
         """A person's or a team's name may answer "wer" where no body or office is named ("Den Rekord hielt John

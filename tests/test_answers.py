@@ -697,6 +697,7 @@ def test_a_which_question_asks_for_an_instance_of_its_noun(shipped):
     assert finder.strength("organisation", named, which) == 1
     start, end = finder.span("organisation", named, which)
     assert named[start:end] == "Planungsbüro „die raumplaner“"
+    assert finder.strength("organisation", "Die Senatsverwaltung für Stadtentwicklung erstellt es.", which) == 1
     # … while "wer" is answered by "das Jugendamt"
     assert finder.strength("organisation", "Das Haus finanziert künftig das Jugendamt.",
                            build_query("Wer bezahlt das Haus?", cues=cues)) == 1
@@ -1008,6 +1009,8 @@ def test_a_question_for_a_beginning_is_not_answered_by_an_end():
                        cues=cues).asks_bound == "end"
     assert build_query("wann fängt dit an", cues=cues).asks_bound == "start"
     assert build_query("Wann läuft die Förderung aus dem Programm weiter?", cues=cues).asks_bound == ""
+    assert build_query("Wann läuft das QM aus, und wer übernimmt dann?", cues=cues).asks_bound == "end"
+    assert build_query("When does the funding end for Marzahn?", cues=cues).asks_bound == "end"
     # a date the sentence does not mark as an end is no end: the date of a survey the QM held does not say when
     # the QM ends; "endete … Ende 2020" does
     ends = build_query("Wann ist das Quartiersmanagement zu Ende?", cues=cues)

@@ -130,4 +130,6 @@ def test_spoken_and_berlin_function_words_are_no_search_terms():
 def test_a_feminine_plural_meets_its_singular():
     assert stem("Senatorinnen") == stem("Senatorin")
     assert stem("Mitarbeiterinnen") == stem("Mitarbeiterin")
-    assert stem("beginnen") != stem("begin") and stem("gewinnen") == "gewinn"  # verbs in "-innen" keep theirs
+    assert stem("Lehrerinnen") == stem("Lehrerin")
+    # words in "-innen" that are no feminine plurals keep their stems, also in compounds
+    assert stem("beginnen") == "beginn" and stem("Hauptgewinnen") == stem("Hauptgewinn")
