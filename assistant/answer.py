@@ -54,6 +54,9 @@ from assistant.scoring import SCORING, Scoring
 from assistant.spans import SpanFinder, older_than, past_dates
 
 REFUSAL = "Dazu steht in den vorliegenden Unterlagen nichts."
+# an English question is answered from German documents, in their words; the notice says so in both languages
+ENGLISH_NOTICE = ("Die Unterlagen sind deutschsprachig; die Antwort gibt sie auf Deutsch wieder. "
+                  "(The documents are in German; the answer quotes them in German.)")
 ONLY_PAST = "Die Unterlagen nennen nur vergangene Termine"
 CLOSEST_PLACE = "Die nächstliegende Angabe betrifft"
 CLOSEST_TIME = "Die nächstliegende Angabe bezieht sich auf einen anderen Zeitpunkt"
@@ -488,9 +491,12 @@ def _note_instead(query: Query, lead: _Candidate, cands: list[_Candidate], passa
         return coverage(query.focus, terms | _context_terms(passages[c.passage_rank]))
 
     floor, own = w.not_documented_ratio * lead.score, held(lead)
+    # the note itself must name something asked about: under the heading "Die Kapitel eines GI-IHK", "Die genaue
+    # Gliederung des amtlichen Leitfadens ist nicht bekannt" is no answer to "Welche Kapitel muss ein IHK enthalten?"
     return next((c for c in cands if c.not_documented and c.score >= floor and c.passage_rank <= lead.passage_rank
-                 and c.place_penalty < w.wrong_scope and held(c, _unknown_part(c.sentence, cues)) > own + 1e-9),
-                lead)
+                 and c.place_penalty < w.wrong_scope and held(c, _unknown_part(c.sentence, cues)) > own + 1e-9
+                 and coverage(query.focus, content_terms(glossary.with_long_forms(_unknown_part(c.sentence, cues))))
+                 > 0), lead)
 
 
 _REMARK = re.compile(r"\([^()]*\)")  # a remark in brackets ("(Beginn nicht belegt, spätestens 04.03.2022)")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.answer import (
+    ENGLISH_NOTICE,
     GUIDELINE_TYPE,
     Answer,
     LeadEvidence,
@@ -367,6 +368,8 @@ class Assistant:
             refused = composed.refused or not composed.text
             if not composed.text:
                 text, citations = refusal_text(self.glossary, passages, query.audience, composed.not_documented)
+        if query.english:
+            notice = f"{ENGLISH_NOTICE} {notice}".strip()
         answer = Answer(question=query.question, text=text, refused=refused, citations=citations,
                         audience=query.audience, search_query=query.text, notice=notice, answer_span=span,
                         answer_type=query.answer_type, absent=list(query.absent))

@@ -560,14 +560,21 @@ def _gapped(phrase: str) -> re.Pattern[str]:
 
 def asked_noun(text: str, cues: Cues) -> str:
     """The noun, as written, a "welche/welcher/welches …" question asks for an instance of ("Welches Büro hat …?",
-    "Welche beiden Verbindungen …?": one lower-case word may stand between); "" for other questions and for
-    questions written all in lower case, where a noun cannot be told from other words."""
+    "Welche beiden Verbindungen …?": one lower-case word may stand between); "" for other questions. In a question
+    written all in lower case a noun cannot be told from other words: only a word of the organisation and place
+    lists right after the question word counts ("welches büro …")."""
     asking = phrase_pattern(cues.category_question)
     m = asking.match(text.strip()) if asking is not None else None
     if not m:
         return ""
-    noun = re.match(r"\s+(?:[a-zäöüß]+\s+)?([A-ZÄÖÜ][\wäöüß]+)", text.strip()[m.end():])
-    return noun.group(1) if noun else ""
+    rest = text.strip()[m.end():]
+    noun = re.match(r"\s+(?:[a-zäöüß]+\s+)?([A-ZÄÖÜ][\wäöüß]+)", rest)
+    if noun:
+        return noun.group(1)
+    # written all in lower case: the word right after it, if it is a kind of body or place ("welches büro")
+    word = re.match(r"\s+([a-zäöüß]+)", rest) if text == text.lower() else None
+    kinds = {w.lower() for t in ("organisation", "place") for w in cues.words.get(t, ())}
+    return word.group(1) if word and word.group(1) in kinds else ""
 
 
 def asked_years(text: str, cues: Cues) -> tuple[str, ...]:

@@ -151,7 +151,7 @@ def test_a_near_miss_is_refused_and_names_whom_to_ask(client):
     assert data["refused"] and data["answer_span"] == ""
     assert "Unterlagen" in data["text"] and "Bezirksamt Marzahn-Hellersdorf" in data["text"]
     # the documents name no time for it: the refusal says so (the gate's P(answerable) is in the record too)
-    assert "Einen Zeitpunkt dazu nennen sie nicht." in data["text"], data["text"]
+    assert "Einen Zeitpunkt nennen sie nicht." in data["text"], data["text"]
     assert 0 <= data["timings"]["answerability"] <= 1
 
 
