@@ -88,7 +88,7 @@ def _apart_from_asked_period(query: Query, sentence: str, p: Passage, finder: Sp
     may hold for any, and so may a bound ("Seit 2019 stehen jährlich …", "bis 2030") or a source whose Stand lies
     in the period."""
     periods = [(lo, hi) for lo, hi, _ in finder.asked_dates(query.text) if lo.year != hi.year]
-    if not periods or any(str(y) in p.stand for lo, hi in periods for y in range(lo.year, hi.year + 1)):
+    if not periods:
         return False
     starts, ends = phrase_pattern(finder.cues.start_words), phrase_pattern(finder.cues.end_words)
     named: list[tuple[date, date]] = []
@@ -99,6 +99,11 @@ def _apart_from_asked_period(query: Query, sentence: str, p: Passage, finder: Sp
         elif ends is not None and ends.fullmatch(before):
             lo = date.min  # until then
         named.append((lo, hi))
+    # a source whose Stand lies in the period may speak of it, but not in a sentence on a later time
+    # ("2021–2024: 25 Mio. Euro" in a source of 2018 is no answer about 2015 to 2018)
+    later = any(lo > max(end for _, end in periods) for lo, _ in named)
+    if not later and any(str(y) in p.stand for lo, hi in periods for y in range(lo.year, hi.year + 1)):
+        return False
     return bool(named) and not overlap(named, periods)
 
 

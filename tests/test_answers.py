@@ -632,6 +632,21 @@ def test_a_question_about_the_present_is_not_answered_by_a_sentence_about_the_pa
     assert answer.refused and "Lompscher" not in answer.text.split("Fragen Sie")[0], answer.text
 
 
+def test_a_source_of_the_asked_period_does_not_make_a_later_figure_an_answer(shipped):
+    from dataclasses import replace
+
+    from assistant.scope import _apart_from_asked_period
+
+    passage = shipped.search("Soziale Infrastrukturmaßnahmen Landesmittel", 1)[0]
+    query = build_query("Wie viel Geld gab es für Soziale Infrastrukturmaßnahmen von 2015 bis 2018?",
+                        cues=Cues.load(CORPUS))
+    later = "2021–2024: 25 Mio. Euro Landesmittel für „Soziale Infrastrukturmaßnahmen“."
+    stand_in_period = replace(passage, record=replace(passage.record, stand="2018"))
+    assert _apart_from_asked_period(query, later, stand_in_period, FINDER)
+    # a sentence naming no later time may hold for the period its source's Stand lies in
+    assert not _apart_from_asked_period(query, "Es gab Landesmittel.", stand_in_period, FINDER)
+
+
 def test_a_figure_for_another_year_is_no_answer(shipped):
     answer = shipped.ask("Wie hoch war die Kinderarmut in Hellersdorf-Nord im Jahr 2019?", audience="citizen")
     # the refusal quotes what the documents say for 2024
