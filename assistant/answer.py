@@ -485,18 +485,21 @@ def _note_instead(query: Query, lead: _Candidate, cands: list[_Candidate], passa
     the Eckdaten that say when the Konzept was finished), not about another place, and holding only what it says is
     unknown: in "Veröffentlichung | Datum nicht belegt; die Konzepte … sind abrufbar" the clause after the note is
     known, and its words do not make the note about the question."""
-    def held(c: _Candidate, text: str | None = None) -> float:
+    def terms(text: str) -> set[str]:
         # an abbreviation holds its long form: "die Bildung der OE SPK" is about the "Organisationseinheit"
-        terms = content_terms(glossary.with_long_forms(c.sentence if text is None else text))
-        return coverage(query.focus, terms | _context_terms(passages[c.passage_rank]))
+        return content_terms(glossary.with_long_forms(text))
 
-    floor, own = w.not_documented_ratio * lead.score, held(lead)
-    # the note itself must name something asked about: under the heading "Die Kapitel eines GI-IHK", "Die genaue
-    # Gliederung des amtlichen Leitfadens ist nicht bekannt" is no answer to "Welche Kapitel muss ein IHK enthalten?"
+    def holds_more(c: _Candidate) -> bool:
+        unknown = terms(_unknown_part(c.sentence, cues))
+        # the note itself must name something asked about: under the heading "Die Kapitel eines GI-IHK", "Die
+        # genaue Gliederung des amtlichen Leitfadens ist nicht bekannt" is no answer to "Welche Kapitel …?"
+        return coverage(query.focus, unknown) > 0 \
+            and coverage(query.focus, unknown | _context_terms(passages[c.passage_rank])) > own + 1e-9
+
+    floor = w.not_documented_ratio * lead.score
+    own = coverage(query.focus, terms(lead.sentence) | _context_terms(passages[lead.passage_rank]))
     return next((c for c in cands if c.not_documented and c.score >= floor and c.passage_rank <= lead.passage_rank
-                 and c.place_penalty < w.wrong_scope and held(c, _unknown_part(c.sentence, cues)) > own + 1e-9
-                 and coverage(query.focus, content_terms(glossary.with_long_forms(_unknown_part(c.sentence, cues))))
-                 > 0), lead)
+                 and c.place_penalty < w.wrong_scope and holds_more(c)), lead)
 
 
 _REMARK = re.compile(r"\([^()]*\)")  # a remark in brackets ("(Beginn nicht belegt, spätestens 04.03.2022)")

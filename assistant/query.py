@@ -90,6 +90,7 @@ class Cues:
     ditto: tuple[str, ...] = ()  # "dasselbe": a table row opening so repeats the first cell of the row above
     present_words: tuple[str, ...] = ()  # "heute": the question asks about the present …
     name_heads: tuple[str, ...] = ()  # "Programm": the capitalised words after it name one
+    name_inner: tuple[str, ...] = ()  # "im": a lower-case word inside such a name ("Europa im Quartier")
     name_joiners: tuple[str, ...] = ()  # "für": "die Senatsverwaltung für Stadtentwicklung" names the office
     past_words: tuple[str, ...] = ()  # … which a sentence saying "damals" is not about
     place_exclusion: tuple[str, ...] = ()  # "außer", "neben": the place named next is not the one asked about
@@ -161,6 +162,7 @@ class Cues:
             ditto=_phrases(data.get("ditto")),
             present_words=_phrases(data.get("present_words")),
             name_heads=_phrases(data.get("name_heads")),
+            name_inner=_phrases(data.get("name_inner")),
             name_joiners=_phrases(data.get("name_joiners")),
             past_words=_phrases(data.get("past_words")),
             place_exclusion=_phrases(data.get("place_exclusion")),
@@ -498,10 +500,11 @@ def asked_unit(text: str, cues: Cues) -> tuple[str, ...]:
     lead = phrase_pattern(cues.unit_question, end=r"\s+")
     if lead is None:
         return ()
+    units = _unit_forms(cues)
     for m in lead.finditer(text):
         word = re.match(r"[^\s?!.,;:]+", text[m.end():])
         if word and text[m.end() + word.end():][:1] != "-":  # "in Euro-Regionen" asks for no unit
-            forms = _unit_forms(cues).get(word.group(0).lower()) or _unit_forms(cues).get(word.group(0))
+            forms = units.get(word.group(0).lower()) or units.get(word.group(0))
             if forms:
                 return forms
     return ()
@@ -708,8 +711,9 @@ def quoted_names(question: str, focus: Sequence[Concept], lexical: LexicalIndex 
     heads = phrase_pattern(cues.name_heads, end=r"\s+") if cues is not None else None
     if heads is not None:
         # a name after the kind of thing it names, unquoted: "im Programm Soziale Infrastrukturmaßnahmen"
-        written += [m.group(1) for m in re.finditer(heads.pattern + r"((?-i:[A-ZÄÖÜ][\w-]+(?:\s+(?:im|in|der|für|und)"
-                                                     r"?\s*[A-ZÄÖÜ][\w-]+)*))", question, heads.flags)]
+        inner = "|".join(re.escape(w) for w in cues.name_inner) or "und"
+        written += [m.group(1) for m in re.finditer(heads.pattern + r"((?-i:[A-ZÄÖÜ][\w-]+(?:\s+(?:" + inner
+                                                     + r")?\s*[A-ZÄÖÜ][\w-]+)*))", question, heads.flags)]
     for name in written:
         name = name.strip()
         if any(name in place or place in name for place in places):

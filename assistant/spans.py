@@ -16,7 +16,7 @@ from typing import TypeVar
 from assistant.glossary import Glossary
 from assistant.lexical import Analyzer, stem
 from assistant.places import load_gazetteer
-from assistant.query import Cues, Query, phrase_pattern
+from assistant.query import SHORT_UNIT, Cues, Query, phrase_pattern
 
 _ANALYZER = Analyzer()
 _WORD = re.compile(r"[0-9A-Za-zÄÖÜäöüß][0-9A-Za-zÄÖÜäöüß.\-]*")
@@ -31,7 +31,6 @@ YEAR_ONLY = 0.75  # answer-type strength of a bare year or period for "wann" (a 
 CONDITION = 0.5  # … of a condition ("wenn …", "…, deren Familien …") for "wann": it may answer, a time is likelier
 STREET_REACH = 40  # characters before a number searched for the street it would be the house number of
 COUNT_WINDOW = 3  # words around a number in which the counted thing must appear
-SHORT_UNIT = 3  # a unit of at most this many characters is matched as written ("ha", not "HA")
 ARTICLE_REACH = 8  # how far before an organisation word its article is looked for
 UNIT_REACH = 30  # how far after a number its unit may follow ("11,5 Mio. Euro", "587.000 Quadratkilometer")
 YEAR_LABEL = 8  # how far before a value its year label ("2020: 27,7 %") is looked for
@@ -138,6 +137,12 @@ class SpanFinder:
         self._place_words = {w.lower() for w in self.cues.words.get("place", ())}
         self._place_endings = tuple(e.lower() for e in self.cues.endings.get("place", ()))
         self._online_words = {w.lower() for w in self.cues.online_words}
+        self._articles = {w.lower() for w in self.cues.articles}
+        # a name after an office word: in quotation marks or brackets, an abbreviation, a hyphenated proper name, or
+        # a genitive or "für" phrase ("die Senatsverwaltung für Stadtentwicklung")
+        joiners = "|".join(re.escape(w) for w in self.cues.name_joiners) or "für"
+        self._named_after = re.compile(r"\s*(?:[(„\"»]|(?:" + joiners + r")\s+[A-ZÄÖÜ]|[A-ZÄÖÜ]{2,}\b|"
+                                       r"[A-ZÄÖÜ]\w*-[A-ZÄÖÜ])")
         self.places = load_gazetteer(tuple(self.areas))
 
     @classmethod
@@ -288,13 +293,8 @@ class SpanFinder:
         if " " in word.strip() or word.isupper():
             return False
         before = _WORD.findall(sentence[max(0, span[0] - ARTICLE_REACH):span[0]])
-        articles = {w.lower() for w in self.cues.articles}
-        # a name after it: in quotation marks or brackets, an abbreviation, a hyphenated proper name, or a
-        # genitive or "für" phrase ("… für Stadtentwicklung")
-        joiners = "|".join(re.escape(w) for w in self.cues.name_joiners) or "für"
-        named_after = re.match(r"\s*(?:[(„\"»]|(?:" + joiners + r")\s+[A-ZÄÖÜ]|[A-ZÄÖÜ]{2,}\b|[A-ZÄÖÜ]\w*-[A-ZÄÖÜ])",
-                               sentence[span[1]:])
-        return bool(before) and before[-1].lower() in articles and not named_after
+        return bool(before) and before[-1].lower() in self._articles and not self._named_after.match(sentence,
+                                                                                                  span[1])
 
     def _name_pair(self, sentence: str, query: Query) -> bool:
         """A person's or a team's name may answer "wer" where no body or office is named ("Den Rekord hielt John
