@@ -456,6 +456,10 @@ def rank(query: Query, passages: list[Passage], *, cues: Cues | None = None, glo
             # The lead's figure measures another thing ("31,8 % der Minderjährigen" for "Wie hoch ist die
             # Arbeitslosenquote?"): a sentence about the measured thing leads instead
             lead = _instead(lead, stating, scoring, lambda c: not _measures_other(query, c, passages, finder))
+        if stating and query.answer_type == "organisation" and finder.refers_back(lead.sentence, query):
+            # "Welches Büro …?" led by "Das Planungsbüro hat …", which only refers back to an office: a sentence
+            # naming one leads instead (Planungsbüro „die raumplaner“)
+            lead = _instead(lead, stating, scoring, lambda c: finder.strength("organisation", c.sentence, query) >= 1.0)
         if stating and _unquoted(query, lead, passages):
             # The question names a programme in quotation marks that the lead does not: one that does leads
             lead = _instead(lead, stating, scoring, lambda c: not _unquoted(query, c, passages))
@@ -916,12 +920,15 @@ def _contact_for(query: Query, contacts: Sequence[Contact]) -> Contact | None:
 # ---------------------------------------------------------------- staff checklist
 
 def checklist_section(query: Query, passages: list[Passage]) -> tuple[str, str] | None:
-    """The guideline chapter a staff "how do I write …" question is about: the one it names, else the best
-    guideline section among the top passages (the chapter whose heading shares most words with the question)."""
-    if query.audience != "staff" or query.answer_type != "checklist":
+    """The guideline chapter a "how do I write …" question is about: the one it names (for anyone but citizens,
+    whose short answers hold no checklist), else, for staff, the best guideline section among the top passages
+    (the chapter whose heading shares most words with the question)."""
+    if query.audience == "citizen" or query.answer_type != "checklist":
         return None
     if query.chapter:
         return query.chapter
+    if query.audience != "staff":
+        return None
     guides = [p for p in passages[:5] if p.type == GUIDELINE_TYPE and p.section]
     if not guides:
         return None

@@ -92,6 +92,7 @@ class Cues:
     name_heads: tuple[str, ...] = ()  # "Programm": the capitalised words after it name one
     name_inner: tuple[str, ...] = ()  # "im": a lower-case word inside such a name ("Europa im Quartier")
     name_joiners: tuple[str, ...] = ()  # "für": "die Senatsverwaltung für Stadtentwicklung" names the office
+    reference_prepositions: tuple[str, ...] = ()  # "laut": "laut Planungsbüro" refers back as "das Planungsbüro"
     past_words: tuple[str, ...] = ()  # … which a sentence saying "damals" is not about
     place_exclusion: tuple[str, ...] = ()  # "außer", "neben": the place named next is not the one asked about
     year_bounds: tuple[str, ...] = ()  # "seit", "bis": the year named next bounds a period, it is not asked about
@@ -164,6 +165,7 @@ class Cues:
             name_heads=_phrases(data.get("name_heads")),
             name_inner=_phrases(data.get("name_inner")),
             name_joiners=_phrases(data.get("name_joiners")),
+            reference_prepositions=_phrases(data.get("reference_prepositions")),
             past_words=_phrases(data.get("past_words")),
             place_exclusion=_phrases(data.get("place_exclusion")),
             year_bounds=_phrases(data.get("year_bounds")),
@@ -396,6 +398,14 @@ def _heading_terms(heading: str) -> set[str]:
     return set(_ANALYZER.terms(leaf))
 
 
+def _same_head(a: str, b: str) -> bool:
+    """The same term, or one a compound of the other ending in it ("gebietsabgrenzung", "abgrenzung")."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= MIN_HEAD_CHARS and long.endswith(short)
+
+
 def named_chapter(text: str, headings: Sequence[tuple[str, str]], cues: Cues) -> tuple[str, str] | None:
     """The guideline chapter a question names, matched against the guideline's own headings ``(doc, section)``:
     the heading whose own words the question covers best. Words that only say "chapter" never identify one."""
@@ -408,7 +418,8 @@ def named_chapter(text: str, headings: Sequence[tuple[str, str]], cues: Cues) ->
         terms = _heading_terms(section) - generic
         if not terms:
             continue
-        shared = {t for t in asked & terms if len(t) >= 4}
+        # a compound and its head name the same chapter: "Abgrenzung des Gebiets" names "Gebietsabgrenzung"
+        shared = {t for t in terms if len(t) >= 4 and any(_same_head(t, a) for a in asked)}
         if not shared:
             continue
         key = (len(shared) / len(terms), len(shared), section.count(" > "))  # deeper (sub-chapter) wins ties
@@ -492,6 +503,8 @@ def asked_places(text: str, glossary: Glossary, cues: Cues) -> tuple[str, ...]:
 
 
 MIN_CATEGORY_CHARS = 4
+# a compound's head this long names the compound's chapter ("abgrenzung" of "gebietsabgrenzung"; not "ziel")
+MIN_HEAD_CHARS = 6
 
 
 def asked_unit(text: str, cues: Cues) -> tuple[str, ...]:

@@ -67,7 +67,8 @@ def time_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w:
             penalty -= w.named_day
         elif days:
             penalty += w.wrong_scope
-    if present_against_past(query.text, sentence, finder)[0]:  # "heute" is not answered by "damals"
+    # "heute" is not answered by "damals", and better by a recent statement than by one of 2017
+    if present_against_past(query.text, sentence, finder, stale_years=w.stale_years)[0]:
         penalty += w.wrong_scope
     if query.asked_years:  # not a bound ("seit 2015" is answered by a sentence on 2017)
         years = set(finder.years_in(sentence))
@@ -141,15 +142,38 @@ def other_times(query: Query, sentence: str, finder: SpanFinder,
     return tuple(w for _, _, w in asked), tuple(dict.fromkeys(w for _, _, w in named))
 
 
-def present_against_past(question: str, sentence: str, finder: SpanFinder) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(the word by which the question asks about the present, the word by which the sentence speaks of the past):
-    "Wer ist heute Senatorin …?" and "Damals zuständige Senatorinnen: …"; empty tuples otherwise, also when the
-    question itself looks back ("Wie hieß das Programm früher?")."""
+def present_against_past(question: str, sentence: str, finder: SpanFinder, today: date | None = None,
+                         stale_years: int | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the word by which the question asks about the present, the words by which the sentence speaks of the past):
+    "Wer ist heute Senatorin …?" and "Damals zuständige Senatorinnen: …", or, given ``stale_years``, a sentence all
+    of whose times lie more than that back; empty tuples otherwise, also when the question itself looks back ("Wie
+    hieß das Programm früher?") or names a year. Only the ranking passes ``stale_years``: a recent statement is the
+    better answer to "heute", but where the latest figure is old it still answers, with its age noted."""
     present, past = phrase_pattern(finder.cues.present_words), phrase_pattern(finder.cues.past_words)
     if present is None or past is None or past.search(question) or present.search(sentence):
         return (), ()  # the question looks back itself, or the sentence speaks of the present too
-    asked, named = present.search(question), past.search(sentence)
-    return ((asked.group(0),), (named.group(0),)) if asked and named else ((), ())
+    asked = present.search(question)
+    if not asked or finder.years_in(question):
+        return (), ()
+    named = past.search(sentence)
+    if named:
+        return (asked.group(0),), (named.group(0),)
+    old = _long_past(sentence, finder, today or date.today(), stale_years) if stale_years is not None else ()
+    return ((asked.group(0),), old) if old else ((), ())
+
+
+def _long_past(sentence: str, finder: SpanFinder, today: date, stale_years: int) -> tuple[str, ...]:
+    """The times the sentence names, as written, when all ended more than ``stale_years`` before ``today``
+    ("am 22.08.2017 … mit einer Startaufstellung von drei Stellen" is no answer to "Wie viele Stellen hat die SPK
+    heute?"); () when it names none or one that is recent or still runs ("seit 2018")."""
+    starts = phrase_pattern(finder.cues.start_words)
+    cutoff = date(today.year - stale_years, today.month, min(today.day, 28))
+    named = finder.dates(sentence)
+    for _, hi, written in named:
+        before = " ".join(_words_before(sentence, written)[-1:])
+        if hi >= cutoff or (starts is not None and starts.fullmatch(before)):
+            return ()
+    return tuple(dict.fromkeys(w for _, _, w in named))
 
 
 def _words_before(sentence: str, written: str) -> list[str]:

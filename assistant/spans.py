@@ -138,6 +138,7 @@ class SpanFinder:
         self._place_endings = tuple(e.lower() for e in self.cues.endings.get("place", ()))
         self._online_words = {w.lower() for w in self.cues.online_words}
         self._articles = {w.lower() for w in self.cues.articles}
+        self._referring = self._articles | {w.lower() for w in self.cues.reference_prepositions}
         # a name after an office word: in quotation marks or brackets, an abbreviation, a hyphenated proper name, or
         # a genitive or "für" phrase ("die Senatsverwaltung für Stadtentwicklung")
         joiners = "|".join(re.escape(w) for w in self.cues.name_joiners) or "für"
@@ -269,11 +270,7 @@ class SpanFinder:
             return 0.0 if place is None else 1.0 if reachable else PARTIAL
         found = self.span(kind, sentence, query)
         if found:
-            # "Welches Büro …?" is not answered by "Das Planungsbüro hat …", which refers back to an office named
-            # elsewhere ("wer bezahlt …?" is answered by "das Jugendamt")
-            bare = kind == "organisation" and bool(query.category) \
-                and stem(sentence[found[0]:found[1]]).endswith(query.category) and self._bare_reference(sentence, found)
-            return PARTIAL if bare else 1.0
+            return PARTIAL if kind == "organisation" and self._refers_back(sentence, found, query) else 1.0
         return PARTIAL if kind == "organisation" and self._name_pair(sentence, query) else 0.0
 
     def _period_span(self, sentence: str, query: Query) -> tuple[int, int] | None:
@@ -285,15 +282,33 @@ class SpanFinder:
                 return at, at + len(written)
         return None
 
-    def _bare_reference(self, sentence: str, span: tuple[int, int]) -> bool:
-        """The organisation is one common noun after a definite article, with no name after it ("das Planungsbüro
-        hat …", "das Planungsbüro Entwürfe vorlegte"; not "das Planungsbüro „die raumplaner“", "die SPK",
-        "die Senatsverwaltung für Stadtentwicklung" or "das Bezirksamt Marzahn-Hellersdorf")."""
-        word = sentence[span[0]:span[1]]
-        if " " in word.strip() or word.isupper():
+    def refers_back(self, sentence: str, query: Query) -> bool:
+        """The office that answers a "Welches Büro …?" question is only referred back to ("Das Planungsbüro hat
+        …"): the sentence does not name it."""
+        if not query.category or self.strength("organisation", sentence, query) >= 1.0:
             return False
+        return any(stem(m.group(0)).endswith(query.category) and self._bare_reference(sentence, m.span())
+                   for m in _WORD.finditer(sentence))
+
+    def _refers_back(self, sentence: str, found: tuple[int, int], query: Query) -> bool:
+        # "Welches Büro …?" is not answered by "Das Planungsbüro hat …", which refers back to an office named
+        # elsewhere ("wer bezahlt …?" is answered by "das Jugendamt")
+        return bool(query.category) and stem(sentence[found[0]:found[1]]).endswith(query.category) \
+            and self._bare_reference(sentence, found)
+
+    def _bare_reference(self, sentence: str, span: tuple[int, int]) -> bool:
+        """The organisation is one common noun after a definite article or a word that refers back as one does, with
+        no name after it ("das Planungsbüro hat …", "laut Planungsbüro", "das Planungsbüro Entwürfe vorlegte"; not
+        "das Planungsbüro „die raumplaner“", "die SPK", "die Senatsverwaltung für Stadtentwicklung" or "das
+        Bezirksamt Marzahn-Hellersdorf")."""
+        words = sentence[span[0]:span[1]].split()
+        # the name's capitalised words before the office may be the referring word itself ("Laut Planungsbüro")
         before = _WORD.findall(sentence[max(0, span[0] - ARTICLE_REACH):span[0]])
-        return bool(before) and before[-1].lower() in self._articles and not self._named_after.match(sentence,
+        while len(words) > 1 and words[0].lower() in self._referring:
+            before.append(words.pop(0))
+        if len(words) > 1 or words[0].isupper():
+            return False
+        return bool(before) and before[-1].lower() in self._referring and not self._named_after.match(sentence,
                                                                                                   span[1])
 
     def _name_pair(self, sentence: str, query: Query) -> bool:
@@ -384,12 +399,28 @@ class SpanFinder:
                 return self._nearest(counted, sentence, query)
             return self._period_span(sentence, query) if query.asks_duration else None
         if kind == "organisation":
+            # "Welches Planungsbüro …?" is answered by the name after that word: Planungsbüro „die raumplaner“
+            kind_named = self._kind_named(sentence, query)
+            if kind_named:
+                return kind_named
             named = self._named(sentence, query, self._org_words, self._org_endings, abbreviations=True)
             quoted = _QUOTED_NAME.match(sentence, named[1]) if named else None
             # the name in quotation marks after it is part of it: Planungsbüro „die raumplaner“
             return (named[0], quoted.end()) if named and quoted else named
         if kind == "place":
             return self._place_span(sentence, query)[0]
+        return None
+
+    def _kind_named(self, sentence: str, query: Query) -> tuple[int, int] | None:
+        """The kind of thing a "welches …" question asks for, followed by a name in quotation marks: the word and
+        the name ("Planungsbüro „die raumplaner“" for "Welches Planungsbüro …?")."""
+        if not query.category_terms:
+            return None
+        for m in _WORD.finditer(sentence):
+            if stem(m.group(0)) in query.category_terms:
+                quoted = _QUOTED_NAME.match(sentence, m.end())
+                if quoted:
+                    return m.start(), quoted.end()
         return None
 
     def _place_span(self, sentence: str, query: Query) -> tuple[tuple[int, int] | None, bool]:

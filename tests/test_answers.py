@@ -64,6 +64,16 @@ def test_staff_howto_gets_a_checklist_from_the_guideline(shipped, question):
     assert all("4.3 Bestandsaufnahme" in c.section for c in answer.citations)
 
 
+def test_a_named_chapter_gets_its_checklist_for_everyone_but_citizens(shipped):
+    question = "Was gehört in das Kapitel zur räumlichen Abgrenzung des Gebiets?"
+    answer = shipped.ask(question)
+    assert answer.text.startswith("Laut Leitfaden gehört in das Kapitel „4.2 Gebietsabgrenzung“"), answer.text
+    assert all("4.2 Gebietsabgrenzung" in c.section for c in answer.citations)
+    # citizens get a short answer, no checklist; without a named chapter only staff get one
+    assert "- [ ]" not in shipped.ask(question, audience="citizen").text
+    assert "- [ ]" not in shipped.ask("Wie schreibe ich ein gutes Konzept?").text
+
+
 def test_citizens_get_short_plain_answers(shipped):
     staff = shipped.ask("Was ist die Gemeinschaftsinitiative?", audience="staff")
     citizen = shipped.ask("Was ist die Gemeinschaftsinitiative?", audience="citizen")
@@ -630,6 +640,20 @@ def test_a_question_about_the_present_is_not_answered_by_a_sentence_about_the_pa
                                 FINDER)[0] == ()
     answer = shipped.ask("Wer ist heute Senatorin oder Senator für Stadtentwicklung, Bauen und Wohnen?")
     assert answer.refused and "Lompscher" not in answer.text.split("Fragen Sie")[0], answer.text
+    # for the ranking, a sentence all of whose times lie long back speaks of the past as well; one still running
+    # does not
+    today = date(2026, 11, 28)
+    old = "Am 22.08.2017 beschloss das Bezirksamt eine Startaufstellung von drei Stellen."
+    assert present_against_past("Wie viele Stellen hat die SPK heute?", old, FINDER, today, 3) == (
+        ("heute",), ("22.08.2017",))
+    assert present_against_past("Wie viele Stellen hat die SPK heute?", old, FINDER, today) == ((), ())
+    assert present_against_past("Wie viele Stellen hat die SPK heute?", "Seit 2018 gibt es drei Stellen.", FINDER,
+                                today, 3) == ((), ())
+    assert present_against_past("Wie viele Stellen hat die SPK heute?", "Ende 2024 gab es drei Stellen.", FINDER,
+                                today, 3) == ((), ())
+    assert present_against_past("Wie viele Stellen hatte die SPK 2017?", old, FINDER, today, 3) == ((), ())
+    answer = shipped.ask("Wie viele Stellen hat die Planungskoordination in Marzahn-Hellersdorf heute?")
+    assert answer.refused and "drei" not in answer.text.split("Fragen Sie")[0], answer.text
 
 
 def test_a_source_of_the_asked_period_does_not_make_a_later_figure_an_answer(shipped):
@@ -718,6 +742,8 @@ def test_a_which_question_asks_for_an_instance_of_its_noun(shipped):
     # quotation marks does, and is marked with it
     finder, which = SpanFinder(cues), build_query("Welches Büro hat den Plan geschrieben?", cues=cues)
     assert finder.strength("organisation", "Das Planungsbüro hat den Leitfaden angewandt.", which) < 1
+    assert finder.strength("organisation", "2022: Laut Planungsbüro wurde der Leitfaden angewandt.", which) < 1
+    assert finder.refers_back("2022: Laut Planungsbüro wurde der Leitfaden angewandt.", which)
     named = "Beauftragt ist das Planungsbüro „die raumplaner“; die SPK koordiniert."
     assert finder.strength("organisation", named, which) == 1
     start, end = finder.span("organisation", named, which)
@@ -726,6 +752,15 @@ def test_a_which_question_asks_for_an_instance_of_its_noun(shipped):
     # … while "wer" is answered by "das Jugendamt"
     assert finder.strength("organisation", "Das Haus finanziert künftig das Jugendamt.",
                            build_query("Wer bezahlt das Haus?", cues=cues)) == 1
+    # a question naming the kind of office itself is answered by the name after it
+    planning = build_query("Welches Planungsbüro hat das Konzept erarbeitet?", cues=cues)
+    start, end = finder.span("organisation", named, planning)
+    assert named[start:end] == "Planungsbüro „die raumplaner“"
+    assert finder.refers_back("Das Planungsbüro hat den Leitfaden angewandt.", planning)
+    for question in ("Welches Planungsbüro hat das Konzept für Hellersdorf-Nord erarbeitet?",
+                     "welches büro hat denn den plan für hellersdorf nord geschrieben?"):
+        answer = shipped.ask(question)
+        assert not answer.refused and "die raumplaner" in answer.answer_span, answer.text
     # the sentence naming a Planungsbüro names the office, not the one naming the district's Bezirksamt
     answer = shipped.ask("Welches Büro hat in Friedrichshain-Kreuzberg an dem Konzept mitgearbeitet?")
     assert not answer.refused and "raumscript" in lead_of(answer), answer.text

@@ -28,6 +28,7 @@ FINDER = SpanFinder.for_cues(CUES, GLOSSARY.areas)
 HEADINGS = [
     ("leitfaden.pdf", "3. Ablauf"),
     ("leitfaden.pdf", "4. Die Kapitel eines GI-IHK – was hinein gehört"),
+    ("leitfaden.pdf", "4. Die Kapitel eines GI-IHK – was hinein gehört > 4.2 Gebietsabgrenzung"),
     ("leitfaden.pdf", "4. Die Kapitel eines GI-IHK – was hinein gehört > 4.3 Bestandsaufnahme und Analyse"),
     ("leitfaden.pdf", "4. Die Kapitel eines GI-IHK – was hinein gehört > 4.7 Schlüsselmaßnahmen"),
     ("leitfaden.pdf", "4. Die Kapitel eines GI-IHK – was hinein gehört > 4.10 Finanzierung"),
@@ -75,9 +76,12 @@ def test_a_chapter_is_found_by_the_guidelines_own_headings_not_a_fixed_phrase():
                     "Was gehört in die Bestandsaufnahme?"):
         query = q(wording, audience="staff")
         assert query.answer_type == "checklist", wording
-        assert query.chapter == HEADINGS[2], wording
+        assert query.chapter == HEADINGS[3], wording
     assert named_chapter("Was gehört in das Kapitel Finanzierung des IHK?", HEADINGS, CUES)[1].endswith(
         "4.10 Finanzierung")
+    # a compound heading is named by its head and the other part in other words
+    assert named_chapter("Was gehört in das Kapitel zur räumlichen Abgrenzung des Gebiets?", HEADINGS, CUES)[1] \
+        .endswith("4.2 Gebietsabgrenzung")
     # a heading the guideline does not have is not invented
     assert q("Wie schreibe ich das Kapitel Verkehr?").chapter is None
     # the generic chapter word alone names no chapter ("4. Die Kapitel eines GI-IHK …")
