@@ -145,7 +145,8 @@ class Answer:
     notice: str = ""  # e.g. the LLM endpoint failed and the extractive answer is shown
     answerer: str = "extractive"
     answer_span: str = ""  # the phrase of the lead statement that answers (bold in the text)
-    answer_type: str = ""  # what the question asks for: date, number, organisation, place, definition, checklist
+    answer_type: str = ""  # what the question asks for: date, number, organisation, place, definition, checklist,
+    # reason
     # the question's nouns no document uses (named in the notice of a composed answer or in a refusal by the gate)
     absent: list[str] = field(default_factory=list)
 

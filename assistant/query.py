@@ -30,8 +30,8 @@ CUES = "cues.yaml"
 # The German cue lists ship with the code's corpus folder; a user's corpus folder may bring its own.
 DEFAULT_CUES = Path(__file__).resolve().parents[1] / "corpus" / CUES
 
-AnswerType = Literal["date", "number", "organisation", "place", "definition", "checklist", ""]
-ANSWER_TYPES: tuple[str, ...] = ("date", "number", "organisation", "place", "definition", "checklist")
+AnswerType = Literal["date", "number", "organisation", "place", "definition", "checklist", "reason", ""]
+ANSWER_TYPES: tuple[str, ...] = ("date", "number", "organisation", "place", "definition", "checklist", "reason")
 
 _FOLLOWUP_START = re.compile(r"^\s*(und|aber|and|what about|und was ist mit|was ist mit|wie ist es (mit|in)|"
                              r"auch|dort|da)\b", re.I)
@@ -112,6 +112,8 @@ class Cues:
     person_roles: tuple[str, ...] = ()  # "Bürgermeisterin": the two capitalised words after one are a name
     # a document saying a fact is not documented ("Das Datum ist nicht belegt"); None: no sentence does
     not_documented: re.Pattern[str] | None = None
+    # a sentence giving a reason or a purpose ("weil …", "um … zu", "führte dazu, dass"); None: no cue for it
+    reason: re.Pattern[str] | None = None
 
     @classmethod
     def load(cls, corpus_dir: Path | None = None) -> Cues:
@@ -184,6 +186,8 @@ class Cues:
             question_request=_any(data.get("question_request")) if data.get("question_request") else None,
             person_roles=_phrases(((data.get("required_facts") or {}).get("person") or {}).get("roles")),
             not_documented=_any(data.get("not_documented")) if data.get("not_documented") else None,
+            reason=_any((types.get("reason") or {}).get("patterns")) if (types.get("reason") or {}).get("patterns")
+            else None,
         )
 
 

@@ -235,6 +235,8 @@ class SpanFinder:
         about something else; 0 when absent."""
         if kind == "definition":
             return 1.0 if self._defines(sentence, query) else 0.0
+        if kind == "reason":  # "Warum …?" is answered by a reason or a purpose, not by what happened
+            return 1.0 if self.cues.reason is not None and self.cues.reason.search(sentence) else 0.0
         if kind == "date":
             if query.asks_time:  # "Um welche Uhrzeit …?": a day is no answer
                 return 1.0 if _CLOCK.search(sentence) else 0.0

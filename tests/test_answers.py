@@ -656,6 +656,19 @@ def test_a_question_about_the_present_is_not_answered_by_a_sentence_about_the_pa
     assert answer.refused and "drei" not in answer.text.split("Fragen Sie")[0], answer.text
 
 
+def test_a_why_question_is_answered_by_a_reason_or_refused(shipped):
+    cues = Cues.load(CORPUS)
+    finder, why = SpanFinder(cues), build_query("Warum ziehen Menschen nach Marzahn-Nord?", cues=cues)
+    assert finder.strength("reason", "Wegen der günstigen Mieten ziehen Menschen zu.", why) == 1
+    assert finder.strength("reason", "Die Stadt förderte Projekte, um die Nachbarschaft zu stärken.", why) == 1
+    assert finder.strength("reason", "2015: Erster Antrag (damals ohne Erfolg).", why) == 0
+    answer = shipped.ask("Warum ziehen zunehmend Menschen nach Marzahn-Nord?")
+    assert not answer.refused and "günstigen Mieten" in lead_of(answer), answer.text
+    # the documents say the first application failed, not why
+    answer = shipped.ask("Warum wurde der erste Antrag auf ein Quartiersmanagement für Hellersdorf-Nord abgelehnt?")
+    assert answer.refused and "Einen Grund nennen sie nicht." in answer.text, answer.text
+
+
 def test_a_source_of_the_asked_period_does_not_make_a_later_figure_an_answer(shipped):
     from dataclasses import replace
 
