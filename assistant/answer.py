@@ -1027,13 +1027,16 @@ def refusal_reason(query: Query, evidence: LeadEvidence | None, cues: Cues) -> R
     return None
 
 
-def refusal_text(glossary: Glossary, passages: list[Passage], audience: str,
+def refusal_text(glossary: Glossary, passages: list[Passage], query: Query,
                  note: tuple[str, Passage] | None = None,
                  reason: RefusalReason | None = None) -> tuple[str, list[Citation]]:
-    """The honest "not in the documents" answer: where to ask, and the closest documents. ``note`` is a
-    sentence in which a document itself says the information is not documented; it is quoted as [1].
-    ``reason``: why the closest statement is no answer (``refusal_reason``), with that statement quoted as [1]
-    when it is about another place or time (what the documents do say)."""
+    """The honest "not in the documents" answer: where to ask (the contact whose purpose fits the question best),
+    and the closest documents. ``note`` is a sentence in which a document itself says the information is not
+    documented; it is quoted as [1]. ``reason``: why the closest statement is no answer (``refusal_reason``), with
+    that statement quoted as [1] when it is about another place or time (what the documents do say). Citizens,
+    often on a phone, get no list of further contacts and no list of the closest documents in the text: the
+    sources below the answer name those."""
+    audience = query.audience
     lines = [REFUSAL]
     citations: list[Citation] = []
     if reason and reason.text:
@@ -1047,12 +1050,12 @@ def refusal_text(glossary: Glossary, passages: list[Passage], audience: str,
         sentence, passage = note
         lines[0] += f" Die Unterlagen vermerken dazu ausdrücklich: „{row_as_prose(sentence).rstrip('.')}.“ [1]"
         citations.append(Citation.from_passage(1, passage, [sentence]))
-    if glossary.contacts:
-        c = glossary.contacts[0]
+    c = _contact_for(query, glossary.contacts)
+    if c is not None:
         lines.append(f"Fragen Sie am besten bei dieser Stelle nach: {c.name}" + (f" ({c.purpose})." if c.purpose
                                                                                else "."))
         if audience != "citizen" and len(glossary.contacts) > 1:
-            others = "; ".join(x.name for x in glossary.contacts[1:])
+            others = "; ".join(x.name for x in glossary.contacts if x is not c)
             lines.append(f"Weitere Ansprechstellen laut Unterlagen: {others}.")
     seen: set[str] = {c.doc for c in citations}
     for p in passages:
@@ -1062,7 +1065,7 @@ def refusal_text(glossary: Glossary, passages: list[Passage], audience: str,
         citations.append(Citation.from_passage(len(citations) + 1, p))
         if len(citations) >= 3:
             break
-    if citations:
+    if citations and audience != "citizen":
         lines.append("Am nächsten kommen diese Dokumente: " + "; ".join(f"„{c.title}“" for c in citations) + ".")
     return "\n\n".join(lines), citations
 

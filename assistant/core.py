@@ -355,7 +355,7 @@ class Assistant:
             # a document saying itself that the fact is not documented is quoted
             note = (evidence.sentence, passages[evidence.passage_rank]) \
                 if evidence is not None and evidence.not_documented else None
-            text, citations = refusal_text(self.glossary, passages, query.audience, note, reason)
+            text, citations = refusal_text(self.glossary, passages, query, note, reason)
             refused = True
         else:
             section = checklist_section(query, passages)
@@ -367,7 +367,7 @@ class Assistant:
             text, citations, span, notice = composed.text, composed.citations, composed.answer_span, composed.notice
             refused = composed.refused or not composed.text
             if not composed.text:
-                text, citations = refusal_text(self.glossary, passages, query.audience, composed.not_documented)
+                text, citations = refusal_text(self.glossary, passages, query, composed.not_documented)
         if query.english:
             notice = f"{ENGLISH_NOTICE} {notice}".strip()
         answer = Answer(question=query.question, text=text, refused=refused, citations=citations,

@@ -95,6 +95,36 @@ def test_questions_the_corpus_cannot_answer_are_refused_with_a_real_contact(ship
     assert answer.citations  # the closest documents are shown
 
 
+def test_a_refusal_names_the_contact_that_fits_and_is_short_for_citizens(shipped):
+    # the platform for current participation, not the district office named first in the glossary
+    answer = shipped.ask("Welche aktuellen Beteiligungen zum Schwimmbad in Spandau laufen?")
+    assert answer.refused, answer.text
+    asked_at = answer.text.split("Fragen Sie am besten bei dieser Stelle nach: ")[1]
+    assert asked_at.startswith("Beteiligungsplattform"), answer.text
+    assert "Weitere Ansprechstellen" in answer.text and "Am nächsten kommen diese Dokumente" in answer.text
+    # on a phone: one contact, and the closest documents only below the answer, as sources
+    citizen = shipped.ask("wer is n der bürgermeister vom bezirk", audience="citizen")
+    assert citizen.refused and citizen.citations, citizen.text
+    assert "Weitere Ansprechstellen" not in citizen.text and "Am nächsten kommen" not in citizen.text
+    assert len(citizen.text) < 400, citizen.text
+
+
+def test_opening_hours_are_asked_for_in_everyday_words(shipped):
+    answer = shipped.ask("wann macht das bürgeramt auf", audience="citizen")
+    assert answer.refused and "Öffnungs- oder Sprechzeiten nennen sie nicht." in answer.text, answer.text
+
+
+def test_how_much_money_is_answered_by_a_sum_not_a_rate(shipped):
+    cues = Cues.load(CORPUS)
+    query = build_query("Wie viel Geld gibt es für Bauprojekte?", cues=cues)
+    assert "Euro" in query.unit and "Dollar" in query.unit
+    finder = SpanFinder(cues)
+    sentence = "Der Zuschuss beträgt bis zu 40 % der Kosten; Bauprojekte ab 500.000 Euro."
+    start, end = finder.span("number", sentence, query)
+    assert sentence[start:end] == "500.000 Euro"
+    assert finder.strength("number", "Die Förderquote beträgt bis zu 40 % der Kosten.", query) == 0
+
+
 def test_follow_up_uses_the_conversation(shipped):
     history = [{"role": "user", "content": "Wie viele Minderjährige leben in Hellersdorf-Nord in "
                                            "SGB-II-Bedarfsgemeinschaften?"},
