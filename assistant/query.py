@@ -99,6 +99,7 @@ class Cues:
     category_question: tuple[str, ...] = ()  # "welches": the noun after it names the kind of thing asked for
     period_joiners: tuple[str, ...] = ()  # "2025 bis 2027": after a year, the word that makes it a period's start
     place_fillers: tuple[str, ...] = ()  # words between "außer" and the excluded place ("außer dem Bezirk Mitte")
+    place_whole: tuple[str, ...] = ()  # "ganz": "in ganz Berlin" asks about all of the place
     # answer types a lead must hold, else the question is refused -> what the refusal says is missing
     required_types: dict[str, str] = field(default_factory=dict)
     street_endings: tuple[str, ...] = ()  # a number right after a word ending so is a house number, no amount
@@ -174,6 +175,7 @@ class Cues:
             category_question=_phrases(data.get("category_question")),
             period_joiners=_phrases(data.get("period_joiners")),
             place_fillers=_phrases(data.get("place_fillers")),
+            place_whole=_phrases(data.get("place_whole")),
             required_types=_required_types(data.get("required_types")),
             street_endings=_phrases(data.get("street_endings")),
             fact_missing={str(kind): str(spec.get("missing") or "")
@@ -467,6 +469,8 @@ class Query:
     asks_duration: bool = False  # "wie lange …": a period ("1999 bis 2020") answers as well as a length
     unit: tuple[str, ...] = ()  # the ways of writing the unit the question asks the figure in ("in Hektar": ha)
     asks_online: bool = False  # "wo … im Netz", "wo finde ich …": a web address answers "wo" as well as a place
+    # "in ganz Berlin": the question asks about all of a place, which a figure for a part of it does not answer
+    asks_whole: bool = False
     asks_bound: str = ""  # "start" for "ab wann …", "end" for "bis wann …": a date bounding the other end is none
     needs: tuple[str, ...] = ()  # kinds of fact the answer must state (price, opening hours, contact)
     # the kind of thing "Welches Büro …?" asks for (its stem), and the corpus terms that name such a thing (itself
@@ -484,6 +488,22 @@ class Query:
     @property
     def expanded(self) -> str:
         return f"{self.text} ({'; '.join(self.expansions)})" if self.expansions else self.text
+
+
+def asks_whole_place(text: str, glossary: Glossary, cues: Cues) -> bool:
+    """A place follows a word that asks about all of it ("in ganz Berlin", "im gesamten Bezirk Mitte")."""
+    whole = phrase_pattern(cues.place_whole)
+    if whole is None:
+        return False
+    gazetteer = load_gazetteer(glossary.areas)
+    fillers = phrase_pattern(cues.place_fillers)
+    for m in whole.finditer(text):
+        rest = text[m.end():].lstrip()
+        while gazetteer.place_at(rest) is None and fillers is not None and (f := fillers.match(rest)):
+            rest = rest[f.end():].lstrip()
+        if gazetteer.place_at(rest) is not None:
+            return True
+    return False
 
 
 def asked_places(text: str, glossary: Glossary, cues: Cues) -> tuple[str, ...]:
@@ -786,6 +806,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         asks_bound=asked_bound(text, cues),
         asks_time=bool((clock := phrase_pattern(cues.time_question)) and clock.search(text)),
         asks_online=bool((web := phrase_pattern(cues.online_question)) and web.search(text)),
+        asks_whole=bool(places) and asks_whole_place(text, glossary, cues),
         asks_duration=bool((lasting := phrase_pattern(cues.duration_question)) and lasting.search(text)),
         unit=asked_unit(text, cues) if kind == "number" else (),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),

@@ -44,9 +44,11 @@ def place_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w
 
 def wider_figure(relation: Relation | None, query: Query) -> bool:
     """A figure for a place around the asked one (the Ortsteil's population for an area, the district's rate for
-    an Ortsteil) is no figure for it; only for number questions: who coordinates or when something happens in the
-    district usually holds for its parts too."""
-    return relation is Relation.AROUND and bool(query.places) and query.answer_type == "number"
+    an Ortsteil) is no figure for it, nor, when the question asks about all of it ("in ganz Berlin"), is one for a
+    place inside it; only for number questions: who coordinates or when something happens in the district usually
+    holds for its parts too. "im alten QM-Gebiet in Marzahn" names the Ortsteil only to locate a part of it."""
+    inside = relation is Relation.INSIDE and query.asks_whole
+    return (relation is Relation.AROUND or inside) and bool(query.places) and query.answer_type == "number"
 
 
 def scope_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring,

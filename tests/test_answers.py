@@ -358,6 +358,19 @@ def test_a_figure_for_the_place_around_the_asked_area_is_no_answer(shipped, audi
     assert not answer.refused and "6,3 %" in lead_of(answer), answer.text
 
 
+def test_a_figure_for_a_part_is_no_answer_about_all_of_a_place(shipped):
+    cues, glossary = Cues.load(CORPUS), Glossary.load(CORPUS)
+    assert build_query("Wie viel Geld floss in ganz Berlin?", cues=cues, glossary=glossary).asks_whole
+    assert build_query("Wie viel Geld floss im gesamten Bezirk Mitte?", cues=cues, glossary=glossary).asks_whole
+    assert not build_query("Wie viel Geld floss in Berlin?", cues=cues, glossary=glossary).asks_whole
+    # one district's BENE money is no answer about all of Berlin …
+    answer = shipped.ask("Wie viel Geld ist aus dem Umweltprogramm BENE in ganz Berlin geflossen?")
+    assert answer.refused and "2,7 Mio" not in answer.text.split("Fragen Sie")[0], answer.text
+    # … while a place named to locate a part of it asks about that part: the former QM area in the Ortsteil
+    answer = shipped.ask("wie viele leute wohnten im alten qm gebiet in marzahn", audience="citizen")
+    assert not answer.refused and "23.997" in lead_of(answer), answer.text
+
+
 def test_a_word_no_document_uses_is_named_with_the_answer_or_the_refusal(shipped):
     # the nearest statement is given, and the answer says that what was asked for is not in the documents
     answer = shipped.ask("Gibt es im Kosmosviertel ein Schwimmbad?", audience="citizen")
@@ -761,6 +774,14 @@ def test_a_question_for_a_name_is_led_by_the_sentence_naming_the_person(shipped,
     assert answer.answer_span == name
     # a question about 2018 answered from a source of 2018: its age is no caveat
     assert "älter als" not in answer.notice, answer.notice
+
+
+@pytest.mark.parametrize("question", ["Who is the current Berlin senator responsible for urban development?",
+                                      "wie heißt n die chefin von der planungskoordination im bezirk?"])
+def test_a_question_for_a_person_insists_on_a_name(shipped, question):
+    assert "person" in build_query(question, cues=Cues.load(CORPUS)).needs
+    answer = shipped.ask(question)
+    assert answer.refused and "Einen Namen nennen sie nicht." in answer.text, answer.text
 
 
 def test_a_how_often_question_is_answered_by_a_recurrence(shipped):
