@@ -9,7 +9,7 @@ Parsing needs no model: the focus terms use the BM25 vocabulary when one is give
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 
 import yaml
 
+from assistant.dialect import Dialect
 from assistant.glossary import Glossary
 from assistant.language import is_english
 from assistant.lexical import Analyzer, stem
@@ -761,13 +762,27 @@ def quoted_names(question: str, focus: Sequence[Concept], lexical: LexicalIndex 
     return tuple(out)
 
 
+def _known_word(lexical: LexicalIndex | None) -> Callable[[str], bool] | None:
+    """Whether the documents use a word (all its search terms), for reading Berlin spellings."""
+    if lexical is None:
+        return None
+
+    def known(word: str) -> bool:
+        terms = lexical.query_terms(word)
+        return bool(terms) and all(lexical.df.get(t, 0) > 0 for t in terms)
+    return known
+
+
 def build_query(question: str, *, history: list | None = None, audience: str = "general",
                 filters: Filters | None = None, glossary: Glossary | None = None, cues: Cues | None = None,
                 lexical: LexicalIndex | None = None, headings: Sequence[tuple[str, str]] = ()) -> Query:
     """Parse a validated question once: everything downstream reads this record."""
     glossary = glossary or Glossary()
     cues = cues or Cues.load()
-    text = rewrite_followup(question, history, glossary)
+    # Berlin spellings in standard German ("wie ville jeld kricht …"); the question as written stays for display
+    dialect, known = Dialect.load(), _known_word(lexical)
+    written_question, question = question, dialect.standard(question, known)
+    text = dialect.standard(rewrite_followup(written_question, history, glossary), known)
     expanded = glossary.expand(text)
     expansions = tuple(x.strip() for x in expanded[len(text):].strip(" ()").split(";") if x.strip())
     # the question word of the follow-up itself wins ("Und wie groß …?" after a "Wann …?" question)
@@ -795,7 +810,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         areas = tuple(limited) if len(limited) == 1 else ()
         places = places or areas
     return Query(
-        question=question, text=text, audience=audience, filters=filters, answer_type=kind,
+        question=written_question, text=text, audience=audience, filters=filters, answer_type=kind,
         focus=focus, subject=subject_terms(text, focus, cues, kind), expansions=expansions,
         areas=areas, places=places, years=tuple(dict.fromkeys(_YEAR.findall(text))),
         asked_years=asked_years(text, cues),

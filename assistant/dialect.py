@@ -1,0 +1,62 @@
+"""Berlin spellings read as standard German ("wie ville jeld kricht dit zentrum" -> "wie viele geld kriegt das
+zentrum"). Question words, search terms and the facts a question insists on are all found in standard German, so a
+citizen writing as they speak is understood like one writing the documents' words. The word list lives in
+``data/berlinisch.yaml``; the j-for-g rule only changes a word the documents do not know into one they do, so
+ordinary words ("ja", "jetzt", "Jugend") stay as written. Written by hand: spelling normalisers for German
+dialects on PyPI target historical texts or need models this machine cannot download."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DIALECT_FILE = Path(__file__).resolve().parent / "data" / "berlinisch.yaml"
+_WORD = re.compile(r"[\wäöüÄÖÜß]+(?:['’]n)?")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    words: dict[str, str]
+    j_for_g: bool = False
+    fused_endings: tuple[str, ...] = ()
+
+    @classmethod
+    def load(cls, path: Path = DIALECT_FILE) -> Dialect:
+        return _load(path)
+
+    def standard(self, text: str, known: Callable[[str], bool] | None = None) -> str:
+        """``text`` with every Berlin spelling in standard German; ``known`` tells whether the documents know a
+        word (for the j-for-g rule; without it the rule is not applied)."""
+        return _WORD.sub(lambda m: self._word(m.group(0), known), text)
+
+    def _word(self, word: str, known: Callable[[str], bool] | None) -> str:
+        for ending in self.fused_endings:
+            if word.lower().endswith(ending) and len(word) > len(ending):
+                word = word[:-len(ending)]
+                break
+        low = word.lower()
+        if low in self.words:
+            return _same_case(word, self.words[low])
+        if self.j_for_g and known is not None and "j" in low and not known(word):
+            guess = low.replace("j", "g")
+            if known(guess):
+                return _same_case(word, guess)
+        return word
+
+
+def _same_case(written: str, standard: str) -> str:
+    return standard[:1].upper() + standard[1:] if written[:1].isupper() else standard
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> Dialect:
+    if not path.exists():
+        return Dialect({})
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return Dialect({str(k).lower(): str(v) for k, v in (data.get("words") or {}).items()},
+                   bool(data.get("j_for_g")), tuple(str(e) for e in data.get("fused_endings") or ()))
