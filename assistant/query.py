@@ -794,7 +794,8 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         kind = "number"  # "Welche amtliche Nummer trägt …?", "Welche Höhe hat …?" are answered by a number
     # a short stem ("art" of "Welche Art …") would be the ending of unrelated words ("Start")
     category = noun if len(noun) >= MIN_CATEGORY_CHARS else ""
-    chapter = named_chapter(text, headings, cues) if kind == "checklist" else None
+    # with the glossary's words: "Mitsprache der Anwohnerschaft" names the chapter "Beteiligung"
+    chapter = named_chapter(expanded, headings, cues) if kind == "checklist" else None
     upcoming = phrase_pattern(cues.upcoming)
     next_event = phrase_pattern(cues.next_event)
     year = phrase_pattern(cues.year_question)

@@ -74,6 +74,13 @@ def test_a_named_chapter_gets_its_checklist_for_everyone_but_citizens(shipped):
     assert "- [ ]" not in shipped.ask("Wie schreibe ich ein gutes Konzept?").text
 
 
+def test_a_chapter_is_named_in_other_words_through_the_glossary(shipped):
+    # "Vorzüge und Defizite" are the guideline's "Stärken und Schwächen" (corpus/glossary.yaml synonyms)
+    answer = shipped.ask("Was muss ich im Abschnitt über die Vorzüge und Defizite des Quartiers darstellen?",
+                         audience="staff")
+    assert answer.text.startswith("Laut Leitfaden gehört in das Kapitel „4.4 Stärken und Schwächen“"), answer.text
+
+
 def test_citizens_get_short_plain_answers(shipped):
     staff = shipped.ask("Was ist die Gemeinschaftsinitiative?", audience="staff")
     citizen = shipped.ask("Was ist die Gemeinschaftsinitiative?", audience="citizen")
