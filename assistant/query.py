@@ -762,14 +762,16 @@ def quoted_names(question: str, focus: Sequence[Concept], lexical: LexicalIndex 
     return tuple(out)
 
 
-def _known_word(lexical: LexicalIndex | None) -> Callable[[str], bool] | None:
-    """Whether the documents use a word (all its search terms), for reading Berlin spellings."""
+def _known_word(lexical: LexicalIndex | None, glossary: Glossary) -> Callable[[str], bool] | None:
+    """Whether the documents use a word (all its search terms) or the glossary translates it, for reading Berlin
+    spellings ("Bürjertreffen": the glossary's "Bürgertreffen")."""
     if lexical is None:
         return None
+    everyday = {w.lower() for w in glossary.synonyms}
 
     def known(word: str) -> bool:
         terms = lexical.query_terms(word)
-        return bool(terms) and all(lexical.df.get(t, 0) > 0 for t in terms)
+        return word.lower() in everyday or (bool(terms) and all(lexical.df.get(t, 0) > 0 for t in terms))
     return known
 
 
@@ -780,7 +782,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
     glossary = glossary or Glossary()
     cues = cues or Cues.load()
     # Berlin spellings in standard German ("wie ville jeld kricht …"); the question as written stays for display
-    dialect, known = Dialect.load(), _known_word(lexical)
+    dialect, known = Dialect.load(), _known_word(lexical, glossary)
     written_question, question = question, dialect.standard(question, known)
     text = dialect.standard(rewrite_followup(written_question, history, glossary), known)
     expanded = glossary.expand(text)

@@ -251,6 +251,11 @@ class SpanFinder:
                 # (not for "in welchem Jahr" or "an welchem Tag", which ask for a time)
                 conditional = not query.asks_year and not query.asks_day and self._condition is not None
                 return CONDITION if conditional and self._condition.search(sentence) else 0.0
+            if query.asks_day:
+                # "An welchem Tag im Oktober …?" is not answered by a day in December
+                months = self.asked_months(query.text)
+                spans = [sp for sp in spans if not months or any(
+                    lo.month in months for lo, _, _ in self.dates(sentence[sp[0]:sp[1]]))]
             if any(day for _, _, day in spans):
                 return 1.0
             # a year or month answers "wann", but not "an welchem Tag" or "welches Datum"
@@ -514,6 +519,11 @@ class SpanFinder:
     def asked_dates(self, question: str) -> list[DateRange]:
         """The dates and periods a question names (``dates``), read once per question."""
         return self._read_once("dates", question, self.dates)
+
+    def asked_months(self, question: str) -> set[int]:
+        """The calendar months a question names by name ("im Oktober"), with or without a year."""
+        return self._read_once("months", question, lambda q: {
+            self.cues.months[w.lower()] for w in _WORD.findall(q) if w.lower() in self.cues.months})
 
     def _read_once(self, kind: str, question: str, read: Callable[[str], _T]) -> _T:
         """``read(question)``, remembered for the last few questions: ranking asks it of every candidate."""

@@ -284,6 +284,15 @@ def test_the_reference_date_of_a_figure_is_no_past_event(shipped):
     assert "Bereits vergangen" not in answer.text
 
 
+def test_a_day_asked_in_a_month_is_no_day_of_another_month(shipped):
+    # the Stadtteildialog Hellersdorf was on 09.12.2022; the documents give no day for the one in October
+    answer = shipped.ask("An welchem Tag im Dezember war der Stadtteildialog Hellersdorf?")
+    assert not answer.refused and answer.answer_span == "09.12.2022", answer.text
+    answer = shipped.ask("an welchem tag jenau im oktober war dit bürjertreffen in marzahn?", audience="citizen")
+    assert answer.refused and "09.12.2022" not in answer.text.split("Fragen Sie")[0], answer.text
+    assert FINDER.asked_months("Ab welchem Tag im März 2022 lief das?") == {3}
+
+
 def test_a_question_naming_a_day_is_answered_by_that_day(shipped):
     # two consultation hours on the same square: the one on the day asked about leads, whatever the wording
     answer = shipped.ask("Was war am 3. März auf dem Alice-Salomon-Platz?", audience="citizen")

@@ -31,3 +31,7 @@ def test_a_question_in_berlin_spelling_is_parsed_like_one_in_standard_german(shi
     # the district's figure is no answer about one of its areas, however the question is spelt
     answer = shipped.ask("wie ville arbeitslose jab et ende 2019 in hellersdorf nord?", audience="citizen")
     assert answer.refused and "nicht Hellersdorf-Nord" in answer.text, answer.text
+    # a Berlin spelling of a word the glossary translates: "Bürjertreffen" is a "Bürgertreffen"
+    query = build_query("wo war dit bürjertreffen", cues=cues, glossary=shipped.glossary,
+                        lexical=shipped.index().retriever.lexical)
+    assert "bürgertreffen" in query.text
