@@ -54,6 +54,7 @@ from assistant.scoring import SCORING, Scoring
 from assistant.spans import SpanFinder, older_than, past_dates
 
 REFUSAL = "Dazu steht in den vorliegenden Unterlagen nichts."
+CONTACT_ANSWER = "Ansprechstelle laut Unterlagen:"  # opens the answer to "An wen kann ich mich wenden?"
 # an English question is answered from German documents, in their words; the notice says so in both languages
 ENGLISH_NOTICE = ("Die Unterlagen sind deutschsprachig; die Antwort gibt sie auf Deutsch wieder. "
                   "(The documents are in German; the answer quotes them in German.)")
@@ -1037,6 +1038,14 @@ def refusal_text(glossary: Glossary, passages: list[Passage], query: Query,
     often on a phone, get no list of further contacts and no list of the closest documents in the text: the
     sources below the answer name those."""
     audience = query.audience
+    c = _contact_for(query, glossary.contacts)
+    if query.asks_contact and c is not None and not note and not (reason and reason.text):
+        # "An wen kann ich mich wenden?": the contact is the answer, not a refusal's afterthought
+        lines = [f"{CONTACT_ANSWER} **{c.name}**" + (f" ({c.purpose})." if c.purpose else ".")]
+        if audience != "citizen" and len(glossary.contacts) > 1:
+            lines.append("Weitere Ansprechstellen laut Unterlagen: "
+                         + "; ".join(x.name for x in glossary.contacts if x is not c) + ".")
+        return "\n\n".join(lines), []
     lines = [REFUSAL]
     citations: list[Citation] = []
     if reason and reason.text:
@@ -1050,7 +1059,6 @@ def refusal_text(glossary: Glossary, passages: list[Passage], query: Query,
         sentence, passage = note
         lines[0] += f" Die Unterlagen vermerken dazu ausdrücklich: „{row_as_prose(sentence).rstrip('.')}.“ [1]"
         citations.append(Citation.from_passage(1, passage, [sentence]))
-    c = _contact_for(query, glossary.contacts)
     if c is not None:
         lines.append(f"Fragen Sie am besten bei dieser Stelle nach: {c.name}" + (f" ({c.purpose})." if c.purpose
                                                                                else "."))

@@ -23,6 +23,8 @@ from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN
 
 _TOKEN = re.compile(r"[0-9A-Za-zÄÖÜäöüß]+(?:-[0-9A-Za-zÄÖÜäöüß]+)*")
 _STEMMER = Stemmer.Stemmer("german")
+# an unknown word this long that begins corpus words is read as their first part, not corrected as a typo
+MIN_PREFIX_CHARS = 6
 STOP_WORDS_FILE = Path(__file__).resolve().parent / "data" / "stoppwoerter.yaml"
 
 
@@ -287,7 +289,14 @@ class LexicalIndex:
             if t in self._term_set or len(t) < 5:
                 out.append(t)
                 continue
-            match = process.extractOne(t, self._terms_by_start.get(t[:1], []), scorer=fuzz.ratio, score_cutoff=84)
+            candidates = self._terms_by_start.get(t[:1], [])
+            # a word the documents use only as the first part of compounds ("ansprechen": "Ansprechpartner") is
+            # no typo of a similar word ("Anspruch")
+            longer = [c for c in candidates if len(t) >= MIN_PREFIX_CHARS and c.startswith(t)]
+            if longer:
+                out.append(max(longer, key=lambda c: (self.df.get(c, 0), -len(c))))
+                continue
+            match = process.extractOne(t, candidates, scorer=fuzz.ratio, score_cutoff=84)
             out.append(match[0] if match else t)
         return out
 

@@ -65,6 +65,7 @@ class Cues:
     end_words: tuple[str, ...] = ()  # "bis": a date after one is an end
     online_words: tuple[str, ...] = ()  # place words on the web ("online", "Plattform")
     online_question: tuple[str, ...] = ()  # "im Netz", "finde": a web address answers "wo" fully
+    contact_question: tuple[str, ...] = ()  # "An wen kann ich mich wenden?": the contact answers
     end_markers: tuple[str, ...] = ()  # "endete", "bis": a sentence with one gives an end
     weekdays: tuple[str, ...] = ()  # "am Sonntag" names a day
     recurrence: tuple[str, ...] = ()  # "jährlich", "alle zwei Jahre": how often, an answer to "wann" too
@@ -140,6 +141,7 @@ class Cues:
             end_words=_phrases((types.get("date") or {}).get("end_words")),
             online_words=_phrases((types.get("place") or {}).get("online_words")),
             online_question=_phrases((types.get("place") or {}).get("online_question")),
+            contact_question=_phrases((types.get("organisation") or {}).get("contact_question")),
             end_markers=_phrases((types.get("date") or {}).get("end_markers")),
             weekdays=_phrases((types.get("date") or {}).get("weekdays")),
             recurrence=_phrases((types.get("date") or {}).get("recurrence")),
@@ -472,6 +474,7 @@ class Query:
     asks_online: bool = False  # "wo … im Netz", "wo finde ich …": a web address answers "wo" as well as a place
     # "in ganz Berlin": the question asks about all of a place, which a figure for a part of it does not answer
     asks_whole: bool = False
+    asks_contact: bool = False  # "An wen kann ich mich wenden?": whom to ask
     asks_bound: str = ""  # "start" for "ab wann …", "end" for "bis wann …": a date bounding the other end is none
     needs: tuple[str, ...] = ()  # kinds of fact the answer must state (price, opening hours, contact)
     # the kind of thing "Welches Büro …?" asks for (its stem), and the corpus terms that name such a thing (itself
@@ -803,6 +806,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
     year = phrase_pattern(cues.year_question)
     day = phrase_pattern(cues.day_question)
     focus = without_cue_words(concepts(text, lexical, glossary), text, kind, cues)
+    contact = phrase_pattern(cues.contact_question)
     places = asked_places(text, glossary, cues)
     english = is_english(text)
     areas = tuple(p for p in places if p in glossary.areas)
@@ -825,6 +829,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         asks_time=bool((clock := phrase_pattern(cues.time_question)) and clock.search(text)),
         asks_online=bool((web := phrase_pattern(cues.online_question)) and web.search(text)),
         asks_whole=bool(places) and asks_whole_place(text, glossary, cues),
+        asks_contact=bool(contact and contact.search(text)),
         asks_duration=bool((lasting := phrase_pattern(cues.duration_question)) and lasting.search(text)),
         unit=asked_unit(text, cues) if kind == "number" else (),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
@@ -832,7 +837,9 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         category_terms=(lexical.kinds_of(category) if lexical is not None else frozenset({category}))
         if category else frozenset(),
         asks_questions=bool(cues.question_request and cues.question_request.search(text)),
-        absent=() if is_english(question) else absent_nouns(question, focus, lexical),
+        # the words of "Wer ist mein Ansprechpartner?" ask whom to ask, whether or not a document uses them
+        absent=() if is_english(question) else absent_nouns(
+            contact.sub(" ", question) if contact is not None else question, focus, lexical),
         unknown=unknown_terms(focus, lexical),
         # an English question's names are those with an inner capital ("KulturGut"): its all-capital words ("EU")
         # and rare words are English, not the documents' names

@@ -116,6 +116,18 @@ def test_a_refusal_names_the_contact_that_fits_and_is_short_for_citizens(shipped
     assert len(citizen.text) < 400, citizen.text
 
 
+@pytest.mark.parametrize("question", ["An wen kann ich mich wenden?", "Wer ist mein Ansprechpartner?"])
+def test_a_question_for_whom_to_ask_is_answered_with_the_contact(shipped, question):
+    # nothing else is asked: the contact is the answer, not "Dazu steht … nichts" (and "Ansprechpartner" is a word
+    # of the question, not a thing the documents lack)
+    answer = shipped.ask(question, audience="citizen")
+    assert answer.text.startswith("Ansprechstelle laut Unterlagen: **Bezirksamt Marzahn-Hellersdorf"), answer.text
+    assert REFUSAL not in answer.text and not answer.absent
+    # with something asked that the documents lack, the refusal stays
+    answer = shipped.ask("Wie heißt die Ansprechperson bei den raumplanern für Hellersdorf-Nord?")
+    assert answer.refused and answer.text.startswith(REFUSAL), answer.text
+
+
 def test_opening_hours_are_asked_for_in_everyday_words(shipped):
     answer = shipped.ask("wann macht das bürgeramt auf", audience="citizen")
     assert answer.refused and "Öffnungs- oder Sprechzeiten nennen sie nicht." in answer.text, answer.text

@@ -86,6 +86,14 @@ def test_an_index_from_another_analyzer_version_is_not_loaded(tmp_path):
         LexicalIndex.load(tmp_path / "bm25")
 
 
+def test_a_word_that_begins_corpus_compounds_is_no_typo_of_a_similar_word():
+    index = LexicalIndex(["c0", "c1"], ["Der Anspruch auf Förderung besteht.", "Ansprechstellen: das Bezirksamt."])
+    # "ansprechen" is one letter from "Anspruch", but the documents use it as the first part of "Ansprechstellen"
+    assert index.query_terms("ansprechen") == ["ansprechstell"]
+    assert index.search("Wen kann ich ansprechen?", 1)[0][0] == "c1"
+    assert index.query_terms("Anspruhc") == ["anspruch"]  # a typo is still corrected
+
+
 def test_typo_matching_is_the_same_in_every_process():
     """Equally close corpus words: the choice must not depend on Python's hash seed (set order), or the same
     question gets different answers after a restart."""
