@@ -672,6 +672,8 @@ class SpanFinder:
                 abbreviations and 2 <= len(word) <= 5 and word.isupper() and word.isalpha())
             if not is_named or stem(word) in asked or any(s <= m.start() < e for s, e in found):
                 continue
+            if sentence[m.start() - 1:m.start()] == "[" and sentence[m.end():m.end() + 1] == "]":
+                continue  # a source mark ("[GI]": belegt für die GI), no body
             found.append(self._extend(sentence, tokens, i, asked))
         return max(found, key=lambda s: (s[1] - s[0], -s[0])) if found else None
 

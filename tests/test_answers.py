@@ -844,6 +844,10 @@ def test_a_which_question_asks_for_an_instance_of_its_noun(shipped):
     # … while "wer" is answered by "das Jugendamt"
     assert finder.strength("organisation", "Das Haus finanziert künftig das Jugendamt.",
                            build_query("Wer bezahlt das Haus?", cues=cues)) == 1
+    # a source mark is no body: "[GI]" says the statement is documented for the GI
+    who = build_query("Wer koordiniert das?", cues=cues)
+    assert finder.span("organisation", "Belegt ist nur der Anspruch, ein Instrument zu schaffen [GI].", who) is None
+    assert finder.span("organisation", "Die GI koordiniert das.", who) == (4, 6)
     # a question naming the kind of office itself is answered by the name after it
     planning = build_query("Welches Planungsbüro hat das Konzept erarbeitet?", cues=cues)
     start, end = finder.span("organisation", named, planning)
