@@ -54,7 +54,9 @@ from assistant.scoring import SCORING, Scoring
 from assistant.spans import SpanFinder, older_than, past_dates
 
 REFUSAL = "Dazu steht in den vorliegenden Unterlagen nichts."
-CONTACT_ANSWER = "Ansprechstelle laut Unterlagen:"  # opens the answer to "An wen kann ich mich wenden?"
+CONTACT_ANSWER = "Ansprechstelle"  # opens the answer to "An wen kann ich mich wenden?"
+# closest documents a refusal shows as sources: (others, citizens); on a phone each card is a third of a screen
+CLOSEST_DOCUMENTS = (3, 1)
 # an English question is answered from German documents, in their words; the notice says so in both languages
 ENGLISH_NOTICE = ("Die Unterlagen sind deutschsprachig; die Antwort gibt sie auf Deutsch wieder. "
                   "(The documents are in German; the answer quotes them in German.)")
@@ -146,8 +148,8 @@ class Answer:
     notice: str = ""  # e.g. the LLM endpoint failed and the extractive answer is shown
     answerer: str = "extractive"
     answer_span: str = ""  # the phrase of the lead statement that answers (bold in the text)
-    answer_type: str = ""  # what the question asks for: date, number, organisation, place, definition, checklist,
-    # reason
+    # what the question asks for: date, number, organisation, place, definition, checklist, reason
+    answer_type: str = ""
     # the question's nouns no document uses (named in the notice of a composed answer or in a refusal by the gate)
     absent: list[str] = field(default_factory=list)
 
@@ -197,6 +199,20 @@ def _clean(sentence: str, audience: str) -> str:
         s = re.sub(r"^[:;,.–-]\s*", "", s)  # "[Praxis]: Im Konzept belassen …" without its mark
         s = re.sub(r"[;,]\s+\(", " (", s)  # "beschließt das Konzept; [GI] (Beispiel …)" without its mark
     return s
+
+
+# a file name in quotation marks: "Ausführlich: Dokument „ihk-marzahn-nord-2020.md“"
+_QUOTED_FILE = re.compile(r"[„\"»][^“”\"«]+\.(?:md|pdf|docx?|odt|html?|txt)[“”\"«]", re.I)
+POINTER_WORDS = 10  # a sentence this short that points to another document says nothing itself
+
+
+def points_elsewhere(sentence: str, cues: Cues) -> bool:
+    """A short sentence that only refers to another document ("Ausführlich: Dokument „….md“", "Siehe Anlage 3",
+    "Hinweise enthält das Dokument „….pdf“"): no statement of an answer."""
+    if len(sentence.split()) > POINTER_WORDS:
+        return False
+    pointer = phrase_pattern(cues.pointer_phrases, end=r"\b")
+    return bool(_QUOTED_FILE.search(sentence) or (pointer is not None and pointer.match(sentence.strip(" *"))))
 
 
 def title_like(sentence: str, p: Passage) -> bool:
@@ -269,7 +285,8 @@ def _candidates(query: Query, passages: list[Passage], finder: SpanFinder, w: Sc
                 faq = _asks(query, TAGS.sub(" ", s).strip(" *"), finder.cues)
                 framed, before = _context_terms(p) | content_terms(s), set()
                 continue
-            if len(s) < 12 or (s.endswith(":") and len(s) < 60) or "http" in s or title_like(s, p):
+            if len(s) < 12 or (s.endswith(":") and len(s) < 60) or "http" in s or title_like(s, p) \
+                    or points_elsewhere(s, finder.cues):
                 continue
             terms = content_terms(s)
             if not terms:
@@ -753,7 +770,7 @@ def _answered_elsewhere(query: Query, passages: list[Passage], lead: _Candidate,
     ((), None) when the question is answered for its place."""
     figure = query.answer_type == "number"
     relation, where = place_scope(lead.sentence, passages[lead.passage_rank], query.places, finder, figure)
-    if relation is Relation.OTHER or (wider_figure(relation, query) and lead.typed):
+    if relation is Relation.OTHER or (wider_figure(relation, query, where, finder.places) and lead.typed):
         return tuple(where), lead
     blind = max((c for c in cands if _states(c, w)), key=lambda c: c.score + c.place_penalty + c.meaning_aside,
                 default=None)
@@ -771,7 +788,7 @@ def _answered_elsewhere(query: Query, passages: list[Passage], lead: _Candidate,
     relation, where = place_scope(blind.sentence, passages[blind.passage_rank], query.places, finder, figure)
     # … or about the place around it, for a figure ("Arbeitslosigkeit in Hellersdorf?": the documents give the
     # district's rate; the Ortsteil's population, which the table also holds, is no answer)
-    elsewhere = relation is Relation.OTHER or (wider_figure(relation, query) and blind.typed)
+    elsewhere = relation is Relation.OTHER or (wider_figure(relation, query, where, finder.places) and blind.typed)
     return (tuple(where), blind) if elsewhere else ((), None)
 
 
@@ -1038,14 +1055,9 @@ def refusal_text(glossary: Glossary, passages: list[Passage], query: Query,
     often on a phone, get no list of further contacts and no list of the closest documents in the text: the
     sources below the answer name those."""
     audience = query.audience
-    c = _contact_for(query, glossary.contacts)
-    if query.asks_contact and c is not None and not note and not (reason and reason.text):
-        # "An wen kann ich mich wenden?": the contact is the answer, not a refusal's afterthought
-        lines = [f"{CONTACT_ANSWER} **{c.name}**" + (f" ({c.purpose})." if c.purpose else ".")]
-        if audience != "citizen" and len(glossary.contacts) > 1:
-            lines.append("Weitere Ansprechstellen laut Unterlagen: "
-                         + "; ".join(x.name for x in glossary.contacts if x is not c) + ".")
-        return "\n\n".join(lines), []
+    contact = _contact_for(query, glossary.contacts)
+    if query.asks_contact and contact is not None and not note and not (reason and reason.text):
+        return _contact_answer(contact, glossary.contacts, audience), []
     lines = [REFUSAL]
     citations: list[Citation] = []
     if reason and reason.text:
@@ -1059,11 +1071,11 @@ def refusal_text(glossary: Glossary, passages: list[Passage], query: Query,
         sentence, passage = note
         lines[0] += f" Die Unterlagen vermerken dazu ausdrücklich: „{row_as_prose(sentence).rstrip('.')}.“ [1]"
         citations.append(Citation.from_passage(1, passage, [sentence]))
-    if c is not None:
-        lines.append(f"Fragen Sie am besten bei dieser Stelle nach: {c.name}" + (f" ({c.purpose})." if c.purpose
-                                                                               else "."))
+    if contact is not None:
+        lines.append(f"Fragen Sie am besten bei dieser Stelle nach: {contact.name}"
+                     + (f" ({contact.purpose})." if contact.purpose else "."))
         if audience != "citizen" and len(glossary.contacts) > 1:
-            others = "; ".join(x.name for x in glossary.contacts if x is not c)
+            others = "; ".join(x.name for x in glossary.contacts if x is not contact)
             lines.append(f"Weitere Ansprechstellen laut Unterlagen: {others}.")
     seen: set[str] = {c.doc for c in citations}
     for p in passages:
@@ -1071,11 +1083,22 @@ def refusal_text(glossary: Glossary, passages: list[Passage], query: Query,
             continue
         seen.add(p.doc)
         citations.append(Citation.from_passage(len(citations) + 1, p))
-        if len(citations) >= 3:
+        if len(citations) >= CLOSEST_DOCUMENTS[audience == "citizen"]:
             break
     if citations and audience != "citizen":
         lines.append("Am nächsten kommen diese Dokumente: " + "; ".join(f"„{c.title}“" for c in citations) + ".")
     return "\n\n".join(lines), citations
+
+
+def _contact_answer(contact: Contact, contacts: Sequence[Contact], audience: str) -> str:
+    """"An wen kann ich mich wenden?" with nothing else asked, where no document names anyone for it: the contact
+    (corpus/glossary.yaml) is the answer, not a refusal's afterthought. It stays marked as refused: no document
+    passage answered."""
+    lines = [f"{CONTACT_ANSWER} für {contact.purpose}: **{contact.name}**." if contact.purpose
+             else f"{CONTACT_ANSWER}: **{contact.name}**."]
+    if audience != "citizen" and len(contacts) > 1:
+        lines.append("Weitere Ansprechstellen: " + "; ".join(x.name for x in contacts if x is not contact) + ".")
+    return "\n\n".join(lines)
 
 
 def _joined(names: Sequence[str]) -> str:

@@ -295,15 +295,16 @@ class Assistant:
             raise IndexNotReady(exc.reason) from exc
 
     def parse(self, question: str, history: list | None = None, audience: str = "general",
-              filters: Filters | dict | None = None) -> Query:
-        """The question as the composer reads it (validated, follow-up rewritten, answer type, focus terms)."""
+              filters: Filters | dict | None = None, *, today: date | None = None) -> Query:
+        """The question as the composer reads it (validated, follow-up rewritten, answer type, focus terms), asked
+        on ``today`` (default: the real date)."""
         audience = normalise_audience(audience)
         question = validate_question(question, self.settings.max_question_chars)
         if not isinstance(filters, Filters):
             filters = Filters.from_dict(filters)
         retriever = self.index().retriever
         return build_query(question, history=history, audience=audience, filters=filters, glossary=self.glossary,
-                           cues=self.cues, lexical=retriever.lexical, headings=self._headings(retriever))
+                           cues=self.cues, lexical=retriever.lexical, headings=self._headings(retriever), today=today)
 
     def ask(self, question: str, history: list | None = None, audience: str = "general",
             filters: Filters | dict | None = None, *, today: date | None = None) -> Answer:
@@ -333,7 +334,7 @@ class Assistant:
 
     def _ask(self, question: str, history: list | None, audience: str, filters: Filters | dict | None,
              today: date | None, t0: float) -> Answer:
-        query = self.parse(question, history, audience, filters)
+        query = self.parse(question, history, audience, filters, today=today)
         passages = self.search(query.text, self.settings.answer_passages, query.filters)
         t1 = time.perf_counter()
         retriever = self.index().retriever

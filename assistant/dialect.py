@@ -16,7 +16,8 @@ from pathlib import Path
 import yaml
 
 DIALECT_FILE = Path(__file__).resolve().parent / "data" / "berlinisch.yaml"
-_WORD = re.compile(r"[\wäöüÄÖÜß]+(?:['’]n)?")
+# a word, with a fused "'n" ("is'n") but not the "'n" of "Rock'n'Roll"; not part of a hyphenated name ("Dit-Zentrum")
+_WORD = re.compile(r"(?<![\w-])[\wäöüÄÖÜß]+(?:['’]n\b)?(?![\w'’-])")
 
 
 @dataclass(frozen=True)
@@ -31,15 +32,24 @@ class Dialect:
 
     def standard(self, text: str, known: Callable[[str], bool] | None = None) -> str:
         """``text`` with every Berlin spelling in standard German; ``known`` tells whether the documents know a
-        word (for the j-for-g rule; without it the rule is not applied)."""
-        return _WORD.sub(lambda m: self._word(m.group(0), known), text)
+        word (for the j-for-g rule; without it the rule is not applied). Only words in lower case change, and the
+        question's first word ("Wat is dit?"): a capital inside the question marks a name ("Sebastian Det", "ET")."""
+        first = re.search(r"[\wäöüÄÖÜß]", text)
+        start = first.start() if first else 0
+
+        def swap(m: re.Match[str]) -> str:
+            word = m.group(0)
+            return self._word(word, known) if word.islower() or m.start() == start else word
+        return _WORD.sub(swap, text)
 
     def _word(self, word: str, known: Callable[[str], bool] | None) -> str:
-        for ending in self.fused_endings:
-            if word.lower().endswith(ending) and len(word) > len(ending):
-                word = word[:-len(ending)]
-                break
         low = word.lower()
+        if low in self.words:  # "wer'n" is a word of the list as written
+            return _same_case(word, self.words[low])
+        for ending in self.fused_endings:
+            if low.endswith(ending) and len(word) > len(ending):
+                word, low = word[:-len(ending)], low[:-len(ending)]
+                break
         if low in self.words:
             return _same_case(word, self.words[low])
         if self.j_for_g and known is not None and "j" in low and not known(word):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from assistant.errors import UserFacingError
-from assistant.places import load_gazetteer
+from assistant.places import Relation, load_gazetteer
 
 if TYPE_CHECKING:
     from assistant.answer import Answer
@@ -150,12 +150,21 @@ class KiezGuide:
 
     def scope(self, question: str, kiez: str, filters: dict | None = None) -> tuple[str, ...]:
         """The areas an answer is for: the areas the question names itself win over the chosen Kiez ("Was ist in
-        Marzahn-Nord geplant?" asked from Hellersdorf-Nord); an explicit area filter wins over both."""
+        Marzahn-Nord geplant?" asked from Hellersdorf-Nord); a question about another place that is no area ("Und
+        in Hellersdorf?" asked from Marzahn-Nord, "im ganzen Bezirk") is not about the Kiez at all; an explicit area
+        filter wins over all."""
         if not kiez or (filters or {}).get("areas"):
             return ()
         known = {a.name for a in self.areas()}
-        named = [a for a in load_gazetteer(self.assistant.glossary.areas).places_in(question) if a in known]
-        return tuple(named) if named else (self.area(kiez).name,)
+        gazetteer = load_gazetteer(self.assistant.glossary.areas)
+        places = gazetteer.places_in(question)
+        named = [a for a in places if a in known]
+        if named:
+            return tuple(named)
+        area = self.area(kiez).name
+        if any(gazetteer.relation(p, area) in (Relation.OTHER, Relation.AROUND) for p in places):
+            return ()  # a place known to lie elsewhere or around the Kiez (unknown locations keep the Kiez)
+        return (area,)
 
     def ask(self, question: str, kiez: str, *, history: list | None = None, audience: str = "general",
             filters: dict | None = None) -> Scoped:
@@ -170,7 +179,9 @@ class KiezGuide:
                 notice = self.config.elsewhere.replace("{area}", " und ".join(areas))
                 wider.notice = " ".join(n for n in (notice, wider.notice) if n)
                 return Scoped(wider, (), "", dict(filters or {}))
-        return Scoped(answer, areas, self.config.frame_for(areas) if areas else "", dict(scoped or {}))
+        # a refusal is not framed ("Für Marzahn-Nord: Dazu steht … nichts"): all documents were asked by then
+        frame = self.config.frame_for(areas) if areas and not answer.refused else ""
+        return Scoped(answer, areas, frame, dict(scoped or {}))
 
     def page(self, name: str) -> KiezPage:
         # one generation for the area list and every answer on the page, even if a reload swaps in a newer one

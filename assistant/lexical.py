@@ -23,7 +23,9 @@ from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN
 
 _TOKEN = re.compile(r"[0-9A-Za-zÄÖÜäöüß]+(?:-[0-9A-Za-zÄÖÜäöüß]+)*")
 _STEMMER = Stemmer.Stemmer("german")
-# an unknown word this long that begins corpus words is read as their first part, not corrected as a typo
+TYPO_SCORE = 84  # rapidfuzz ratio from which an unknown word is read as a typo of a corpus word …
+CLOSE_TYPO_SCORE = 90  # … and from which it is one even where corpus compounds begin with it
+# an unknown word this long that begins corpus compounds is read as their first part, unless it is a close typo
 MIN_PREFIX_CHARS = 6
 STOP_WORDS_FILE = Path(__file__).resolve().parent / "data" / "stoppwoerter.yaml"
 
@@ -290,13 +292,14 @@ class LexicalIndex:
                 out.append(t)
                 continue
             candidates = self._terms_by_start.get(t[:1], [])
-            # a word the documents use only as the first part of compounds ("ansprechen": "Ansprechpartner") is
-            # no typo of a similar word ("Anspruch")
-            longer = [c for c in candidates if len(t) >= MIN_PREFIX_CHARS and c.startswith(t)]
-            if longer:
-                out.append(max(longer, key=lambda c: (self.df.get(c, 0), -len(c))))
-                continue
-            match = process.extractOne(t, candidates, scorer=fuzz.ratio, score_cutoff=84)
+            match = process.extractOne(t, candidates, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
+            if (match is None or match[1] < CLOSE_TYPO_SCORE) and len(t) >= MIN_PREFIX_CHARS:
+                # a word the documents use only as the first part of compounds ("ansprechen": "Ansprechstellen") is
+                # no typo of a merely similar word ("Anspruch"); a close one ("Nachbar": "Nachbarn") still is
+                longer = [c for c in candidates if c.startswith(t)]
+                if longer:
+                    out.append(max(longer, key=lambda c: (self.df.get(c, 0), -len(c))))
+                    continue
             out.append(match[0] if match else t)
         return out
 

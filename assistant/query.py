@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -95,6 +96,7 @@ class Cues:
     name_inner: tuple[str, ...] = ()  # "im": a lower-case word inside such a name ("Europa im Quartier")
     name_joiners: tuple[str, ...] = ()  # "für": "die Senatsverwaltung für Stadtentwicklung" names the office
     reference_prepositions: tuple[str, ...] = ()  # "laut": "laut Planungsbüro" refers back as "das Planungsbüro"
+    pointer_phrases: tuple[str, ...] = ()  # "Ausführlich:", "Siehe": a short sentence that only points elsewhere
     past_words: tuple[str, ...] = ()  # … which a sentence saying "damals" is not about
     place_exclusion: tuple[str, ...] = ()  # "außer", "neben": the place named next is not the one asked about
     year_bounds: tuple[str, ...] = ()  # "seit", "bis": the year named next bounds a period, it is not asked about
@@ -172,6 +174,7 @@ class Cues:
             name_inner=_phrases(data.get("name_inner")),
             name_joiners=_phrases(data.get("name_joiners")),
             reference_prepositions=_phrases(data.get("reference_prepositions")),
+            pointer_phrases=_phrases(data.get("pointer_phrases")),
             past_words=_phrases(data.get("past_words")),
             place_exclusion=_phrases(data.get("place_exclusion")),
             year_bounds=_phrases(data.get("year_bounds")),
@@ -455,6 +458,7 @@ class Query:
     text: str  # as searched: after follow-up rewriting
     audience: str = "general"
     filters: Filters | None = None
+    today: date = field(default_factory=date.today)  # the day it is asked: what is "heute" and what is long past
     answer_type: str = ""
     focus: list[Concept] = field(default_factory=list)
     subject: tuple[str, ...] = ()  # focus terms after the question word: what "Was ist …?" asks to define
@@ -472,8 +476,8 @@ class Query:
     asks_duration: bool = False  # "wie lange …": a period ("1999 bis 2020") answers as well as a length
     unit: tuple[str, ...] = ()  # the ways of writing the unit the question asks the figure in ("in Hektar": ha)
     asks_online: bool = False  # "wo … im Netz", "wo finde ich …": a web address answers "wo" as well as a place
-    # "in ganz Berlin": the question asks about all of a place, which a figure for a part of it does not answer
-    asks_whole: bool = False
+    # "in ganz Berlin": the places the question asks about as a whole, which a figure for a part does not answer
+    whole_places: tuple[str, ...] = ()
     asks_contact: bool = False  # "An wen kann ich mich wenden?": whom to ask
     asks_bound: str = ""  # "start" for "ab wann …", "end" for "bis wann …": a date bounding the other end is none
     needs: tuple[str, ...] = ()  # kinds of fact the answer must state (price, opening hours, contact)
@@ -494,20 +498,29 @@ class Query:
         return f"{self.text} ({'; '.join(self.expansions)})" if self.expansions else self.text
 
 
-def asks_whole_place(text: str, glossary: Glossary, cues: Cues) -> bool:
-    """A place follows a word that asks about all of it ("in ganz Berlin", "im gesamten Bezirk Mitte")."""
+def asks_only_contact(text: str, contact: re.Pattern[str] | None) -> bool:
+    """The question asks whom to ask and nothing else: no search term is left beside the phrase ("An wen kann
+    ich mich wenden?"; not "Wer ist Ansprechpartner für Wohngeld?")."""
+    return contact is not None and bool(contact.search(text)) and not _ANALYZER.terms(contact.sub(" ", text))
+
+
+def whole_places(text: str, glossary: Glossary, cues: Cues) -> tuple[str, ...]:
+    """The places after a word that asks about all of them ("in ganz Berlin", "im gesamten Bezirk Mitte", "the
+    whole of Berlin")."""
     whole = phrase_pattern(cues.place_whole)
     if whole is None:
-        return False
+        return ()
     gazetteer = load_gazetteer(glossary.areas)
     fillers = phrase_pattern(cues.place_fillers)
+    out: list[str] = []
     for m in whole.finditer(text):
         rest = text[m.end():].lstrip()
         while gazetteer.place_at(rest) is None and fillers is not None and (f := fillers.match(rest)):
             rest = rest[f.end():].lstrip()
-        if gazetteer.place_at(rest) is not None:
-            return True
-    return False
+        place = gazetteer.place_at(rest)
+        if place is not None:
+            out.append(place)
+    return tuple(dict.fromkeys(out))
 
 
 def asked_places(text: str, glossary: Glossary, cues: Cues) -> tuple[str, ...]:
@@ -557,8 +570,10 @@ def _unit_forms(cues: Cues) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for name, forms in cues.asked_units.items():
         out[name] = forms
+    for forms in cues.asked_units.values():
         for form in forms:
-            out[form if len(form) <= SHORT_UNIT else form.lower()] = forms
+            # a unit's own entry wins: "Euro" asks for euros, though "Wie viel Geld …?" accepts any currency
+            out.setdefault(form if len(form) <= SHORT_UNIT else form.lower(), forms)
     return out
 
 
@@ -773,15 +788,18 @@ def _known_word(lexical: LexicalIndex | None, glossary: Glossary) -> Callable[[s
     everyday = {w.lower() for w in glossary.synonyms}
 
     def known(word: str) -> bool:
-        terms = lexical.query_terms(word)
+        # as the documents write it, without typo correction: "Gelbi" is no "gelb"
+        terms = lexical.analyzer.terms(word)
         return word.lower() in everyday or (bool(terms) and all(lexical.df.get(t, 0) > 0 for t in terms))
     return known
 
 
 def build_query(question: str, *, history: list | None = None, audience: str = "general",
                 filters: Filters | None = None, glossary: Glossary | None = None, cues: Cues | None = None,
-                lexical: LexicalIndex | None = None, headings: Sequence[tuple[str, str]] = ()) -> Query:
-    """Parse a validated question once: everything downstream reads this record."""
+                lexical: LexicalIndex | None = None, headings: Sequence[tuple[str, str]] = (),
+                today: date | None = None) -> Query:
+    """Parse a validated question once: everything downstream reads this record. ``today``: the day it is asked
+    (default: the real date)."""
     glossary = glossary or Glossary()
     cues = cues or Cues.load()
     # Berlin spellings in standard German ("wie ville jeld kricht …"); the question as written stays for display
@@ -818,6 +836,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         places = places or areas
     return Query(
         question=written_question, text=text, audience=audience, filters=filters, answer_type=kind,
+        today=today or date.today(),
         focus=focus, subject=subject_terms(text, focus, cues, kind), expansions=expansions,
         areas=areas, places=places, years=tuple(dict.fromkeys(_YEAR.findall(text))),
         asked_years=asked_years(text, cues),
@@ -828,8 +847,8 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         asks_bound=asked_bound(text, cues),
         asks_time=bool((clock := phrase_pattern(cues.time_question)) and clock.search(text)),
         asks_online=bool((web := phrase_pattern(cues.online_question)) and web.search(text)),
-        asks_whole=bool(places) and asks_whole_place(text, glossary, cues),
-        asks_contact=bool(contact and contact.search(text)),
+        whole_places=whole_places(text, glossary, cues) if places else (),
+        asks_contact=asks_only_contact(text, contact),
         asks_duration=bool((lasting := phrase_pattern(cues.duration_question)) and lasting.search(text)),
         unit=asked_unit(text, cues) if kind == "number" else (),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from assistant.places import Relation
+from assistant.places import Gazetteer, Relation
 from assistant.query import YEAR_BOUND_WORDS, Query, phrase_pattern
 from assistant.retrieval import Passage
 from assistant.scoring import Scoring
@@ -34,21 +34,26 @@ def place_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w
     evals/dev.jsonl)."""
     if not query.places:
         return 0.0
-    relation, _ = place_scope(sentence, p, query.places, finder, query.answer_type == "number")
-    if relation is Relation.OTHER or wider_figure(relation, query):
+    relation, where = place_scope(sentence, p, query.places, finder, query.answer_type == "number")
+    if relation is Relation.OTHER or wider_figure(relation, query, where, finder.places):
         return w.wrong_scope
     if query.areas and relation is not Relation.SAME:
         return w.unscoped
     return 0.0
 
 
-def wider_figure(relation: Relation | None, query: Query) -> bool:
+def wider_figure(relation: Relation | None, query: Query, where: Sequence[str] = (),
+                 gazetteer: Gazetteer | None = None) -> bool:
     """A figure for a place around the asked one (the Ortsteil's population for an area, the district's rate for
-    an Ortsteil) is no figure for it, nor, when the question asks about all of it ("in ganz Berlin"), is one for a
-    place inside it; only for number questions: who coordinates or when something happens in the district usually
-    holds for its parts too. "im alten QM-Gebiet in Marzahn" names the Ortsteil only to locate a part of it."""
-    inside = relation is Relation.INSIDE and query.asks_whole
-    return (relation is Relation.AROUND or inside) and bool(query.places) and query.answer_type == "number"
+    an Ortsteil) is no figure for it, nor is a figure for a place (``where``) inside one the question asks about as
+    a whole ("in ganz Berlin"); only for number questions: who coordinates or when something happens in the
+    district usually holds for its parts too. "im alten QM-Gebiet in Marzahn" names the Ortsteil only to locate a
+    part of it."""
+    if not query.places or query.answer_type != "number" or relation is Relation.SAME:
+        return False
+    inside = gazetteer is not None and any(gazetteer.relation(place, whole) is Relation.INSIDE
+                                           for place in where for whole in query.whole_places)
+    return relation is Relation.AROUND or inside
 
 
 def scope_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w: Scoring,
@@ -70,7 +75,7 @@ def time_penalty(sentence: str, p: Passage, query: Query, finder: SpanFinder, w:
         elif days:
             penalty += w.wrong_scope
     # "heute" is not answered by "damals", and better by a recent statement than by one of 2017
-    if present_against_past(query.text, sentence, finder, stale_years=w.stale_years)[0]:
+    if present_against_past(query.text, sentence, finder, query.today, w.stale_years)[0]:
         penalty += w.wrong_scope
     if query.asked_years:  # not a bound ("seit 2015" is answered by a sentence on 2017)
         years = set(finder.years_in(sentence))

@@ -41,6 +41,8 @@ _JOINERS = {"für", "und", "der", "des", "von", "im", "in", "zur", "zum"}
 # words before a run of capitalised nouns that make it a noun phrase, not a name (see SpanFinder._name_pair)
 _DETERMINERS = frozenset("der die das den dem des ein eine einer einen einem eines im am zum zur vom beim ins "
                          "ans aufs dieser diese dieses diesen diesem jede jeder jedes kein keine keinen".split())
+MONTHS_PER_YEAR = 12
+_DAY_MONTH = re.compile(r"\b\d{1,2}\.\s?(\d{1,2})\.")  # "3.10.", "03. 10." (a day and month without the year)
 _QUOTED_NAME = re.compile(r"\s?[„\"»][^“”\"«]{1,60}[“”\"«]")
 _PRONOUNS = frozenset("sie ihr ihre ihren ihrem ihnen ich er es wir".split())
 # a time of day or span of one: "17 Uhr", "13–16 Uhr", "von 13 bis 16 Uhr", "zwischen 10 und 12 Uhr"
@@ -58,6 +60,17 @@ def _ends_sentence(token: str) -> bool:
 
 # DateRange: (first day, last day, text as written)
 DateRange = tuple[date, date, str]
+
+
+def _months_between(lo: date, hi: date) -> set[int]:
+    """The calendar months from ``lo`` to ``hi`` (all twelve for a span of a year or more)."""
+    if (hi.year - lo.year) * MONTHS_PER_YEAR + hi.month - lo.month >= MONTHS_PER_YEAR - 1:
+        return set(range(1, MONTHS_PER_YEAR + 1))
+    months, y, m = set(), lo.year, lo.month
+    while (y, m) <= (hi.year, hi.month):
+        months.add(m)
+        y, m = (y + 1, 1) if m == MONTHS_PER_YEAR else (y, m + 1)
+    return months
 
 
 @dataclass
@@ -254,8 +267,7 @@ class SpanFinder:
             if query.asks_day:
                 # "An welchem Tag im Oktober …?" is not answered by a day in December
                 months = self.asked_months(query.text)
-                spans = [sp for sp in spans if not months or any(
-                    lo.month in months for lo, _, _ in self.dates(sentence[sp[0]:sp[1]]))]
+                spans = [sp for sp in spans if not months or self._in_months(sentence[sp[0]:sp[1]], months)]
             if any(day for _, _, day in spans):
                 return 1.0
             # a year or month answers "wann", but not "an welchem Tag" or "welches Datum"
@@ -521,9 +533,23 @@ class SpanFinder:
         return self._read_once("dates", question, self.dates)
 
     def asked_months(self, question: str) -> set[int]:
-        """The calendar months a question names by name ("im Oktober"), with or without a year."""
+        """The calendar months a question names by name ("im Oktober"), with or without a year; not the words for
+        a part of the year ("Mitte", "Sommer"), which also name other things (the district Mitte)."""
+        vague = {w.lower() for w in self.cues.vague_months}
         return self._read_once("months", question, lambda q: {
-            self.cues.months[w.lower()] for w in _WORD.findall(q) if w.lower() in self.cues.months})
+            self.cues.months[w.lower()] for w in _WORD.findall(q)
+            if w.lower() in self.cues.months and w.lower() not in vague})
+
+    def _in_months(self, written: str, months: set[int]) -> bool:
+        """A date as written lies in one of the months, or may: a period ("vom 28.09. bis 02.10.") counts if any
+        of its months is asked, a day without a year is read by its month ("3.10.", "3. Oktober"), and a date whose
+        month cannot be read is kept."""
+        found = self.dates(written)
+        if found:
+            return any(m in months for lo, hi, _ in found for m in _months_between(lo, hi))
+        named = {self.cues.months[w.lower()] for w in _WORD.findall(written) if w.lower() in self.cues.months}
+        named |= {int(m.group(1)) for m in _DAY_MONTH.finditer(written) if 1 <= int(m.group(1)) <= 12}
+        return not named or bool(named & months)
 
     def _read_once(self, kind: str, question: str, read: Callable[[str], _T]) -> _T:
         """``read(question)``, remembered for the last few questions: ranking asks it of every candidate."""

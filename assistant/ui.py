@@ -66,6 +66,9 @@ CSS = """
             font-size: .85em; }
 .gi-meta { color: #444; font-size: .9em; }
 #gi-copy-store { display: none !important; }
+/* Copy and delete under one's own question sat over its last words on a desktop too; one's own question is not
+   worth them (each answer keeps its copy button). */
+#gi-chat .message-buttons-right { display: none; }
 #gi-index-status.gi-index-busy { color: #8a4b00; font-weight: 600; }
 .gi-status { margin: .2em 0; font-weight: 600; color: #14532d; }
 .gi-status.gi-error { color: #991b1b; }
@@ -120,7 +123,7 @@ CSS = """
     #gi-kiez [data-testid="block-info"] { margin: 0; white-space: nowrap; font-size: .85em; }
     #gi-kiez .wrap-inner { padding: 0 .3em; }
     #gi-kiez input { padding: .3em 0; font-size: .9em; }
-    #gi-intro p { font-size: .85em; line-height: 1.35; margin: 0; }
+    #gi-intro p { font-size: .95em; line-height: 1.35; margin: 0; }
     #gi-tabs button[role="tab"] { padding: .35em .6em; }
     #gi-tab-chat .column, #gi-tab-chat .row, #gi-tab-chat .form { gap: 6px !important; }
     #gi-top { gap: 6px !important; }
@@ -130,7 +133,8 @@ CSS = """
     #gi-audience label input { margin-right: .3em; }
     #gi-filters .label-wrap { padding: .2em 0; }
     #gi-question .info-text, #gi-question [data-testid="block-info"] { margin-bottom: .15em; }
-    #gi-question .info-text { font-size: .8em; line-height: 1.3; }
+    /* "Enter sendet …, Umschalt+Enter …" means nothing on a phone's keyboard */
+    #gi-question .info-text { display: none; }
     #gi-question textarea { padding: .35em .6em; }
     #gi-actions { flex-wrap: nowrap; }
     #gi-actions button { min-width: 0; flex: 1 1 auto; white-space: nowrap; padding: .35em .6em; }
@@ -141,7 +145,6 @@ CSS = """
     #gi-chat .message-row { margin: 0; max-width: 100% !important; }
     #gi-chat .bubble-wrap { padding-top: 1.6em; }
     #gi-chat .message-wrap { margin-bottom: 0; }
-    #gi-chat .message-buttons-right { display: none; }  /* "copy" under one's own question: not worth a line */
     #gi-filters { padding: .3em .6em !important; }
     #gi-chat .message { padding: .3em .5em !important; max-width: 100% !important; }
     #gi-chat .message-content p { margin: .15em 0; font-size: .9em; line-height: 1.35; }
@@ -394,7 +397,7 @@ def build_blocks(assistant: Assistant, guide: KiezGuide | None = None):
                                              autoscroll=False,  # static/chat_scroll.js shows the new answer
                                              feedback_options=("Like", "Dislike"),
                                              # no "share" button: it posts to an outside service and has no label
-                                             buttons=["copy", "copy_all"])
+                                             buttons=["copy"])
                         # Right under the chat, where the thumbs are clicked: the confirmation is seen at once.
                         feedback_status = gr.HTML("", elem_id="gi-feedback-status")
                         reason = gr.Textbox(label="Begründung zur Bewertung (optional, vor dem Klick auf 👍/👎)",

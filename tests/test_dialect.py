@@ -6,8 +6,6 @@ from assistant.dialect import Dialect
 from assistant.query import Cues, build_query
 from tests.conftest import CORPUS
 
-KNOWN = {"geld", "gebiet", "bürger"}
-
 
 def test_berlin_words_and_fused_endings_are_read_in_standard_german():
     dialect = Dialect.load()
@@ -17,10 +15,21 @@ def test_berlin_words_and_fused_endings_are_read_in_standard_german():
 
 def test_j_for_g_only_turns_an_unknown_word_into_a_known_one():
     dialect = Dialect.load()
-    known = KNOWN.__contains__
-    assert dialect.standard("wie viel jeld im jebiet", lambda w: w.lower() in KNOWN) == "wie viel geld im gebiet"
-    # a word the documents know, or whose g-form they do not, stays as written
-    assert dialect.standard("ja jetzt Jugend", known) == "ja jetzt Jugend"
+    known = {"geld", "gebiet", "jugend", "gugend", "jazz"}.__contains__
+    assert dialect.standard("wie viel jeld im jebiet", known) == "wie viel geld im gebiet"
+    # a word the documents know stays, though its g-form is known too ("jugend", "gugend"); so does one whose
+    # g-form they do not know ("jelbi": no "gelbi")
+    assert dialect.standard("jugend und jelbi", known) == "jugend und jelbi"
+
+
+def test_names_and_abbreviations_stay_as_written():
+    dialect = Dialect.load()
+    # a capital inside the question marks a name or an abbreviation; the first word may be Berlinisch ("Wat")
+    assert dialect.standard("Wat is dit, ET oder Sebastian Det?") == "Was is das, ET oder Sebastian Det?"
+    # parts of hyphenated names and the "'n" of "Rock'n'Roll" are no fused words
+    assert dialect.standard("wo is dit-zentrum mit rock'n'roll") == "wo is dit-zentrum mit rock'n'roll"
+    # a word of the list with its apostrophe is taken whole ("wer'n" is "werden", not "wer")
+    assert dialect.standard("wer'n die pläne geändert?") == "werden die pläne geändert?"
 
 
 def test_a_question_in_berlin_spelling_is_parsed_like_one_in_standard_german(shipped):

@@ -161,9 +161,10 @@ def test_an_answer_only_another_areas_documents_give_comes_with_a_notice(invente
     assert found.frame == "" and found.areas == ()  # not framed as the Kiez's answer
     assert found.answer.notice.startswith(CONFIG.elsewhere.replace("{area}", "Nordpark"))
     assert {c.doc for c in found.answer.citations} == {"suedhafen.md"}
-    # what no document answers stays an honest refusal, framed for the Kiez
+    # what no document answers stays an honest refusal, searched for the Kiez but not framed as its answer
+    # ("Für Nordpark: Dazu steht … nichts" reads as if other documents had said more)
     refused = guide.ask("Wann hat das Stadtteilbüro am Samstag geöffnet?", "Nordpark", audience="citizen")
-    assert refused.answer.refused and refused.frame == CONFIG.frame_for(["Nordpark"])
+    assert refused.answer.refused and refused.areas == ("Nordpark",) and refused.frame == ""
 
 
 @pytest.mark.slow
@@ -180,6 +181,15 @@ def test_shipped_kiez_keeps_other_areas_documents_out(shipped):
         "Hellersdorf-Nord" in docs[c.doc] or set(docs[c.doc]) <= set(CONFIG.citywide)
         for c in scoped.answer.citations)
     assert "36,8" in scoped.answer.text
+    # a question about a place elsewhere that is no area (the Ortsteil Hellersdorf, asked from Marzahn-Nord) or
+    # around the Kiez (the whole district) is not about the Kiez: neither filtered nor framed for it
+    assert guide.scope("Und in Hellersdorf?", "Marzahn-Nord") == ()
+    assert guide.scope("Wie hoch ist die Arbeitslosigkeit im Bezirk Marzahn-Hellersdorf?", "Marzahn-Nord") == ()
+    assert guide.scope("Was ist in Hellersdorf-Nord geplant?", "Marzahn-Nord") == ("Hellersdorf-Nord",)
+    assert guide.scope("Was ist geplant?", "Marzahn-Nord") == ("Marzahn-Nord",)
+    history = [{"role": "user", "content": "Wie viel Geld gibt es für die Projekte?"}]
+    follow = guide.ask("Und in Hellersdorf?", "Marzahn-Nord", history=history, audience="citizen")
+    assert follow.frame == "" and not follow.answer.text.startswith("Für Marzahn-Nord")
 
 
 @pytest.mark.slow

@@ -92,6 +92,9 @@ def test_a_word_that_begins_corpus_compounds_is_no_typo_of_a_similar_word():
     assert index.query_terms("ansprechen") == ["ansprechstell"]
     assert index.search("Wen kann ich ansprechen?", 1)[0][0] == "c1"
     assert index.query_terms("Anspruhc") == ["anspruch"]  # a typo is still corrected
+    # a close typo or inflection wins over a compound the word begins ("Nachbar": "Nachbarn", not "Nachbarschaft")
+    neighbours = LexicalIndex(["c0", "c1"], ["Die Nachbarn treffen sich.", "Die Nachbarschaft wächst."])
+    assert neighbours.query_terms("Nachbar") == neighbours.query_terms("Nachbarn")
 
 
 def test_typo_matching_is_the_same_in_every_process():
