@@ -1056,7 +1056,8 @@ def refusal_text(glossary: Glossary, passages: list[Passage], query: Query,
     sources below the answer name those."""
     audience = query.audience
     contact = _contact_for(query, glossary.contacts)
-    if query.asks_contact and contact is not None and not note and not (reason and reason.text):
+    # … unless a document says something about it: a note, or a statement about another place or time
+    if query.asks_contact and contact is not None and not note and not (reason and reason.quote):
         return _contact_answer(contact, glossary.contacts, audience), []
     lines = [REFUSAL]
     citations: list[Citation] = []

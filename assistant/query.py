@@ -67,6 +67,7 @@ class Cues:
     online_words: tuple[str, ...] = ()  # place words on the web ("online", "Plattform")
     online_question: tuple[str, ...] = ()  # "im Netz", "finde": a web address answers "wo" fully
     contact_question: tuple[str, ...] = ()  # "An wen kann ich mich wenden?": the contact answers
+    contact_generic: tuple[str, ...] = ()  # "mit Fragen": words beside it that ask nothing else
     end_markers: tuple[str, ...] = ()  # "endete", "bis": a sentence with one gives an end
     weekdays: tuple[str, ...] = ()  # "am Sonntag" names a day
     recurrence: tuple[str, ...] = ()  # "jährlich", "alle zwei Jahre": how often, an answer to "wann" too
@@ -144,6 +145,7 @@ class Cues:
             online_words=_phrases((types.get("place") or {}).get("online_words")),
             online_question=_phrases((types.get("place") or {}).get("online_question")),
             contact_question=_phrases((types.get("organisation") or {}).get("contact_question")),
+            contact_generic=_phrases((types.get("organisation") or {}).get("contact_generic")),
             end_markers=_phrases((types.get("date") or {}).get("end_markers")),
             weekdays=_phrases((types.get("date") or {}).get("weekdays")),
             recurrence=_phrases((types.get("date") or {}).get("recurrence")),
@@ -498,10 +500,15 @@ class Query:
         return f"{self.text} ({'; '.join(self.expansions)})" if self.expansions else self.text
 
 
-def asks_only_contact(text: str, contact: re.Pattern[str] | None) -> bool:
-    """The question asks whom to ask and nothing else: no search term is left beside the phrase ("An wen kann
-    ich mich wenden?"; not "Wer ist Ansprechpartner für Wohngeld?")."""
-    return contact is not None and bool(contact.search(text)) and not _ANALYZER.terms(contact.sub(" ", text))
+def asks_only_contact(text: str, cues: Cues, places: Sequence[str]) -> bool:
+    """The question asks whom to ask and nothing else: besides the phrase only places and words such as "Fragen"
+    ("An wen kann ich mich mit Fragen zu Marzahn-Nord wenden?"; not "Wer ist Ansprechpartner für Wohngeld?")."""
+    phrases = cues.contact_question
+    plain = phrase_pattern(tuple(p for p in phrases if GAP not in p))
+    if not ((plain is not None and plain.search(text)) or any(_gapped(p).search(text) for p in phrases if GAP in p)):
+        return False
+    beside = {t for p in (*phrases, *cues.contact_generic, *places) for t in _ANALYZER.terms(p.replace(GAP, " "))}
+    return not set(_ANALYZER.terms(text)) - beside
 
 
 def whole_places(text: str, glossary: Glossary, cues: Cues) -> tuple[str, ...]:
@@ -824,8 +831,8 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
     year = phrase_pattern(cues.year_question)
     day = phrase_pattern(cues.day_question)
     focus = without_cue_words(concepts(text, lexical, glossary), text, kind, cues)
-    contact = phrase_pattern(cues.contact_question)
     places = asked_places(text, glossary, cues)
+    asks_contact = asks_only_contact(text, cues, places)
     english = is_english(text)
     areas = tuple(p for p in places if p in glossary.areas)
     if not areas and filters is not None:
@@ -848,7 +855,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         asks_time=bool((clock := phrase_pattern(cues.time_question)) and clock.search(text)),
         asks_online=bool((web := phrase_pattern(cues.online_question)) and web.search(text)),
         whole_places=whole_places(text, glossary, cues) if places else (),
-        asks_contact=asks_only_contact(text, contact),
+        asks_contact=asks_contact,
         asks_duration=bool((lasting := phrase_pattern(cues.duration_question)) and lasting.search(text)),
         unit=asked_unit(text, cues) if kind == "number" else (),
         needs=tuple(kind for kind, (asked, _) in cues.required_facts.items() if asked.search(question)),
@@ -857,8 +864,7 @@ def build_query(question: str, *, history: list | None = None, audience: str = "
         if category else frozenset(),
         asks_questions=bool(cues.question_request and cues.question_request.search(text)),
         # the words of "Wer ist mein Ansprechpartner?" ask whom to ask, whether or not a document uses them
-        absent=() if is_english(question) else absent_nouns(
-            contact.sub(" ", question) if contact is not None else question, focus, lexical),
+        absent=() if is_english(question) or asks_contact else absent_nouns(question, focus, lexical),
         unknown=unknown_terms(focus, lexical),
         # an English question's names are those with an inner capital ("KulturGut"): its all-capital words ("EU")
         # and rare words are English, not the documents' names

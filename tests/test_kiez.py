@@ -187,6 +187,9 @@ def test_shipped_kiez_keeps_other_areas_documents_out(shipped):
     assert guide.scope("Wie hoch ist die Arbeitslosigkeit im Bezirk Marzahn-Hellersdorf?", "Marzahn-Nord") == ()
     assert guide.scope("Was ist in Hellersdorf-Nord geplant?", "Marzahn-Nord") == ("Hellersdorf-Nord",)
     assert guide.scope("Was ist geplant?", "Marzahn-Nord") == ("Marzahn-Nord",)
+    # the area page's "Wen kann ich fragen?" names the contact where the area's documents name no one
+    asked = guide.ask("An wen kann ich mich mit Fragen zu Marzahn-Nord wenden?", "Marzahn-Nord", audience="citizen")
+    assert "Planungskoordination" in asked.answer.text and "Dazu steht" not in asked.answer.text, asked.answer.text
     history = [{"role": "user", "content": "Wie viel Geld gibt es für die Projekte?"}]
     follow = guide.ask("Und in Hellersdorf?", "Marzahn-Nord", history=history, audience="citizen")
     assert follow.frame == "" and not follow.answer.text.startswith("Für Marzahn-Nord")
