@@ -9,7 +9,7 @@ import html
 import re
 
 from assistant.answer import Answer
-from assistant.citations import Citation
+from assistant.citations import TAGS, Citation
 from assistant.kiez import KiezPage
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
@@ -48,7 +48,7 @@ def unlink_citations(text: str) -> str:
 
 
 def answer_markdown(answer: Answer, *, links: bool = False) -> str:
-    text = safe_markdown(answer.text.replace("- [ ] ", "- ☐ "))
+    text = safe_markdown(answer.text.replace("- [ ] ", "- "))  # a list item; a box in a bullet is a second marker
     if answer.answer_span:  # the answering phrase of the lead is the one markup the answer keeps: bold
         marked = safe_markdown(f"**{answer.answer_span}**")
         text = text.replace(marked, f"**{safe_markdown(answer.answer_span)}**", 1)
@@ -66,18 +66,23 @@ def sources_html(answer: Answer | None) -> str:
         return "<p>Noch keine Quellen. Stellen Sie eine Frage.</p>"
     title = "Nächstliegende Dokumente" if answer.refused else "Quellen"
     parts = [f"<h2>{title}</h2>"]  # h2 under the page's h1: screen readers navigate by heading level
-    parts += [source_card_html(c, f"quelle-{c.n}") for c in answer.citations]
+    plain = answer.audience == "citizen"
+    parts += [source_card_html(c, f"quelle-{c.n}", plain=plain) for c in answer.citations]
     return "\n".join(parts)
 
 
-def source_card_html(c: Citation, anchor: str) -> str:
+def source_card_html(c: Citation, anchor: str, *, plain: bool = False) -> str:
     """One source card: title with badges, type/Stand/page/section, the quote with the used sentences marked,
-    and the link that opens the document at the page. ``anchor`` is the card's id, the target of its [n] links."""
+    and the link that opens the document at the page. ``anchor`` is the card's id, the target of its [n] links.
+    ``plain`` (citizens): the quote without the guideline's source marks ("[GI]", "[Praxis]"), which the citizen's
+    answer does not explain, and with table cells apart by a dot instead of a pipe."""
     quote = html.escape(c.text)
     for h in sorted(set(c.highlights), key=len, reverse=True):
         esc = html.escape(h)
         if esc and esc in quote:
             quote = quote.replace(esc, f"<mark>{esc}</mark>", 1)
+    if plain:
+        quote = TAGS.sub(" ", quote).replace(" | ", " · ")
     badge = "".join(f' <span class="gi-badge">{html.escape(n)}</span>' for n in c.notice.split("; ") if n)
     page = f"S. {html.escape(c.page_label)}"
     if str(c.page) != str(c.page_label):
@@ -102,7 +107,7 @@ def answer_html(answer: Answer, anchor: str) -> str:
     """An answer as HTML (the area page): escaped, the answering phrase bold, each [n] of a cited source a link
     to its card ``{anchor}-{n}``; paragraphs and line breaks as in the text."""
     numbers = {c.n for c in answer.citations}
-    text = html.escape(answer.text.replace("- [ ] ", "- ☐ "), quote=False)
+    text = html.escape(answer.text.replace("- [ ] ", "- "), quote=False)
     if answer.answer_span:  # the composer marks the answering phrase **so**
         span = html.escape(answer.answer_span, quote=False)
         text = text.replace(f"**{span}**", f"<strong>{span}</strong>", 1)
@@ -129,7 +134,7 @@ def kiez_html(page: KiezPage, citywide: tuple[str, ...]) -> str:
         if answer.citations:
             label = "Nächstliegende Dokumente" if answer.refused else "Quellen"
             parts.append(f"<details><summary>{label} ({len(answer.citations)})</summary>"
-                         + "".join(source_card_html(c, f"{anchor}-{c.n}") for c in answer.citations)
+                         + "".join(source_card_html(c, f"{anchor}-{c.n}", plain=True) for c in answer.citations)
                          + "</details>")
         parts.append(f'<p class="gi-meta">Gefragt: „{html.escape(item.question)}“</p></section>')
     if any(c.reconstruction for item in page.items for c in item.answer.citations):

@@ -130,6 +130,23 @@ def test_a_question_for_whom_to_ask_is_answered_with_the_contact(shipped, questi
         assert answer.refused and answer.text.startswith(REFUSAL), answer.text
 
 
+def test_citizens_source_cards_show_no_source_marks_or_table_pipes(shipped):
+    from assistant.render import answer_markdown, sources_html
+
+    question = "Wer koordiniert die Erarbeitung im Bezirk?"
+    citizen = shipped.ask(question, audience="citizen")
+    assert any("[GI]" in c.text and " | " in c.text for c in citizen.citations)  # the guideline's table row
+    cards = sources_html(citizen)
+    assert "[GI]" not in cards and " | " not in cards and " · " in cards
+    staff = shipped.ask(question, audience="staff")
+    assert "[GI]" in sources_html(staff)  # staff see the marks their answers explain
+    # a checklist item is a list item, not a box inside a bullet
+    checklist = shipped.ask("Wie schreibe ich das Kapitel Bestandsaufnahme und Analyse?", audience="staff")
+    markdown = answer_markdown(checklist)
+    assert "\n- " in markdown and "☐" not in markdown and "[ ]" not in markdown
+    assert "☐ " in checklist.plain_text()  # copied into Word, the items keep their boxes
+
+
 def test_opening_hours_are_asked_for_in_everyday_words(shipped):
     answer = shipped.ask("wann macht das bürgeramt auf", audience="citizen")
     assert answer.refused and "Öffnungs- oder Sprechzeiten nennen sie nicht." in answer.text, answer.text
