@@ -1056,9 +1056,6 @@ def refusal_text(glossary: Glossary, passages: list[Passage], query: Query,
     sources below the answer name those."""
     audience = query.audience
     contact = _contact_for(query, glossary.contacts)
-    # … unless a document says something about it: a note, or a statement about another place or time
-    if query.asks_contact and contact is not None and not note and not (reason and reason.quote):
-        return _contact_answer(contact, glossary.contacts, audience), []
     lines = [REFUSAL]
     citations: list[Citation] = []
     if reason and reason.text:
@@ -1091,15 +1088,23 @@ def refusal_text(glossary: Glossary, passages: list[Passage], query: Query,
     return "\n\n".join(lines), citations
 
 
-def _contact_answer(contact: Contact, contacts: Sequence[Contact], audience: str) -> str:
-    """"An wen kann ich mich wenden?" with nothing else asked, where no document names anyone for it: the contact
-    (corpus/glossary.yaml) is the answer, not a refusal's afterthought. It stays marked as refused: no document
-    passage answered."""
-    lines = [f"{CONTACT_ANSWER} für {contact.purpose}: **{contact.name}**." if contact.purpose
-             else f"{CONTACT_ANSWER}: **{contact.name}**."]
-    if audience != "citizen" and len(contacts) > 1:
-        lines.append("Weitere Ansprechstellen: " + "; ".join(x.name for x in contacts if x is not contact) + ".")
-    return "\n\n".join(lines)
+def contact_answer(query: Query, glossary: Glossary, named_in: Callable[[str], Passage | None]) -> Composition | None:
+    """"An wen kann ich mich wenden?" with nothing else asked, where the documents name no one for it: the contact
+    whose purpose fits (corpus/glossary.yaml) is the answer, not a refusal's afterthought. ``named_in`` finds a
+    passage that names the contact; it is cited, and without one the answer is marked as refused (no document says
+    it). None without contacts or for a question that asks more."""
+    contact = _contact_for(query, glossary.contacts) if query.asks_contact else None
+    if contact is None:
+        return None
+    source = named_in(contact.name)
+    mark = " [1]" if source is not None else ""
+    lines = [f"{CONTACT_ANSWER} für {contact.purpose}: {contact.name}.{mark}" if contact.purpose
+             else f"{CONTACT_ANSWER}: {contact.name}.{mark}"]
+    if query.audience != "citizen" and len(glossary.contacts) > 1:
+        lines.append("Weitere Ansprechstellen: " + "; ".join(x.name for x in glossary.contacts if x is not contact)
+                     + ".")
+    citations = [Citation.from_passage(1, source, [contact.name])] if source is not None else []
+    return Composition("\n\n".join(lines), citations, answer_span=contact.name, refused=source is None)
 
 
 def _joined(names: Sequence[str]) -> str:

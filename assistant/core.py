@@ -24,6 +24,7 @@ from assistant.answer import (
     absent_words,
     checklist_section,
     compose,
+    contact_answer,
     lead_evidence,
     normalise_audience,
     rank,
@@ -51,6 +52,7 @@ log = logging.getLogger("assistant")
 # ``search`` drops passages of removed documents (see ``Assistant._live``); it then searches this many times deeper,
 # so the answer still reads k passages while the old chunk table lasts (a few removed documents among the top hits)
 DEEPER_SEARCH_FACTOR = 3
+CONTACT_SEARCH = 5  # passages searched for the one that names a contact
 
 
 class IndexNotReady(UserFacingError):
@@ -294,6 +296,11 @@ class Assistant:
         except EmbeddingServiceUnavailable as exc:
             raise IndexNotReady(exc.reason) from exc
 
+    def _naming_passage(self, name: str) -> Passage | None:
+        """A passage that names ``name`` as written (whitespace aside): the source of a contact's name."""
+        wanted = " ".join(name.split())
+        return next((p for p in self.search(name, CONTACT_SEARCH) if wanted in " ".join(p.text.split())), None)
+
     def parse(self, question: str, history: list | None = None, audience: str = "general",
               filters: Filters | dict | None = None, *, today: date | None = None) -> Query:
         """The question as the composer reads it (validated, follow-up rewritten, answer type, focus terms), asked
@@ -350,7 +357,15 @@ class Assistant:
         # not by a figure for 2024, "wie viele" not by a sentence without a number, one insisting on a price,
         # opening hours or a name not by a lead without one
         reason = refusal_reason(query, evidence, self.cues)
-        if not passages or not judgement.answerable or reason is not None:
+        refusing = not passages or not judgement.answerable or reason is not None
+        # "An wen kann ich mich wenden?": the contact answers, unless a document says something about the question
+        # itself (a note, or what holds for another place or time)
+        contact = contact_answer(query, self.glossary, self._naming_passage) \
+            if refusing and not (evidence is not None and evidence.not_documented) \
+            and not (reason is not None and reason.quote) else None
+        if contact is not None:
+            text, citations, span, refused = contact.text, contact.citations, contact.answer_span, contact.refused
+        elif refusing:
             if reason is None and query.absent:  # the gate refused: a word no document uses is a reason to name
                 reason = RefusalReason(absent_words(query.absent, answered=False))
             # a document saying itself that the fact is not documented is quoted

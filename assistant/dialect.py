@@ -32,25 +32,26 @@ class Dialect:
 
     def standard(self, text: str, known: Callable[[str], bool] | None = None) -> str:
         """``text`` with every Berlin spelling in standard German; ``known`` tells whether the documents know a
-        word (for the j-for-g rule; without it the rule is not applied). Only words in lower case change, and the
-        question's first word ("Wat is dit?"): a capital inside the question marks a name ("Sebastian Det", "ET")."""
+        word (for the j-for-g rule; without it the rule is not applied). The word list changes only words in lower
+        case and the question's first word ("Wat is dit?"): a capital inside the question marks a name ("Sebastian
+        Det", "ET"). The j-for-g rule, which only turns unknown words into known ones, reads nouns too ("Jeld")."""
         first = re.search(r"[\wäöüÄÖÜß]", text)
         start = first.start() if first else 0
 
         def swap(m: re.Match[str]) -> str:
             word = m.group(0)
-            return self._word(word, known) if word.islower() or m.start() == start else word
+            return self._word(word, known, listed=word.islower() or m.start() == start)
         return _WORD.sub(swap, text)
 
-    def _word(self, word: str, known: Callable[[str], bool] | None) -> str:
+    def _word(self, word: str, known: Callable[[str], bool] | None, listed: bool = True) -> str:
         low = word.lower()
-        if low in self.words:  # "wer'n" is a word of the list as written
+        if listed and low in self.words:  # "wer'n" is a word of the list as written
             return _same_case(word, self.words[low])
         for ending in self.fused_endings:
             if low.endswith(ending) and len(word) > len(ending):
                 word, low = word[:-len(ending)], low[:-len(ending)]
                 break
-        if low in self.words:
+        if listed and low in self.words:
             return _same_case(word, self.words[low])
         if self.j_for_g and known is not None and "j" in low and not known(word):
             guess = low.replace("j", "g")

@@ -81,8 +81,9 @@ def source_card_html(c: Citation, anchor: str, *, plain: bool = False) -> str:
         esc = html.escape(h)
         if esc and esc in quote:
             quote = quote.replace(esc, f"<mark>{esc}</mark>", 1)
+    section = TAGS.sub(" ", c.section).strip() if plain else c.section
     if plain:
-        quote = TAGS.sub(" ", quote).replace(" | ", " · ")
+        quote = "\n".join(_plain_line(line) for line in quote.split("\n"))
     badge = "".join(f' <span class="gi-badge">{html.escape(n)}</span>' for n in c.notice.split("; ") if n)
     page = f"S. {html.escape(c.page_label)}"
     if str(c.page) != str(c.page_label):
@@ -90,7 +91,7 @@ def source_card_html(c: Citation, anchor: str, *, plain: bool = False) -> str:
     return (
         f'<div class="gi-source" id="{anchor}"><strong>[{c.n}] {html.escape(c.title)}</strong>{badge}'
         f'<div class="gi-meta">{html.escape(c.type)} · Stand: {html.escape(c.stand)} · {page}'
-        f'{" · " + html.escape(c.section) if c.section else ""}</div>'
+        f'{" · " + html.escape(section) if section else ""}</div>'
         f'<blockquote style="white-space: pre-wrap">{quote}</blockquote>'
         f'<a href="{html.escape(c.url)}" target="_blank" rel="noopener" '
         # the accessible name starts with the visible text, so voice control ("click …") finds the link
@@ -98,6 +99,17 @@ def source_card_html(c: Citation, anchor: str, *, plain: bool = False) -> str:
         f'Seite {html.escape(c.page_label)}">'
         f"Dokument an dieser Stelle öffnen</a></div>"
     )
+
+
+def _plain_line(line: str) -> str:
+    """A line of a citizen's source card without the source marks and the punctuation they leave behind
+    ("… zu schaffen [GI]. [Praxis]: Analyse …" → "… zu schaffen. Analyse …"), table cells apart by a dot."""
+    line = TAGS.sub(" ", line)
+    line = re.sub(r"\s+([.,;:!?])", r"\1", line)
+    line = re.sub(r"([.;:!?])[.,;:]+", r"\1", line)  # "schaffen.:" where a mark stood between
+    line = re.sub(r"^\s*[:;,.]\s*", "", line)
+    line = re.sub(r"(?:\s*\|\s*)+$", "", line)  # an emptied last cell
+    return line.replace(" | ", " · ")
 
 
 _PLAIN_MARKER = re.compile(r"\[(\d{1,2})\]")

@@ -122,7 +122,11 @@ def test_a_question_for_whom_to_ask_is_answered_with_the_contact(shipped, questi
     # of the question, not a thing the documents lack)
     answer = shipped.ask(question, audience="citizen")
     assert answer.text.startswith("Ansprechstelle für Fragen zur GI"), answer.text
-    assert "**Bezirksamt Marzahn-Hellersdorf" in answer.text and REFUSAL not in answer.text and not answer.absent
+    assert REFUSAL not in answer.text and not answer.absent and "**" not in answer.text
+    # the contact is cited from the document that names it, and marked as the answering phrase
+    assert not answer.refused and answer.answer_span.startswith("Bezirksamt Marzahn-Hellersdorf")
+    assert [c.doc for c in answer.citations] == ["marzahn-hellersdorf-spk.html"]
+    assert answer.answer_span in " ".join(answer.citations[0].text.split())
     # with something else asked, the documents answer or the refusal stays
     for other in ("Wie heißt die Ansprechperson bei den raumplanern für Hellersdorf-Nord?",
                   "Wer ist Ansprechpartner für Wohngeld?"):
@@ -138,6 +142,7 @@ def test_citizens_source_cards_show_no_source_marks_or_table_pipes(shipped):
     assert any("[GI]" in c.text and " | " in c.text for c in citizen.citations)  # the guideline's table row
     cards = sources_html(citizen)
     assert "[GI]" not in cards and " | " not in cards and " · " in cards
+    assert " ." not in cards and " :" not in cards and ".:" not in cards  # no debris where a mark stood
     staff = shipped.ask(question, audience="staff")
     assert "[GI]" in sources_html(staff)  # staff see the marks their answers explain
     # a checklist item is a list item, not a box inside a bullet

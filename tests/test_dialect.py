@@ -17,6 +17,7 @@ def test_j_for_g_only_turns_an_unknown_word_into_a_known_one():
     dialect = Dialect.load()
     known = {"geld", "gebiet", "jugend", "gugend", "jazz"}.__contains__
     assert dialect.standard("wie viel jeld im jebiet", known) == "wie viel geld im gebiet"
+    assert dialect.standard("Wie viel Jeld jibt et?", known) == "Wie viel Geld gibt es?"  # a noun, capitalised
     # a word the documents know stays, though its g-form is known too ("jugend", "gugend"); so does one whose
     # g-form they do not know ("jelbi": no "gelbi")
     assert dialect.standard("jugend und jelbi", known) == "jugend und jelbi"
