@@ -28,7 +28,10 @@
       const box = scroller(start, chat);
       if (!box) return;
       const top = start.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
-      box.scrollTop = Math.max(0, top - MARGIN);
+      // the chat's label ("Unterhaltung") floats over the top of the scroll area: the question starts below it
+      const label = chat.querySelector('[data-testid="block-label"]');
+      const covered = label ? Math.max(0, label.getBoundingClientRect().bottom - box.getBoundingClientRect().top) : 0;
+      box.scrollTop = Math.max(0, top - MARGIN - covered);
     }));
   };
 
