@@ -24,7 +24,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from assistant.citations import LEGEND, TAGS, Citation, answer_units, content_terms, row_as_prose
+from assistant.citations import (
+    LEGEND,
+    TAGS,
+    Citation,
+    answer_units,
+    content_terms,
+    row_as_prose,
+    without_tags,
+)
 from assistant.errors import UserFacingError
 from assistant.glossary import Contact, Glossary
 from assistant.places import Relation
@@ -194,9 +202,8 @@ def _clean(sentence: str, audience: str) -> str:
     s = re.sub(r"^[•▪*–-]\s*", "", sentence.strip())
     s = re.sub(r"\s{2,}", " ", s)
     if audience == "citizen":
-        # a tag before the full stop ("bis zu 40 % [GI].") leaves no space before it
-        s = re.sub(r"\s+([.,;:!?])", r"\1", TAGS.sub(" ", s)).strip()
-        s = re.sub(r"^[:;,.–-]\s*", "", s)  # "[Praxis]: Im Konzept belassen …" without its mark
+        s = without_tags(s).strip()
+        s = re.sub(r"^[–-]\s*", "", s)  # a dash a mark stood before
         s = re.sub(r"[;,]\s+\(", " (", s)  # "beschließt das Konzept; [GI] (Beispiel …)" without its mark
     return s
 
@@ -1073,8 +1080,7 @@ def refusal_text(glossary: Glossary, passages: list[Passage], query: Query,
         lines.append(f"Fragen Sie am besten bei dieser Stelle nach: {contact.name}"
                      + (f" ({contact.purpose})." if contact.purpose else "."))
         if audience != "citizen" and len(glossary.contacts) > 1:
-            others = "; ".join(x.name for x in glossary.contacts if x is not contact)
-            lines.append(f"Weitere Ansprechstellen laut Unterlagen: {others}.")
+            lines.append(f"Weitere Ansprechstellen laut Unterlagen: {_others(contact, glossary.contacts)}.")
     seen: set[str] = {c.doc for c in citations}
     for p in passages:
         if p.doc in seen:
@@ -1101,10 +1107,14 @@ def contact_answer(query: Query, glossary: Glossary, named_in: Callable[[str], P
     lines = [f"{CONTACT_ANSWER} für {contact.purpose}: {contact.name}.{mark}" if contact.purpose
              else f"{CONTACT_ANSWER}: {contact.name}.{mark}"]
     if query.audience != "citizen" and len(glossary.contacts) > 1:
-        lines.append("Weitere Ansprechstellen: " + "; ".join(x.name for x in glossary.contacts if x is not contact)
-                     + ".")
+        lines.append(f"Weitere Ansprechstellen: {_others(contact, glossary.contacts)}.")
     citations = [Citation.from_passage(1, source, [contact.name])] if source is not None else []
     return Composition("\n\n".join(lines), citations, answer_span=contact.name, refused=source is None)
+
+
+def _others(contact: Contact, contacts: Sequence[Contact]) -> str:
+    """The names of the contacts besides ``contact``, for a line listing them."""
+    return "; ".join(x.name for x in contacts if x is not contact)
 
 
 def _joined(names: Sequence[str]) -> str:

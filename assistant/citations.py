@@ -27,6 +27,14 @@ LEGEND = "[GI] = für die Berliner GI belegt; [Praxis] = allgemeine gute Praxis,
 TAGS = re.compile(r"\s*\[(GI|Praxis|GI-Umfeld)\]\s*")
 
 
+def without_tags(text: str) -> str:
+    """``text`` without the guideline's source marks and the punctuation they leave behind ("bis zu 40 % [GI].",
+    "schaffen [GI]. [Praxis]: Analyse" → "schaffen. Analyse"); for readers whose text does not explain them."""
+    text = re.sub(r"\s+([.,;:!?])", r"\1", TAGS.sub(" ", text))
+    text = re.sub(r"([.;:!?])[.,;:]+", r"\1", text)  # "schaffen.:" where a mark stood between
+    return re.sub(r"^\s*[:;,.]\s*", "", text)  # "[Praxis]: Im Konzept …" without its mark
+
+
 @dataclass
 class Citation(FromRecord):
     n: int

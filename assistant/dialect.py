@@ -44,13 +44,11 @@ class Dialect:
         return _WORD.sub(swap, text)
 
     def _word(self, word: str, known: Callable[[str], bool] | None, listed: bool = True) -> str:
+        if listed and word.lower() in self.words:  # "wer'n" is a word of the list as written
+            return _same_case(word, self.words[word.lower()])
+        word = next((word[:-len(e)] for e in self.fused_endings if word.lower().endswith(e) and len(word) > len(e)),
+                    word)  # "is'n": "is"
         low = word.lower()
-        if listed and low in self.words:  # "wer'n" is a word of the list as written
-            return _same_case(word, self.words[low])
-        for ending in self.fused_endings:
-            if low.endswith(ending) and len(word) > len(ending):
-                word, low = word[:-len(ending)], low[:-len(ending)]
-                break
         if listed and low in self.words:
             return _same_case(word, self.words[low])
         if self.j_for_g and known is not None and "j" in low and not known(word):

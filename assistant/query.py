@@ -504,8 +504,7 @@ def asks_only_contact(text: str, cues: Cues, places: Sequence[str]) -> bool:
     """The question asks whom to ask and nothing else: besides the phrase only places and words such as "Fragen"
     ("An wen kann ich mich mit Fragen zu Marzahn-Nord wenden?"; not "Wer ist Ansprechpartner für Wohngeld?")."""
     phrases = cues.contact_question
-    plain = phrase_pattern(tuple(p for p in phrases if GAP not in p))
-    if not ((plain is not None and plain.search(text)) or any(_gapped(p).search(text) for p in phrases if GAP in p)):
+    if not says_phrase(text, phrases):
         return False
     beside = {t for p in (*phrases, *cues.contact_generic, *places) for t in _ANALYZER.terms(p.replace(GAP, " "))}
     return not set(_ANALYZER.terms(text)) - beside
@@ -514,20 +513,26 @@ def asks_only_contact(text: str, cues: Cues, places: Sequence[str]) -> bool:
 def whole_places(text: str, glossary: Glossary, cues: Cues) -> tuple[str, ...]:
     """The places after a word that asks about all of them ("in ganz Berlin", "im gesamten Bezirk Mitte", "the
     whole of Berlin")."""
-    whole = phrase_pattern(cues.place_whole)
-    if whole is None:
-        return ()
+    whole = _places_after(text, phrase_pattern(cues.place_whole), glossary, cues)
+    return tuple(dict.fromkeys(p for p in whole if p is not None))
+
+
+def _places_after(text: str, words: re.Pattern[str] | None, glossary: Glossary, cues: Cues) -> list[str | None]:
+    """For each of ``words`` in ``text``, the place right after it, past articles and words such as "Bezirk"
+    (``place_fillers``: "außer dem Bezirk Mitte", "in ganz Berlin"); None where no place follows."""
+    if words is None:
+        return []
     gazetteer = load_gazetteer(glossary.areas)
     fillers = phrase_pattern(cues.place_fillers)
-    out: list[str] = []
-    for m in whole.finditer(text):
+    out: list[str | None] = []
+    for m in words.finditer(text):
         rest = text[m.end():].lstrip()
-        while gazetteer.place_at(rest) is None and fillers is not None and (f := fillers.match(rest)):
-            rest = rest[f.end():].lstrip()
         place = gazetteer.place_at(rest)
-        if place is not None:
-            out.append(place)
-    return tuple(dict.fromkeys(out))
+        while place is None and fillers is not None and (f := fillers.match(rest)):
+            rest = rest[f.end():].lstrip()
+            place = gazetteer.place_at(rest)  # "dem Bezirk Mitte": "Bezirk" is part of the name here
+        out.append(place)
+    return out
 
 
 def asked_places(text: str, glossary: Glossary, cues: Cues) -> tuple[str, ...]:
@@ -535,19 +540,8 @@ def asked_places(text: str, glossary: Glossary, cues: Cues) -> tuple[str, ...]:
     "neben dem Bezirk Mitte": the answer is about other places). Only a place right after the excluding word
     (articles and words such as "Bezirk" between them) is excluded: "ohne Kitaplatz in Hellersdorf-Nord" asks
     about Hellersdorf-Nord."""
-    gazetteer = load_gazetteer(glossary.areas)
-    named = gazetteer.places_in(text)
-    excluding = phrase_pattern(cues.place_exclusion)
-    fillers = phrase_pattern(cues.place_fillers)
-    if excluding is not None:
-        for m in excluding.finditer(text):
-            rest = text[m.end():].lstrip()
-            excluded = gazetteer.place_at(rest)
-            while excluded is None and fillers is not None and (f := fillers.match(rest)):
-                rest = rest[f.end():].lstrip()
-                excluded = gazetteer.place_at(rest)  # "dem Bezirk Mitte": "Bezirk" is part of the name here
-            named = [p for p in named if p != excluded]
-    return tuple(named)
+    excluded = set(_places_after(text, phrase_pattern(cues.place_exclusion), glossary, cues))
+    return tuple(p for p in load_gazetteer(glossary.areas).places_in(text) if p not in excluded)
 
 
 MIN_CATEGORY_CHARS = 4
@@ -599,12 +593,16 @@ def asked_bound(text: str, cues: Cues) -> str:
     """ "start" for a question for a beginning ("Ab wann …", "Seit welchem Jahr …"), "end" for one for an end ("Bis
     wann …"), "" otherwise."""
     for kind, phrases in (("start", cues.start_question), ("end", cues.end_question)):
-        pattern = phrase_pattern(tuple(p for p in phrases if GAP not in p))
-        if pattern is not None and pattern.search(text):
-            return kind
-        if any(_gapped(p).search(text) for p in phrases if GAP in p):
+        if says_phrase(text, phrases):
             return kind
     return ""
+
+
+def says_phrase(text: str, phrases: tuple[str, ...]) -> bool:
+    """``text`` holds one of the cue ``phrases``, those with a gap ("wann läuft … aus") included."""
+    pattern = phrase_pattern(tuple(p for p in phrases if GAP not in p))
+    return bool(pattern is not None and pattern.search(text)) or any(
+        _gapped(p).search(text) for p in phrases if GAP in p)
 
 
 GAP = "…"  # in a cue phrase: the words between a separable verb and its particle ("wann läuft … aus")

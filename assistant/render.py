@@ -9,7 +9,7 @@ import html
 import re
 
 from assistant.answer import Answer
-from assistant.citations import TAGS, Citation
+from assistant.citations import TAGS, Citation, without_tags
 from assistant.kiez import KiezPage
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
@@ -104,11 +104,7 @@ def source_card_html(c: Citation, anchor: str, *, plain: bool = False) -> str:
 def _plain_line(line: str) -> str:
     """A line of a citizen's source card without the source marks and the punctuation they leave behind
     ("… zu schaffen [GI]. [Praxis]: Analyse …" → "… zu schaffen. Analyse …"), table cells apart by a dot."""
-    line = TAGS.sub(" ", line)
-    line = re.sub(r"\s+([.,;:!?])", r"\1", line)
-    line = re.sub(r"([.;:!?])[.,;:]+", r"\1", line)  # "schaffen.:" where a mark stood between
-    line = re.sub(r"^\s*[:;,.]\s*", "", line)
-    line = re.sub(r"(?:\s*\|\s*)+$", "", line)  # an emptied last cell
+    line = re.sub(r"(?:\s*\|\s*)+$", "", without_tags(line))  # and an emptied last cell
     return line.replace(" | ", " · ")
 
 

@@ -548,7 +548,7 @@ class SpanFinder:
         if found:
             return any(m in months for lo, hi, _ in found for m in _months_between(lo, hi))
         named = {self.cues.months[w.lower()] for w in _WORD.findall(written) if w.lower() in self.cues.months}
-        named |= {int(m.group(1)) for m in _DAY_MONTH.finditer(written) if 1 <= int(m.group(1)) <= 12}
+        named |= {int(m.group(1)) for m in _DAY_MONTH.finditer(written) if 1 <= int(m.group(1)) <= MONTHS_PER_YEAR}
         return not named or bool(named & months)
 
     def _read_once(self, kind: str, question: str, read: Callable[[str], _T]) -> _T:
